@@ -1,0 +1,252 @@
+//! The `fulcrum` command line: subcommands over the library.
+//!
+//! Exit codes: 0 fine, 1 a problem in the input, 2 a usage error (clap's). Output goes to
+//! stdout; failures are reported on stderr as `FILE:LINE:COL: message`. Never panics on input.
+
+mod output;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::engine::{self, Analysis};
+use crate::format::{self, Problem, Severity};
+use crate::model::Map;
+
+/// Fulcrum: opportunity solution trees and KPI driver trees.
+#[derive(Debug, Parser)]
+#[command(
+    name = "fulcrum",
+    version,
+    about,
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    /// A map to open in the app (the bundled sample when omitted).
+    pub file: Option<PathBuf>,
+    /// What to do instead of opening the app.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Output formats for `rollup` and `leverage`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum OutputFormat {
+    /// Aligned columns for people.
+    #[default]
+    Table,
+    /// Comma-separated values with a header row.
+    Csv,
+    /// JSON, in the shapes documented in the README.
+    Json,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate maps; list every problem as FILE:LINE:COL: message.
+    Check {
+        /// Map files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Rewrite maps in canonical form (atomically).
+    Fmt {
+        /// Map files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Change nothing; exit 1 if a file is not in canonical form.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Roll metric values up the driver trees.
+    Rollup {
+        /// The map file.
+        file: PathBuf,
+        /// Run under this scenario's overrides.
+        #[arg(long)]
+        scenario: Option<String>,
+        /// Use inputs' history values for this period (such as 2026-09).
+        #[arg(long)]
+        period: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: OutputFormat,
+    },
+    /// Rank every metric under the top by leverage (|elasticity|).
+    Leverage {
+        /// The map file.
+        file: PathBuf,
+        /// The metric whose leverage to compute (default: the first metric root).
+        #[arg(long)]
+        top: Option<String>,
+        /// Run under this scenario's overrides.
+        #[arg(long)]
+        scenario: Option<String>,
+        /// Use inputs' history values for this period.
+        #[arg(long)]
+        period: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: OutputFormat,
+    },
+}
+
+/// Runs a subcommand, printing its output; returns the exit code.
+pub fn run(command: Command) -> ExitCode {
+    let result = match command {
+        Command::Check { files } => check(&files),
+        Command::Fmt { files, check } => fmt(&files, check),
+        Command::Rollup {
+            file,
+            scenario,
+            period,
+            format,
+        } => rollup(&file, scenario.as_deref(), period.as_deref(), format),
+        Command::Leverage {
+            file,
+            top,
+            scenario,
+            period,
+            format,
+        } => leverage(
+            &file,
+            top.as_deref(),
+            scenario.as_deref(),
+            period.as_deref(),
+            format,
+        ),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Problems rendered one per line for a file.
+fn render(path: &Path, problems: &[Problem]) -> String {
+    let name = path.display().to_string();
+    problems
+        .iter()
+        .map(|p| p.render(&name))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Loads a map for a command that needs a valid one; errors become the message to print.
+fn load_for_use(path: &Path) -> Result<Map, String> {
+    match format::load(path) {
+        Ok(loaded) => {
+            let errors: Vec<Problem> = loaded
+                .warnings
+                .iter()
+                .filter(|p| p.severity == Severity::Error)
+                .cloned()
+                .collect();
+            if !errors.is_empty() {
+                // Formula problems do not stop a roll-up: those metrics show "no value".
+                eprintln!("{}", render(path, &errors));
+            }
+            Ok(loaded.map)
+        }
+        Err(err) => Err(render(path, &err.problems())),
+    }
+}
+
+fn check(files: &[PathBuf]) -> Result<ExitCode, String> {
+    let mut failed = false;
+    for path in files {
+        match format::load(path) {
+            Ok(loaded) => {
+                if !loaded.warnings.is_empty() {
+                    println!("{}", render(path, &loaded.warnings));
+                }
+                if loaded
+                    .warnings
+                    .iter()
+                    .any(|p| p.severity == Severity::Error)
+                {
+                    failed = true;
+                } else {
+                    println!("{}: ok ({} nodes)", path.display(), loaded.map.len());
+                }
+            }
+            Err(err) => {
+                failed = true;
+                println!("{}", render(path, &err.problems()));
+            }
+        }
+    }
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn fmt(files: &[PathBuf], check_only: bool) -> Result<ExitCode, String> {
+    let mut failed = false;
+    for path in files {
+        let loaded = match format::load(path) {
+            Ok(loaded) => loaded,
+            Err(err) => {
+                failed = true;
+                eprintln!("{}", render(path, &err.problems()));
+                continue;
+            }
+        };
+        let canonical = format::to_string(&loaded.map);
+        let current = std::fs::read_to_string(path).unwrap_or_default();
+        if current == canonical {
+            continue;
+        }
+        if check_only {
+            failed = true;
+            println!("{}: not in canonical form", path.display());
+        } else if let Err(err) = format::save(&loaded.map, path) {
+            failed = true;
+            eprintln!("{}", render(path, &err.problems()));
+        } else {
+            println!("formatted {}", path.display());
+        }
+    }
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn rollup(
+    path: &Path,
+    scenario: Option<&str>,
+    period: Option<&str>,
+    format: OutputFormat,
+) -> Result<ExitCode, String> {
+    let map = load_for_use(path)?;
+    let analysis =
+        Analysis::new(&map, scenario, period).map_err(|e| format!("{}: {e}", path.display()))?;
+    let rows = output::rollup_rows(&map, &analysis);
+    print!("{}", output::rollup(&rows, scenario.is_some(), format));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn leverage(
+    path: &Path,
+    top: Option<&str>,
+    scenario: Option<&str>,
+    period: Option<&str>,
+    format: OutputFormat,
+) -> Result<ExitCode, String> {
+    let map = load_for_use(path)?;
+    let analysis =
+        Analysis::new(&map, scenario, period).map_err(|e| format!("{}: {e}", path.display()))?;
+    let leverage = engine::leverage(&map, &analysis.program, &analysis.rollup, top)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    print!("{}", output::leverage(&map, &leverage, format));
+    Ok(ExitCode::SUCCESS)
+}

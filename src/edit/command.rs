@@ -1,0 +1,282 @@
+//! The [`Command`] enum: every change to a map, as data.
+//!
+//! `apply` changes the map and returns the command that undoes it, or changes nothing and
+//! returns why not. Undo/redo, the CLI, paste, merge and the tests all go through this one
+//! path. This module knows nothing of the UI or of files.
+
+use crate::engine::formula::Tape;
+use crate::model::{Formula, Link, Map, ModelError, Node, NodeId, Scenario};
+
+/// Why a command was refused. The map is unchanged when one is returned.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum EditError {
+    /// The model refused the change (unknown id, duplicate id, a cycle, …).
+    #[error(transparent)]
+    Model(#[from] ModelError),
+    /// A new id is not well-formed.
+    #[error("{0}")]
+    BadId(String),
+}
+
+/// A node to insert, with its place.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewNode {
+    /// The node's id (must be free).
+    pub id: NodeId,
+    /// The node's data.
+    pub node: Node,
+    /// Its parent, `None` for a new root.
+    pub parent: Option<NodeId>,
+    /// Its index among its siblings (clamped to the end).
+    pub index: usize,
+}
+
+/// One change to a map. Every variant's `apply` returns its exact inverse.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    /// Adds one node.
+    AddNode(Box<NewNode>),
+    /// Inserts several nodes at once (a pasted or restored subtree), parents before children,
+    /// then the links.
+    InsertNodes {
+        /// The nodes, each parent listed before its children.
+        nodes: Vec<NewNode>,
+        /// Links to add once the nodes are in.
+        links: Vec<Link>,
+    },
+    /// Deletes a node with its whole subtree and every link touching it.
+    DeleteSubtree {
+        /// The top of the subtree.
+        id: NodeId,
+    },
+    /// Moves a node with its subtree under another parent (a root when `None`) or to another
+    /// place among its siblings. `index` counts the new siblings without the node itself.
+    Move {
+        /// The node to move.
+        id: NodeId,
+        /// The new parent.
+        parent: Option<NodeId>,
+        /// The new index among the new siblings.
+        index: usize,
+    },
+    /// Replaces a node's data (title, kind, formula, any field).
+    SetNode {
+        /// The node.
+        id: NodeId,
+        /// Its new data.
+        node: Box<Node>,
+    },
+    /// Renames an id, rewriting links, scenario overrides and (when `rewrite_formulas`) every
+    /// formula that uses it.
+    RenameId {
+        /// The current id.
+        from: NodeId,
+        /// The new id.
+        to: NodeId,
+        /// Whether to rewrite formulas too (always true for a user's rename; the inverse
+        /// restores formulas exactly instead).
+        rewrite_formulas: bool,
+    },
+    /// Adds a link.
+    AddLink(Link),
+    /// Removes a link.
+    RemoveLink(Link),
+    /// Sets the map's title.
+    SetMapTitle(String),
+    /// Adds a scenario at an index.
+    AddScenario {
+        /// Where among the scenarios.
+        index: usize,
+        /// The scenario.
+        scenario: Scenario,
+    },
+    /// Removes a scenario by name.
+    RemoveScenario {
+        /// Its name.
+        name: String,
+    },
+    /// Replaces a scenario's overrides (matched by name).
+    SetScenario(Scenario),
+    /// Several commands as one step; all or nothing.
+    Batch(Vec<Command>),
+}
+
+impl Command {
+    /// A command that renames an id the way a user means it: formulas included.
+    pub fn rename(from: NodeId, to: NodeId) -> Self {
+        Command::RenameId {
+            from,
+            to,
+            rewrite_formulas: true,
+        }
+    }
+
+    /// Applies the command, returning its inverse. On error the map is unchanged.
+    pub fn apply(self, map: &mut Map) -> Result<Command, EditError> {
+        match self {
+            Command::AddNode(new) => {
+                let NewNode {
+                    id,
+                    node,
+                    parent,
+                    index,
+                } = *new;
+                map.insert(id.clone(), node, parent.as_ref().map(NodeId::as_str), index)?;
+                Ok(Command::DeleteSubtree { id })
+            }
+            Command::InsertNodes { nodes, links } => insert_nodes(map, nodes, links),
+            Command::DeleteSubtree { id } => delete_subtree(map, id.as_str()),
+            Command::Move { id, parent, index } => {
+                let (old_parent, old_index) =
+                    map.move_node(id.as_str(), parent.as_ref().map(NodeId::as_str), index)?;
+                Ok(Command::Move {
+                    id,
+                    parent: old_parent,
+                    index: old_index,
+                })
+            }
+            Command::SetNode { id, node } => {
+                let old = map.replace_node(id.as_str(), *node)?;
+                Ok(Command::SetNode {
+                    id,
+                    node: Box::new(old),
+                })
+            }
+            Command::RenameId {
+                from,
+                to,
+                rewrite_formulas,
+            } => rename(map, from, to, rewrite_formulas),
+            Command::AddLink(link) => {
+                map.add_link(link.clone())?;
+                Ok(Command::RemoveLink(link))
+            }
+            Command::RemoveLink(link) => {
+                map.remove_link(&link)?;
+                Ok(Command::AddLink(link))
+            }
+            Command::SetMapTitle(title) => Ok(Command::SetMapTitle(map.set_title(title))),
+            Command::AddScenario { index, scenario } => {
+                let name = scenario.name.clone();
+                map.insert_scenario(index, scenario)?;
+                Ok(Command::RemoveScenario { name })
+            }
+            Command::RemoveScenario { name } => {
+                let (index, scenario) = map.remove_scenario(&name)?;
+                Ok(Command::AddScenario { index, scenario })
+            }
+            Command::SetScenario(scenario) => {
+                Ok(Command::SetScenario(map.replace_scenario(scenario)?))
+            }
+            Command::Batch(commands) => apply_batch(map, commands),
+        }
+    }
+}
+
+/// Applies commands in order; on the first error, undoes the ones applied and fails.
+fn apply_batch(map: &mut Map, commands: Vec<Command>) -> Result<Command, EditError> {
+    let mut inverses = Vec::with_capacity(commands.len());
+    for command in commands {
+        match command.apply(map) {
+            Ok(inverse) => inverses.push(inverse),
+            Err(err) => {
+                roll_back(map, inverses);
+                return Err(err);
+            }
+        }
+    }
+    inverses.reverse();
+    Ok(Command::Batch(inverses))
+}
+
+/// Undoes already-applied steps, newest first. Inverses of successful steps always apply.
+fn roll_back(map: &mut Map, inverses: Vec<Command>) {
+    for inverse in inverses.into_iter().rev() {
+        // An inverse of a step that just succeeded cannot fail; if it ever did, carrying on
+        // with the remaining inverses restores as much as possible.
+        let _ = inverse.apply(map);
+    }
+}
+
+fn insert_nodes(
+    map: &mut Map,
+    nodes: Vec<NewNode>,
+    links: Vec<Link>,
+) -> Result<Command, EditError> {
+    // Parents come before children, so the batch's inverse (newest first) removes the links,
+    // then deletes children before their parents: each delete is of a leaf.
+    let mut steps: Vec<Command> = nodes
+        .into_iter()
+        .map(|n| Command::AddNode(Box::new(n)))
+        .collect();
+    steps.extend(links.into_iter().map(Command::AddLink));
+    apply_batch(map, steps)
+}
+
+/// Deletes a subtree leaves-first; the inverse re-inserts it parents-first with its links.
+fn delete_subtree(map: &mut Map, id: &str) -> Result<Command, EditError> {
+    let order: Vec<NodeId> = map.subtree(id).into_iter().cloned().collect();
+    if order.is_empty() {
+        return Err(ModelError::UnknownId(id.to_owned()).into());
+    }
+    let mut removed = Vec::with_capacity(order.len());
+    let mut links: Vec<Link> = Vec::new();
+    for node_id in order.iter().rev() {
+        let gone = map.remove_leaf(node_id.as_str())?;
+        links.extend(gone.links.iter().cloned());
+        removed.push(NewNode {
+            id: gone.id,
+            node: gone.node,
+            parent: gone.parent,
+            index: gone.index,
+        });
+    }
+    removed.reverse();
+    links.sort();
+    links.dedup();
+    Ok(Command::InsertNodes {
+        nodes: removed,
+        links,
+    })
+}
+
+fn rename(
+    map: &mut Map,
+    from: NodeId,
+    to: NodeId,
+    rewrite_formulas: bool,
+) -> Result<Command, EditError> {
+    if let Some(problem) = crate::model::id_problem(to.as_str()) {
+        return Err(EditError::BadId(problem));
+    }
+    map.rename(from.as_str(), to.clone())?;
+    let mut restore = vec![Command::RenameId {
+        from: to.clone(),
+        to: from.clone(),
+        rewrite_formulas: false,
+    }];
+    if rewrite_formulas {
+        let ids: Vec<NodeId> = map.dfs().into_iter().cloned().collect();
+        for id in ids {
+            let Some(node) = map.node(id.as_str()) else {
+                continue;
+            };
+            let Some(Formula::Expr(src)) = &node.formula else {
+                continue;
+            };
+            let rewritten = Tape::rename_in_source(src, from.as_str(), to.as_str());
+            if &rewritten != src {
+                let mut new_node = node.clone();
+                new_node.formula = Some(Formula::Expr(rewritten));
+                let old = map.replace_node(id.as_str(), new_node)?;
+                restore.push(Command::SetNode {
+                    id,
+                    node: Box::new(old),
+                });
+            }
+        }
+    }
+    // Undo: put the old formulas back (under the new id), then rename back without rewriting.
+    restore.rotate_left(1);
+    Ok(Command::Batch(restore))
+}

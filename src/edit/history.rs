@@ -1,0 +1,171 @@
+//! Undo/redo history and the saved marker, over [`Command`]s.
+//!
+//! [`Document`] pairs a map with its history so that every change — from the UI, the CLI or a
+//! test — goes through [`Document::apply`], is one undo step, and bumps the generation counter
+//! that caches (roll-up, layout) key on.
+
+use super::{Command, EditError};
+use crate::model::Map;
+
+/// One undoable step.
+#[derive(Clone, Debug)]
+struct Step {
+    /// A serial unique in this history, to recognise the saved state.
+    serial: u64,
+    /// What the user asked for (applied again on redo).
+    forward: Command,
+    /// What undoes it.
+    inverse: Command,
+}
+
+/// The undo and redo stacks, with a marker for the state last saved.
+#[derive(Clone, Debug, Default)]
+pub struct History {
+    undo: Vec<Step>,
+    redo: Vec<Step>,
+    next_serial: u64,
+    /// Serial of the top undo step when last saved (`None`: the empty history).
+    saved: Option<u64>,
+    /// Whether the saved state can no longer be reached (it was on a dropped redo branch).
+    saved_lost: bool,
+}
+
+impl History {
+    /// Applies a command as a new undo step, dropping the redo stack.
+    pub fn apply(&mut self, map: &mut Map, command: Command) -> Result<(), EditError> {
+        let inverse = command.clone().apply(map)?;
+        if self.redo.iter().any(|s| Some(s.serial) == self.saved) {
+            self.saved_lost = true;
+        }
+        self.redo.clear();
+        self.next_serial += 1;
+        self.undo.push(Step {
+            serial: self.next_serial,
+            forward: command,
+            inverse,
+        });
+        Ok(())
+    }
+
+    /// Undoes the last step. Returns whether there was one.
+    pub fn undo(&mut self, map: &mut Map) -> Result<bool, EditError> {
+        let Some(mut step) = self.undo.pop() else {
+            return Ok(false);
+        };
+        match step.inverse.clone().apply(map) {
+            Ok(forward) => {
+                step.forward = forward;
+                self.redo.push(step);
+                Ok(true)
+            }
+            Err(err) => {
+                self.undo.push(step);
+                Err(err)
+            }
+        }
+    }
+
+    /// Redoes the last undone step. Returns whether there was one.
+    pub fn redo(&mut self, map: &mut Map) -> Result<bool, EditError> {
+        let Some(mut step) = self.redo.pop() else {
+            return Ok(false);
+        };
+        match step.forward.clone().apply(map) {
+            Ok(inverse) => {
+                step.inverse = inverse;
+                self.undo.push(step);
+                Ok(true)
+            }
+            Err(err) => {
+                self.redo.push(step);
+                Err(err)
+            }
+        }
+    }
+
+    /// Whether there is a step to undo.
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+
+    /// Whether there is a step to redo.
+    pub fn can_redo(&self) -> bool {
+        !self.redo.is_empty()
+    }
+
+    /// Marks the current state as saved.
+    pub fn mark_saved(&mut self) {
+        self.saved = self.undo.last().map(|s| s.serial);
+        self.saved_lost = false;
+    }
+
+    /// Whether the map differs from the state last saved.
+    pub fn is_dirty(&self) -> bool {
+        self.saved_lost || self.saved != self.undo.last().map(|s| s.serial)
+    }
+}
+
+/// A map with its history: the one place where a map changes.
+#[derive(Clone, Debug, Default)]
+pub struct Document {
+    map: Map,
+    history: History,
+    generation: u64,
+}
+
+impl Document {
+    /// A document over a map just loaded or created: clean, nothing to undo.
+    pub fn new(map: Map) -> Self {
+        Self {
+            map,
+            history: History::default(),
+            generation: 0,
+        }
+    }
+
+    /// The map, read-only: changes go through [`Document::apply`].
+    pub fn map(&self) -> &Map {
+        &self.map
+    }
+
+    /// Applies a command as one undo step.
+    pub fn apply(&mut self, command: Command) -> Result<(), EditError> {
+        self.history.apply(&mut self.map, command)?;
+        self.generation += 1;
+        Ok(())
+    }
+
+    /// Undoes the last step; returns whether anything changed.
+    pub fn undo(&mut self) -> Result<bool, EditError> {
+        let changed = self.history.undo(&mut self.map)?;
+        self.generation += u64::from(changed);
+        Ok(changed)
+    }
+
+    /// Redoes the last undone step; returns whether anything changed.
+    pub fn redo(&mut self) -> Result<bool, EditError> {
+        let changed = self.history.redo(&mut self.map)?;
+        self.generation += u64::from(changed);
+        Ok(changed)
+    }
+
+    /// The history (for can_undo / can_redo / is_dirty).
+    pub fn history(&self) -> &History {
+        &self.history
+    }
+
+    /// Marks the current state as saved.
+    pub fn mark_saved(&mut self) {
+        self.history.mark_saved();
+    }
+
+    /// Whether there are unsaved changes.
+    pub fn is_dirty(&self) -> bool {
+        self.history.is_dirty()
+    }
+
+    /// A counter bumped by every change, for caches to key on.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+}

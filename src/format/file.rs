@@ -1,0 +1,187 @@
+//! The file structs of format 1: what a map file holds, exactly as written, before validation.
+//!
+//! These mirror the text, not the model: the tree is flat (each node names its `parent`), ids
+//! are plain strings, 1–5 scales are wide integers and maps are lists of pairs, so that every
+//! mistake in a file survives parsing and can be reported by `validate` with its place rather
+//! than stopping serde at the first one. Every struct denies unknown fields. Nothing here
+//! checks meaning, and nothing here is used for writing (see `write`).
+
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+
+use crate::model::{
+    Category, Direction, Display, Evidence, Formula, LinkKind, Orientation, Status, Thresholds,
+};
+
+/// The whole file: `Map(format: 1, title: …, nodes: […], links: […], scenarios: […])`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename = "Map")]
+pub(crate) struct FileMap {
+    /// The format number; found first by a light scan, present here so it is accepted.
+    pub format: Option<u64>,
+    /// The map's title.
+    #[serde(default)]
+    pub title: String,
+    /// Every node, parents usually before children; the order gives the children's order.
+    #[serde(default)]
+    pub nodes: Vec<FileNode>,
+    /// Links between nodes.
+    #[serde(default)]
+    pub links: Vec<FileLink>,
+    /// Named what-ifs.
+    #[serde(default)]
+    pub scenarios: Vec<FileScenario>,
+}
+
+/// One node as written. Fields in the order of [`crate::model::Node`].
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename = "Node")]
+pub(crate) struct FileNode {
+    pub id: Option<String>,
+    pub parent: Option<String>,
+    pub kind: Option<Ident>,
+    #[serde(default)]
+    pub title: String,
+    pub formula: Option<Formula>,
+    pub value: Option<f64>,
+    pub unit: Option<String>,
+    pub display: Option<Display>,
+    pub target: Option<f64>,
+    pub direction: Option<Direction>,
+    pub thresholds: Option<Thresholds>,
+    pub controllable: Option<bool>,
+    pub history: Option<Pairs>,
+    pub source: Option<String>,
+    pub owner: Option<String>,
+    pub sizing: Option<FileSizing>,
+    pub market: Option<i64>,
+    pub company: Option<i64>,
+    pub customer: Option<i64>,
+    pub evidence: Option<EvidenceField>,
+    pub targeted: Option<bool>,
+    pub status: Option<Status>,
+    pub effort: Option<i64>,
+    pub expected_lift: Option<f64>,
+    pub category: Option<Category>,
+    pub importance: Option<i64>,
+    pub method: Option<String>,
+    pub success_criterion: Option<String>,
+    pub result: Option<String>,
+    pub orientation: Option<Orientation>,
+    pub notes: Option<String>,
+}
+
+/// Opportunity sizing as written; the 1–5 range is checked by `validate`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename = "Sizing")]
+pub(crate) struct FileSizing {
+    pub reach: i64,
+    pub frequency: i64,
+    pub severity: i64,
+}
+
+/// A link as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename = "Link")]
+pub(crate) struct FileLink {
+    pub from: String,
+    pub to: String,
+    pub kind: LinkKind,
+}
+
+/// A scenario as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename = "Scenario")]
+pub(crate) struct FileScenario {
+    pub name: String,
+    #[serde(default)]
+    pub overrides: Pairs,
+}
+
+/// A bare identifier (`Metric`), kept as text so an unknown one is a positioned problem among
+/// all the others rather than the end of parsing.
+#[derive(Debug)]
+pub(crate) struct Ident(pub String);
+
+impl<'de> Deserialize<'de> for Ident {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct IdentVisitor;
+        impl Visitor<'_> for IdentVisitor {
+            type Value = Ident;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a node kind such as `Metric`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Ident, E> {
+                Ok(Ident(v.to_owned()))
+            }
+        }
+        deserializer.deserialize_identifier(IdentVisitor)
+    }
+}
+
+/// The `evidence` field: a list of interview snapshots on an opportunity, or a strength 1–5
+/// on an assumption.
+#[derive(Debug)]
+pub(crate) enum EvidenceField {
+    /// `evidence: [(source: …), …]`.
+    List(Vec<Evidence>),
+    /// `evidence: 2`.
+    Strength(i64),
+}
+
+impl<'de> Deserialize<'de> for EvidenceField {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct EvidenceVisitor;
+        impl<'de> Visitor<'de> for EvidenceVisitor {
+            type Value = EvidenceField;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(
+                    "a list of evidence entries (opportunities) or a strength 1–5 (assumptions)",
+                )
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<EvidenceField, E> {
+                Ok(EvidenceField::Strength(v))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<EvidenceField, E> {
+                Ok(EvidenceField::Strength(
+                    i64::try_from(v).unwrap_or(i64::MAX),
+                ))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<EvidenceField, A::Error> {
+                let mut list = Vec::new();
+                while let Some(entry) = seq.next_element::<Evidence>()? {
+                    list.push(entry);
+                }
+                Ok(EvidenceField::List(list))
+            }
+        }
+        deserializer.deserialize_any(EvidenceVisitor)
+    }
+}
+
+/// A RON map (`{"2026-09": 96000.0}`) kept as pairs in file order, so a key written twice is a
+/// problem `validate` can report instead of one value silently replacing the other.
+#[derive(Debug, Default)]
+pub(crate) struct Pairs(pub Vec<(String, f64)>);
+
+impl<'de> Deserialize<'de> for Pairs {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct PairsVisitor;
+        impl<'de> Visitor<'de> for PairsVisitor {
+            type Value = Pairs;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a map of text to numbers, such as {\"2026-09\": 96000.0}")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Pairs, A::Error> {
+                let mut pairs = Vec::new();
+                while let Some(pair) = map.next_entry::<String, f64>()? {
+                    pairs.push(pair);
+                }
+                Ok(Pairs(pairs))
+            }
+        }
+        deserializer.deserialize_map(PairsVisitor)
+    }
+}
