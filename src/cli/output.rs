@@ -171,9 +171,20 @@ pub(super) fn leverage(map: &Map, leverage: &Leverage, format: OutputFormat) -> 
     }
 }
 
-/// A number as printed in tables and CSV: the shortest text that reads back exactly.
+/// A number as printed in CSV: the shortest text that reads back exactly.
 fn number(v: Option<f64>) -> String {
     v.map(|v| format!("{v}")).unwrap_or_default()
+}
+
+/// A number as shown in a table: rounded to 10 significant digits, so float noise such as
+/// `0.050000000000000044` reads `0.05`. CSV and JSON keep every digit.
+fn rounded(cell: &str) -> String {
+    match cell.parse::<f64>() {
+        Ok(v) if v.is_finite() && v != 0.0 => format!("{:.9e}", v)
+            .parse::<f64>()
+            .map_or_else(|_| cell.to_owned(), |r| format!("{r}")),
+        _ => cell.to_owned(),
+    }
 }
 
 fn json<T: Serialize>(value: &T) -> String {
@@ -199,13 +210,17 @@ fn render_cells(header: &[&str], rows: &[Vec<String>], format: OutputFormat) -> 
         }
         return out;
     }
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| row.iter().map(|c| rounded(c)).collect())
+        .collect();
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
-    for row in rows {
+    for row in &rows {
         for (w, cell) in widths.iter_mut().zip(row) {
             *w = (*w).max(cell.chars().count().min(48));
         }
     }
-    let mut push_row = |cells: Vec<&str>| {
+    let mut push_row = |cells: Vec<String>| {
         let line: Vec<String> = cells
             .iter()
             .zip(&widths)
@@ -217,9 +232,9 @@ fn render_cells(header: &[&str], rows: &[Vec<String>], format: OutputFormat) -> 
         out.push_str(line.join("  ").trim_end());
         out.push('\n');
     };
-    push_row(header.to_vec());
+    push_row(header.iter().map(|h| (*h).to_owned()).collect());
     for row in rows {
-        push_row(row.iter().map(String::as_str).collect());
+        push_row(row);
     }
     out
 }

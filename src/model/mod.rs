@@ -5,6 +5,7 @@
 mod id;
 mod map;
 mod node;
+pub mod synthetic;
 
 pub use id::{MAX_ID_LEN, NodeId, RESERVED, id_problem};
 pub use map::{Map, ModelError, RemovedNode};
