@@ -1,0 +1,272 @@
+//! Property tests of the edit layer: any command sequence keeps the map valid; applying a
+//! command then its inverse gives back a map that saves byte-identical; undo all / redo all.
+#![allow(clippy::unwrap_used)]
+
+use fulcrum::edit::{Command, Document, NewNode};
+use fulcrum::format;
+use fulcrum::model::{Formula, Link, LinkKind, Map, Node, NodeId, NodeKind, Scenario};
+use proptest::prelude::*;
+
+/// An abstract edit; indices pick nodes of the map as it is when the edit runs.
+#[derive(Debug, Clone)]
+enum Op {
+    Add {
+        parent: Option<usize>,
+        kind: usize,
+        title: String,
+        index: usize,
+    },
+    Delete(usize),
+    Move {
+        node: usize,
+        parent: Option<usize>,
+        index: usize,
+    },
+    SetTitle(usize, String),
+    SetValue(usize, f64),
+    SetFormula(usize, usize),
+    Rename(usize, String),
+    Link(usize, usize),
+    Unlink(usize),
+    Scenario(String, usize, f64),
+    Batch(Vec<(usize, String)>),
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    let title = "[A-Za-z é\"\\\\]{0,12}";
+    prop_oneof![
+        4 => (proptest::option::of(0usize..64), 0usize..7, title, 0usize..5)
+            .prop_map(|(parent, kind, title, index)| Op::Add { parent, kind, title, index }),
+        1 => (0usize..64).prop_map(Op::Delete),
+        2 => (0usize..64, proptest::option::of(0usize..64), 0usize..5)
+            .prop_map(|(node, parent, index)| Op::Move { node, parent, index }),
+        1 => (0usize..64, title).prop_map(|(n, t)| Op::SetTitle(n, t)),
+        1 => (0usize..64, -1e9f64..1e9).prop_map(|(n, v)| Op::SetValue(n, v)),
+        1 => (0usize..64, 0usize..64).prop_map(|(n, m)| Op::SetFormula(n, m)),
+        1 => (0usize..64, "[a-z_][a-z0-9_]{0,8}").prop_map(|(n, s)| Op::Rename(n, s)),
+        1 => (0usize..64, 0usize..64).prop_map(|(a, b)| Op::Link(a, b)),
+        1 => (0usize..8).prop_map(Op::Unlink),
+        1 => ("[A-Z][a-z]{0,6}", 0usize..64, -100f64..100.0).prop_map(|(s, n, v)| Op::Scenario(s, n, v)),
+        1 => proptest::collection::vec((0usize..64, title), 0..4).prop_map(Op::Batch),
+    ]
+}
+
+fn pick(map: &Map, i: usize) -> Option<NodeId> {
+    let ids = map.dfs();
+    (!ids.is_empty()).then(|| ids[i % ids.len()].clone())
+}
+
+fn to_command(map: &Map, op: &Op) -> Option<Command> {
+    Some(match op {
+        Op::Add {
+            parent,
+            kind,
+            title,
+            index,
+        } => {
+            let parent = parent.and_then(|p| pick(map, p));
+            Command::AddNode(Box::new(NewNode {
+                id: map.fresh_id(title),
+                node: Node::new(NodeKind::ALL[*kind], title.clone()),
+                parent,
+                index: *index,
+            }))
+        }
+        Op::Delete(n) => Command::DeleteSubtree { id: pick(map, *n)? },
+        Op::Move {
+            node,
+            parent,
+            index,
+        } => Command::Move {
+            id: pick(map, *node)?,
+            parent: parent.and_then(|p| pick(map, p)),
+            index: *index,
+        },
+        Op::SetTitle(n, t) => {
+            let id = pick(map, *n)?;
+            let mut node = map.node(id.as_str())?.clone();
+            node.title = t.clone();
+            Command::SetNode {
+                id,
+                node: Box::new(node),
+            }
+        }
+        Op::SetValue(n, v) => {
+            let id = pick(map, *n)?;
+            let mut node = map.node(id.as_str())?.clone();
+            node.value = Some(*v);
+            node.history.insert("2026-10".into(), *v / 3.0);
+            Command::SetNode {
+                id,
+                node: Box::new(node),
+            }
+        }
+        Op::SetFormula(n, m) => {
+            let id = pick(map, *n)?;
+            let other = pick(map, *m)?;
+            let mut node = map.node(id.as_str())?.clone();
+            node.formula = Some(Formula::Expr(format!("{other} * 2 + {id}_x")));
+            Command::SetNode {
+                id,
+                node: Box::new(node),
+            }
+        }
+        Op::Rename(n, to) => Command::rename(pick(map, *n)?, NodeId::new(to).ok()?),
+        Op::Link(a, b) => Command::AddLink(Link {
+            from: pick(map, *a)?,
+            to: pick(map, *b)?,
+            kind: LinkKind::Measures,
+        }),
+        Op::Unlink(k) => {
+            let links = map.links();
+            Command::RemoveLink(links.get(k % links.len().max(1))?.clone())
+        }
+        Op::Scenario(name, n, v) => {
+            let id = pick(map, *n)?;
+            let mut scenario = map.scenario(name).cloned().unwrap_or(Scenario {
+                name: name.clone(),
+                ..Scenario::default()
+            });
+            scenario.overrides.insert(id, *v);
+            if map.scenario(name).is_some() {
+                Command::SetScenario(scenario)
+            } else {
+                Command::AddScenario { index: 0, scenario }
+            }
+        }
+        Op::Batch(items) => Command::Batch(
+            items
+                .iter()
+                .filter_map(|(n, t)| to_command(map, &Op::SetTitle(*n, t.clone())))
+                .collect(),
+        ),
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn commands_keep_invariants_and_inverses_restore_exactly(ops in proptest::collection::vec(op(), 1..40)) {
+        let mut map = Map::new("Property map");
+        for op in &ops {
+            let Some(command) = to_command(&map, op) else { continue };
+            let before = format::to_string(&map);
+            match command.clone().apply(&mut map) {
+                Ok(inverse) => {
+                    prop_assert!(map.check_invariants().is_ok(), "{:?}", map.check_invariants());
+                    let after = format::to_string(&map);
+                    let mut undone = map.clone();
+                    let redo = inverse.apply(&mut undone).unwrap();
+                    prop_assert_eq!(&format::to_string(&undone), &before);
+                    redo.apply(&mut undone).unwrap();
+                    prop_assert_eq!(&format::to_string(&undone), &after);
+                }
+                Err(_) => prop_assert_eq!(&format::to_string(&map), &before, "a refused command changed the map"),
+            }
+        }
+    }
+
+    #[test]
+    fn undo_all_then_redo_all(ops in proptest::collection::vec(op(), 1..30)) {
+        let mut doc = Document::new(Map::new("History"));
+        let mut states = vec![format::to_string(doc.map())];
+        for op in &ops {
+            if let Some(command) = to_command(doc.map(), op) {
+                if doc.apply(command).is_ok() {
+                    states.push(format::to_string(doc.map()));
+                }
+            }
+        }
+        prop_assert_eq!(doc.is_dirty(), states.len() > 1);
+        for expected in states.iter().rev().skip(1) {
+            prop_assert!(doc.undo().unwrap());
+            prop_assert_eq!(&format::to_string(doc.map()), expected);
+        }
+        prop_assert!(!doc.is_dirty());
+        prop_assert!(!doc.undo().unwrap());
+        for expected in states.iter().skip(1) {
+            prop_assert!(doc.redo().unwrap());
+            prop_assert_eq!(&format::to_string(doc.map()), expected);
+        }
+    }
+}
+
+#[test]
+fn rename_rewrites_formulas_links_and_scenarios_and_undoes_exactly() {
+    let text = r#"Map(format: 1, title: "t", nodes: [
+        (id: "total", kind: Metric, title: "Total", formula: Expr("churn + churn_rate * 2")),
+        (id: "churn", parent: "total", kind: Metric, title: "Churn", value: 3.0),
+        (id: "churn_rate", parent: "total", kind: Metric, title: "Churn rate", value: 0.1),
+        (id: "goal", kind: Outcome, title: "Keep customers"),
+    ],
+    links: [(from: "goal", to: "churn", kind: Measures)],
+    scenarios: [(name: "S", overrides: {"churn": 1.0})])"#;
+    let mut doc = Document::new(format::parse_str(text).unwrap().map);
+    let before = format::to_string(doc.map());
+    doc.apply(Command::rename(
+        NodeId::new("churn").unwrap(),
+        NodeId::new("lost").unwrap(),
+    ))
+    .unwrap();
+    let map = doc.map();
+    assert_eq!(
+        map.node("total").unwrap().formula,
+        Some(Formula::Expr("lost + churn_rate * 2".into()))
+    );
+    assert_eq!(map.links()[0].to.as_str(), "lost");
+    assert!(map.scenario("S").unwrap().overrides.contains_key("lost"));
+    doc.undo().unwrap();
+    assert_eq!(format::to_string(doc.map()), before);
+    // A clash or a malformed id is refused and changes nothing.
+    assert!(
+        doc.apply(Command::rename(
+            NodeId::new("churn").unwrap(),
+            NodeId::new("churn_rate").unwrap()
+        ))
+        .is_err()
+    );
+    assert_eq!(format::to_string(doc.map()), before);
+}
+
+#[test]
+fn moving_a_node_under_its_own_descendant_is_refused() {
+    let mut doc = Document::new(fulcrum::model::synthetic::chain(5));
+    let err = doc
+        .apply(Command::Move {
+            id: NodeId::new("m1").unwrap(),
+            parent: Some(NodeId::new("m3").unwrap()),
+            index: 0,
+        })
+        .unwrap_err();
+    assert!(err.to_string().contains("inside it"), "{err}");
+    assert!(!doc.is_dirty());
+}
+
+#[test]
+fn saved_marker_follows_undo_and_redo() {
+    let mut doc = Document::new(Map::new("t"));
+    let add = |title: &str, map: &Map| {
+        Command::AddNode(Box::new(NewNode {
+            id: map.fresh_id(title),
+            node: Node::new(NodeKind::Metric, title),
+            parent: None,
+            index: 0,
+        }))
+    };
+    doc.apply(add("A", doc.map())).unwrap();
+    doc.mark_saved();
+    assert!(!doc.is_dirty());
+    doc.apply(add("B", doc.map())).unwrap();
+    assert!(doc.is_dirty());
+    doc.undo().unwrap();
+    assert!(!doc.is_dirty());
+    doc.undo().unwrap();
+    assert!(doc.is_dirty());
+    doc.redo().unwrap();
+    assert!(!doc.is_dirty());
+    // Branching away from the saved state after undoing it can never be clean again by redo.
+    doc.undo().unwrap();
+    doc.apply(add("C", doc.map())).unwrap();
+    assert!(doc.is_dirty());
+}
