@@ -82,16 +82,28 @@ pub fn sensitivities(
         }
         let seed = adjoint[pu];
         let approx = approximate[pu];
-        args.clear();
-        args.extend(deps.iter().map(|&a| rollup.values[a as usize]));
-        grad.clear();
-        grad.resize(deps.len(), 0.0);
+        if !matches!(op, Op::Sum | Op::Mean) {
+            args.clear();
+            args.extend(deps.iter().map(|&a| rollup.values[a as usize]));
+            grad.clear();
+            grad.resize(deps.len(), 0.0);
+        }
         let mut branch = false;
         match op {
-            Op::Sum => grad.iter_mut().for_each(|g| *g = seed),
-            Op::Mean => {
-                let w = seed / deps.len() as f64;
-                grad.iter_mut().for_each(|g| *g = w);
+            Op::Sum | Op::Mean => {
+                // The common case, without the gradient buffer.
+                let w = if op == Op::Sum {
+                    seed
+                } else {
+                    seed / deps.len() as f64
+                };
+                for &a in deps {
+                    let au = a as usize;
+                    adjoint[au] += w;
+                    reached[au] = true;
+                    approximate[au] |= approx;
+                }
+                continue;
             }
             Op::Product => product_partials(&args, seed, &mut grad),
             Op::Min | Op::Max => {

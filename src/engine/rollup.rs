@@ -114,19 +114,79 @@ impl Program {
 
     /// Evaluates every metric.
     pub fn evaluate(&self, inputs: Inputs) -> Rollup {
-        let n = self.ids.len();
         let mut rollup = Rollup {
-            values: vec![f64::NAN; n],
+            values: Vec::new(),
             reasons: HashMap::new(),
             inputs,
-            stamps: vec![0; n],
+            stamps: Vec::new(),
             stamp: 0,
         };
+        self.reevaluate(&mut rollup);
+        rollup
+    }
+
+    /// Evaluates every metric again from the roll-up's inputs, reusing its buffers.
+    ///
+    /// The hot loop lets "no value" travel as NaN through plain arithmetic (no branches, no
+    /// allocation); only when some metric ends without a value does a second pass over those
+    /// metrics work out the reason in words.
+    pub fn reevaluate(&self, rollup: &mut Rollup) {
+        let n = self.ids.len();
+        rollup.values.clear();
+        rollup.values.resize(n, f64::NAN);
+        rollup.reasons.clear();
+        if rollup.stamps.len() != n {
+            rollup.stamps = vec![0; n];
+            rollup.stamp = 0;
+        }
+        let values = &mut rollup.values;
+        let inputs = &rollup.inputs.values;
+        let mut args: Vec<f64> = Vec::new();
+        let mut stack: Vec<f64> = Vec::new();
+        let mut incomplete = false;
+        for &i in &self.order {
+            let iu = i as usize;
+            let deps = &self.args[self.arg_start[iu] as usize..self.arg_start[iu + 1] as usize];
+            let v = match self.ops[iu] {
+                Op::Input => inputs[iu].unwrap_or(f64::NAN),
+                Op::Sum => deps.iter().map(|&a| values[a as usize]).sum(),
+                Op::Mean => {
+                    deps.iter().map(|&a| values[a as usize]).sum::<f64>() / deps.len() as f64
+                }
+                Op::Product => deps.iter().map(|&a| values[a as usize]).product(),
+                Op::Min | Op::Max | Op::Expr(_) => {
+                    args.clear();
+                    args.extend(deps.iter().map(|&a| values[a as usize]));
+                    if args.iter().any(|v| v.is_nan()) {
+                        f64::NAN
+                    } else {
+                        apply(self.ops[iu], self, &args, &mut stack).unwrap_or(f64::NAN)
+                    }
+                }
+                Op::Broken(_) => f64::NAN,
+            };
+            let v = if v.is_finite() { v } else { f64::NAN };
+            incomplete |= v.is_nan();
+            values[iu] = v;
+        }
+        if incomplete {
+            self.explain(rollup);
+        }
+    }
+
+    /// Works out, in evaluation order, why each metric without a value has none.
+    fn explain(&self, rollup: &mut Rollup) {
         let mut eval = Evaluator::default();
         for &i in &self.order {
-            eval.node(self, &mut rollup, i);
+            if rollup.values[i as usize].is_nan() {
+                let values = &rollup.values;
+                let why = match eval.compute(self, rollup, i, |a| values[a as usize]) {
+                    Ok(_) => "the result overflows".to_owned(),
+                    Err(why) => why,
+                };
+                rollup.reasons.insert(i, why);
+            }
         }
-        rollup
     }
 
     /// Sets one input's value and re-evaluates only the metrics that depend on it.
