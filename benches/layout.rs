@@ -121,7 +121,8 @@ fn bench_layout(c: &mut Criterion) {
 fn bench_visible(c: &mut Criterion) {
     let forest = random_forest(100_000, 0x5eed + 100_000);
     let l = layout(&forest, &Spacing::default());
-    let c0 = l.rect(&forest, forest.sizes.len() / 2).center();
+    // A 1920×1080 view around the last node, in a densely packed deep level.
+    let c0 = l.rect(&forest, forest.sizes.len() - 1).center();
     let view = Rect {
         min: Point::new(c0.x - 960.0, c0.y - 540.0),
         max: Point::new(c0.x + 960.0, c0.y + 540.0),

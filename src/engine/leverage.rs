@@ -177,10 +177,10 @@ pub fn leverage(
         .collect();
     // Metrics in the top's subtree that its formulas do not use still get a row (all zeros).
     for id in map.subtree(top_id.as_str()).into_iter().skip(1) {
-        if let Some(i) = program.metric(id.as_str()) {
-            if !reached[i as usize] {
-                under.push(i);
-            }
+        if let Some(i) = program.metric(id.as_str())
+            && !reached[i as usize]
+        {
+            under.push(i);
         }
     }
     let mut levers: Vec<Lever> = under

@@ -169,15 +169,15 @@ impl GridIndex {
     /// Inclusive (col0, row0, col1, row1) of the cells touched by `r`,
     /// clamped to the grid.
     fn cell_range(&self, r: &Rect) -> (usize, usize, usize, usize) {
-        let col = |x: f32| -> usize {
-            let v = ((x - self.origin.x) / self.cell_w).floor();
-            // `as` saturates (NaN -> 0); clamp to the last column.
-            (v.max(0.0) as usize).min(self.cols - 1)
+        // Truncation equals `floor` for the non-negative values kept here;
+        // `as` saturates, and negative or NaN offsets map to cell 0.
+        let cell = |offset: f32, size: f32, count: usize| -> usize {
+            let v = offset / size;
+            let v = if v > 0.0 { v as usize } else { 0 };
+            v.min(count - 1)
         };
-        let row = |y: f32| -> usize {
-            let v = ((y - self.origin.y) / self.cell_h).floor();
-            (v.max(0.0) as usize).min(self.rows - 1)
-        };
+        let col = |x: f32| cell(x - self.origin.x, self.cell_w, self.cols);
+        let row = |y: f32| cell(y - self.origin.y, self.cell_h, self.rows);
         let (c0, c1) = (col(r.min.x), col(r.max.x));
         let (r0, r1) = (row(r.min.y), row(r.max.y));
         (c0.min(c1), r0.min(r1), c0.max(c1), r0.max(r1))

@@ -165,9 +165,10 @@ impl Default for Spacing {
 /// The layout is forgiving about malformed input and never panics on it:
 /// * `children` may be shorter than `sizes` (missing entries mean "no
 ///   children"); child indices `>= sizes.len()` are ignored;
-/// * a node is claimed by the first root (in `roots` order) whose
-///   breadth-first walk reaches it; later references to it — shared
-///   children, back edges of cycles, repeated roots — are ignored;
+/// * a node is claimed by the first root (in `roots` order) from which it
+///   is reachable, and within that tree by the first of its parents to be
+///   visited (depth-first, children in order); other references to it —
+///   shared children, back edges of cycles, repeated roots — are ignored;
 /// * negative or non-finite sizes are treated as `0`, and sizes are clamped
 ///   to at most `1e9`.
 #[derive(Clone, Debug, Default, PartialEq)]

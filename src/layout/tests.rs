@@ -652,6 +652,35 @@ fn visible_returns_cards_in_view() {
     assert!(index.query(nowhere).is_empty());
 }
 
+#[test]
+fn grid_index_handles_huge_cards() {
+    // A huge root over many small children: the root spans far more cells
+    // than the grid keeps per card and goes to the oversized list.
+    let mut sizes = vec![Size::new(200_000.0, 50_000.0)];
+    sizes.extend((0..400).map(|i| Size::new(30.0 + (i % 9) as f32 * 20.0, 40.0)));
+    let f = Forest {
+        children: {
+            let mut c = vec![(1..sizes.len()).collect::<Vec<_>>()];
+            c.resize(sizes.len(), Vec::new());
+            c
+        },
+        sizes,
+        roots: vec![(0, Orientation::TopDown)],
+    };
+    let l = layout(&f, &sp());
+    let index = GridIndex::new(&l, &f);
+    for k in 0..40 {
+        let x = k as f32 * 6_000.0 - 1_000.0;
+        for y in [-10.0, 100.0, 49_990.0, 50_050.0] {
+            let view = Rect {
+                min: Point::new(x, y),
+                max: Point::new(x + 1_500.0, y + 80.0),
+            };
+            assert_eq!(index.query(view), visible(&l, &f, view), "{view:?}");
+        }
+    }
+}
+
 /// Runs `f` on a thread with a 2 MB stack.
 fn on_small_stack<F: FnOnce() + Send + 'static>(f: F) {
     let handle = std::thread::Builder::new()

@@ -10,11 +10,13 @@
 //! the required gaps between the cards, and a child's depth coordinate is
 //! its parent's padded bottom.
 //!
-//! Nodes are numbered in breadth-first order per tree, so the children of a
-//! node occupy a contiguous index range and every child has a larger index
-//! than its parent. The first walk (post-order in the paper) is therefore a
-//! plain reverse loop, and the second walk (pre-order) a forward loop: no
-//! recursion, `O(n)` time.
+//! Nodes are renumbered in depth-first pre-order (built with an explicit
+//! stack), so every subtree is a contiguous index range following its root.
+//! The first walk (post-order in the paper) is therefore a plain reverse
+//! loop, and the second walk (pre-order) a forward loop: no recursion,
+//! `O(n)` time. Pre-order also keeps each subtree contiguous in memory.
+//! Children lists are stored in one flat array (`kids`), each node owning a
+//! slice of it.
 
 use super::{Forest, Layout, Orientation, Point, Rect, Spacing, sanitize_f32};
 
@@ -52,7 +54,7 @@ struct Node {
     el: u32,
     /// Extreme (deepest) node of the right contour of this subtree.
     er: u32,
-    /// Index of the first child.
+    /// Start of this node's children in the flat `kids` array.
     first: u32,
     /// Number of children.
     cs: u32,
@@ -84,17 +86,28 @@ impl Node {
         self.y + self.h
     }
 
+    /// This node's children in the flat `kids` array.
     #[inline]
-    fn next_left_contour(&self) -> u32 {
-        if self.cs == 0 { self.tl } else { self.first }
+    fn children<'a>(&self, kids: &'a [u32]) -> &'a [u32] {
+        let first = self.first as usize;
+        &kids[first..first + self.cs as usize]
     }
 
     #[inline]
-    fn next_right_contour(&self) -> u32 {
+    fn next_left_contour(&self, kids: &[u32]) -> u32 {
+        if self.cs == 0 {
+            self.tl
+        } else {
+            kids[self.first as usize]
+        }
+    }
+
+    #[inline]
+    fn next_right_contour(&self, kids: &[u32]) -> u32 {
         if self.cs == 0 {
             self.tr
         } else {
-            self.first + self.cs - 1
+            kids[(self.first + self.cs - 1) as usize]
         }
     }
 }
@@ -132,60 +145,104 @@ pub(super) fn layout_forest(forest: &Forest, spacing: &Spacing) -> Layout {
     // Node ids must fit in `u32` below `NONE`; anything beyond is unplaced.
     let n = n_all.min(NONE as usize);
 
-    let (nodes, order, trees) = build(forest, n, &gaps);
-    let mut nodes = nodes;
+    let Flat {
+        mut nodes,
+        kids,
+        order,
+        trees,
+    } = build(forest, n, &gaps);
 
     let mut low = Vec::new();
     for k in (0..nodes.len()).rev() {
-        first_walk(&mut nodes, k, &mut low);
+        first_walk(&mut nodes, &kids, k, &mut low);
     }
     for tree in trees.iter().flatten() {
-        second_walk(&mut nodes, tree);
+        second_walk(&mut nodes, &kids, tree);
     }
 
     place(forest, n_all, &nodes, &order, &trees, gaps.tree)
 }
 
-/// Breadth-first numbering of every tree; computes depth coordinates.
-///
-/// Returns the node array, the map from flat index to forest index, and one
-/// entry per root (`None` for a root that is out of range or already
-/// claimed).
-fn build(forest: &Forest, n: usize, gaps: &Gaps) -> (Vec<Node>, Vec<u32>, Vec<Option<TreeRange>>) {
+/// The forest renumbered for the algorithm.
+struct Flat {
+    /// Working state, indexed by flat (pre-order) index.
+    nodes: Vec<Node>,
+    /// Children lists of all nodes, as flat indices (see [`Node::first`]).
+    kids: Vec<u32>,
+    /// Forest index of each flat index.
+    order: Vec<u32>,
+    /// One entry per root; `None` for a root that is out of range or
+    /// already claimed.
+    trees: Vec<Option<TreeRange>>,
+}
+
+/// A node waiting on the depth-first stack of [`build`].
+struct Pending {
+    /// Forest index.
+    node: usize,
+    /// Slot in `kids` to receive its flat index (`usize::MAX` for a root).
+    slot: usize,
+    /// Depth coordinate of its card's near edge.
+    y: f64,
+}
+
+/// Depth-first pre-order numbering of every tree (explicit stack); computes
+/// depth coordinates and the flat children lists.
+fn build(forest: &Forest, n: usize, gaps: &Gaps) -> Flat {
     let mut visited = vec![false; n];
     let mut order: Vec<u32> = Vec::with_capacity(n);
     let mut nodes: Vec<Node> = Vec::with_capacity(n);
+    let mut kids: Vec<u32> = Vec::with_capacity(n);
     let mut trees = Vec::with_capacity(forest.roots.len());
+    let mut stack: Vec<Pending> = Vec::new();
+    let mut claimed: Vec<usize> = Vec::new();
 
     for &(root, orientation) in &forest.roots {
         if root >= n || visited[root] {
             trees.push(None);
             continue;
         }
-        let (breadth, depth) = breadth_depth(forest, root, orientation);
         let start = order.len();
         visited[root] = true;
-        order.push(root as u32);
-        nodes.push(Node::new(breadth, depth, 0.0, gaps));
+        stack.push(Pending {
+            node: root,
+            slot: usize::MAX,
+            y: 0.0,
+        });
+        while let Some(Pending { node: v, slot, y }) = stack.pop() {
+            let k = order.len();
+            if let Some(s) = kids.get_mut(slot) {
+                *s = k as u32;
+            }
+            let (breadth, depth) = breadth_depth(forest, v, orientation);
+            let mut node = Node::new(breadth, depth, y, gaps);
+            let child_y = node.bottom();
 
-        let mut k = start;
-        while k < order.len() {
-            let v = order[k] as usize;
-            let first = order.len();
-            let child_y = nodes[k].bottom();
+            // Claim the children now (the first parent expanded wins),
+            // reserve their slots, and push them so the first child pops
+            // first.
+            claimed.clear();
             if let Some(children) = forest.children.get(v) {
                 for &c in children {
                     if c < n && !visited[c] {
                         visited[c] = true;
-                        let (b, d) = breadth_depth(forest, c, orientation);
-                        order.push(c as u32);
-                        nodes.push(Node::new(b, d, child_y, gaps));
+                        claimed.push(c);
                     }
                 }
             }
-            nodes[k].first = first as u32;
-            nodes[k].cs = (order.len() - first) as u32;
-            k += 1;
+            let first = kids.len();
+            node.first = first as u32;
+            node.cs = claimed.len() as u32;
+            kids.resize(first + claimed.len(), NONE);
+            for (j, &c) in claimed.iter().enumerate().rev() {
+                stack.push(Pending {
+                    node: c,
+                    slot: first + j,
+                    y: child_y,
+                });
+            }
+            order.push(v as u32);
+            nodes.push(node);
         }
         trees.push(Some(TreeRange {
             start,
@@ -193,7 +250,12 @@ fn build(forest: &Forest, n: usize, gaps: &Gaps) -> (Vec<Node>, Vec<u32>, Vec<Op
             orientation,
         }));
     }
-    (nodes, order, trees)
+    Flat {
+        nodes,
+        kids,
+        order,
+        trees,
+    }
 }
 
 /// Card extent along the breadth and depth axes of `orientation`.
@@ -206,37 +268,35 @@ fn breadth_depth(forest: &Forest, i: usize, orientation: Orientation) -> (f64, f
     }
 }
 
-/// The paper's `firstWalk` for node `k`, whose children are all done.
-fn first_walk(nodes: &mut [Node], k: usize, low: &mut Vec<LowEntry>) {
-    let cs = nodes[k].cs as usize;
-    if cs == 0 {
+/// The paper's `firstWalk` for node `k`, whose descendants are all done.
+fn first_walk(nodes: &mut [Node], kids: &[u32], k: usize, low: &mut Vec<LowEntry>) {
+    let c = nodes[k].children(kids);
+    let Some((&c0, &cl)) = c.first().zip(c.last()) else {
         let node = &mut nodes[k];
         node.el = k as u32;
         node.er = k as u32;
         node.msel = 0.0;
         node.mser = 0.0;
         return;
-    }
-    let first = nodes[k].first as usize;
-    let last = first + cs - 1;
+    };
+    let (c0, cl) = (c0 as usize, cl as usize);
 
     low.clear();
-    let el0 = nodes[first].el as usize;
+    let el0 = nodes[c0].el as usize;
     update_low(low, nodes[el0].bottom(), 0);
-    for i in 1..cs {
+    for i in 1..c.len() {
         // Lowest depth of subtree i, read while its extremes still point
         // into it.
-        let er = nodes[first + i].er as usize;
+        let er = nodes[c[i] as usize].er as usize;
         let min_y = nodes[er].bottom();
-        separate(nodes, first, i, low);
+        separate(nodes, kids, c, i, low);
         update_low(low, min_y, i);
     }
 
     // Centre the parent between the centres of its first and last child.
-    let c0 = &nodes[first];
-    let cl = &nodes[last];
-    let mid = 0.5 * ((c0.prelim + c0.modf + 0.5 * c0.w) + (cl.prelim + cl.modf + 0.5 * cl.w));
-    let (el, msel, er, mser) = (c0.el, c0.msel, cl.er, cl.mser);
+    let (a, b) = (&nodes[c0], &nodes[cl]);
+    let mid = 0.5 * ((a.prelim + a.modf + 0.5 * a.w) + (b.prelim + b.modf + 0.5 * b.w));
+    let (el, msel, er, mser) = (a.el, a.msel, b.er, b.mser);
     let node = &mut nodes[k];
     node.prelim = mid - 0.5 * node.w;
     node.el = el;
@@ -256,14 +316,14 @@ fn update_low(low: &mut Vec<LowEntry>, min_y: f64, i: usize) {
     });
 }
 
-/// Pushes child `i` (and its subtree) far enough from its left siblings
-/// `0..i`, walking the right contour of the siblings and the left contour
+/// Pushes child `c[i]` (and its subtree) far enough from its left siblings
+/// `c[..i]`, walking the right contour of the siblings and the left contour
 /// of subtree `i` together, then threads the shorter contour onto the
 /// longer one.
-fn separate(nodes: &mut [Node], first: usize, i: usize, low: &[LowEntry]) {
-    let mut sr = first + i - 1;
+fn separate(nodes: &mut [Node], kids: &[u32], c: &[u32], i: usize, low: &[LowEntry]) {
+    let mut sr = c[i - 1] as usize;
     let mut mssr = nodes[sr].modf;
-    let mut cl = first + i;
+    let mut cl = c[i] as usize;
     let mut mscl = nodes[cl].modf;
     let mut cursor = low.len().saturating_sub(1);
 
@@ -276,20 +336,20 @@ fn separate(nodes: &mut [Node], first: usize, i: usize, low: &[LowEntry]) {
         if dist > 0.0 {
             mscl += dist;
             let si = low.get(cursor).map_or(i - 1, |e| e.index as usize);
-            move_subtree(nodes, first, i, si, dist);
+            move_subtree(nodes, c, i, si, dist);
         }
         let cy = nodes[cl].bottom();
 
         let mut next_sr = sr as u32;
         let mut next_cl = cl as u32;
         if sy <= cy {
-            next_sr = nodes[sr].next_right_contour();
+            next_sr = nodes[sr].next_right_contour(kids);
             if next_sr != NONE {
                 mssr += nodes[next_sr as usize].modf;
             }
         }
         if sy >= cy {
-            next_cl = nodes[cl].next_left_contour();
+            next_cl = nodes[cl].next_left_contour(kids);
             if next_cl != NONE {
                 mscl += nodes[next_cl as usize].modf;
             }
@@ -301,12 +361,12 @@ fn separate(nodes: &mut [Node], first: usize, i: usize, low: &[LowEntry]) {
             }
             // The current subtree is deeper than its left siblings.
             (true, false) => {
-                set_left_thread(nodes, first, i, next_cl as usize, mscl);
+                set_left_thread(nodes, c, i, next_cl as usize, mscl);
                 return;
             }
             // The left siblings are deeper than the current subtree.
             (false, true) => {
-                set_right_thread(nodes, first, i, next_sr as usize, mssr);
+                set_right_thread(nodes, c, i, next_sr as usize, mssr);
                 return;
             }
             (true, true) => return,
@@ -314,62 +374,65 @@ fn separate(nodes: &mut [Node], first: usize, i: usize, low: &[LowEntry]) {
     }
 }
 
-/// Moves subtree `i` by `dist` and records how to spread the move over the
-/// intermediate siblings `si + 1 .. i`.
-fn move_subtree(nodes: &mut [Node], first: usize, i: usize, si: usize, dist: f64) {
-    let c = &mut nodes[first + i];
-    c.modf += dist;
-    c.msel += dist;
-    c.mser += dist;
-    distribute_extra(nodes, first, i, si, dist);
+/// Moves subtree `c[i]` by `dist` and records how to spread the move over
+/// the intermediate siblings `c[si + 1 .. i]`.
+fn move_subtree(nodes: &mut [Node], c: &[u32], i: usize, si: usize, dist: f64) {
+    let t = &mut nodes[c[i] as usize];
+    t.modf += dist;
+    t.msel += dist;
+    t.mser += dist;
+    distribute_extra(nodes, c, i, si, dist);
 }
 
-/// Spreads `dist` evenly over the siblings strictly between `si` and `i`
-/// (applied lazily by the second walk).
-fn distribute_extra(nodes: &mut [Node], first: usize, i: usize, si: usize, dist: f64) {
+/// Spreads `dist` evenly over the siblings strictly between `c[si]` and
+/// `c[i]` (applied lazily by the second walk).
+fn distribute_extra(nodes: &mut [Node], c: &[u32], i: usize, si: usize, dist: f64) {
     if si + 1 < i {
         let nr = (i - si) as f64;
         let step = dist / nr;
-        nodes[first + si + 1].shift += step;
-        let c = &mut nodes[first + i];
-        c.shift -= step;
-        c.change -= dist - step;
+        nodes[c[si + 1] as usize].shift += step;
+        let t = &mut nodes[c[i] as usize];
+        t.shift -= step;
+        t.change -= dist - step;
     }
 }
 
-/// Threads the extreme left node of the siblings `0..i` to `cl`, the next
+/// Threads the extreme left node of the siblings `c[..i]` to `cl`, the next
 /// node of subtree `i`'s left contour.
-fn set_left_thread(nodes: &mut [Node], first: usize, i: usize, cl: usize, modsum_cl: f64) {
-    let li = nodes[first].el as usize;
-    let diff = (modsum_cl - nodes[cl].modf) - nodes[first].msel;
+fn set_left_thread(nodes: &mut [Node], c: &[u32], i: usize, cl: usize, modsum_cl: f64) {
+    let (c0, ci) = (c[0] as usize, c[i] as usize);
+    let li = nodes[c0].el as usize;
+    let diff = (modsum_cl - nodes[cl].modf) - nodes[c0].msel;
     let leaf = &mut nodes[li];
     leaf.tl = cl as u32;
     // Make the modifier sum correct after following the thread, without
     // moving the leaf itself.
     leaf.modf += diff;
     leaf.prelim -= diff;
-    let (el, msel) = (nodes[first + i].el, nodes[first + i].msel);
-    nodes[first].el = el;
-    nodes[first].msel = msel;
+    let (el, msel) = (nodes[ci].el, nodes[ci].msel);
+    nodes[c0].el = el;
+    nodes[c0].msel = msel;
 }
 
-/// Threads the extreme right node of subtree `i` to `sr`, the next node of
-/// the right contour of the siblings `0..i`.
-fn set_right_thread(nodes: &mut [Node], first: usize, i: usize, sr: usize, modsum_sr: f64) {
-    let ri = nodes[first + i].er as usize;
-    let diff = (modsum_sr - nodes[sr].modf) - nodes[first + i].mser;
+/// Threads the extreme right node of subtree `c[i]` to `sr`, the next node
+/// of the right contour of the siblings `c[..i]`.
+fn set_right_thread(nodes: &mut [Node], c: &[u32], i: usize, sr: usize, modsum_sr: f64) {
+    let (cp, ci) = (c[i - 1] as usize, c[i] as usize);
+    let ri = nodes[ci].er as usize;
+    let diff = (modsum_sr - nodes[sr].modf) - nodes[ci].mser;
     let leaf = &mut nodes[ri];
     leaf.tr = sr as u32;
     leaf.modf += diff;
     leaf.prelim -= diff;
-    let (er, mser) = (nodes[first + i - 1].er, nodes[first + i - 1].mser);
-    nodes[first + i].er = er;
-    nodes[first + i].mser = mser;
+    let (er, mser) = (nodes[cp].er, nodes[cp].mser);
+    nodes[ci].er = er;
+    nodes[ci].mser = mser;
 }
 
-/// The paper's `secondWalk` as a forward loop: turns `prelim` into absolute
-/// breadth coordinates, applying the intermediate-sibling spacing.
-fn second_walk(nodes: &mut [Node], tree: &TreeRange) {
+/// The paper's `secondWalk` as a forward loop over pre-order: turns
+/// `prelim` into absolute breadth coordinates, applying the
+/// intermediate-sibling spacing.
+fn second_walk(nodes: &mut [Node], kids: &[u32], tree: &TreeRange) {
     if tree.start >= tree.end {
         return;
     }
@@ -378,13 +441,11 @@ fn second_walk(nodes: &mut [Node], tree: &TreeRange) {
         root.prelim += root.modf;
     }
     for k in tree.start..tree.end {
-        let (first, cs, modsum) = {
-            let n = &nodes[k];
-            (n.first as usize, n.cs as usize, n.modf)
-        };
+        let modsum = nodes[k].modf;
         let mut d = 0.0;
         let mut delta = 0.0;
-        for c in &mut nodes[first..first + cs] {
+        for &c in nodes[k].children(kids) {
+            let c = &mut nodes[c as usize];
             d += c.shift;
             delta += d + c.change;
             c.modf += delta + modsum;

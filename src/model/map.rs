@@ -311,13 +311,13 @@ impl Map {
     ) -> Result<(Option<NodeId>, usize), ModelError> {
         let ix = self.idx(id)?;
         let new_parent_ix = new_parent.map(|p| self.idx(p)).transpose()?;
-        if let Some(np) = new_parent_ix {
-            if self.is_ancestor_or_self(id, self.slot(np).id.as_str()) {
-                return Err(ModelError::WouldCycle {
-                    node: self.slot(ix).id.clone(),
-                    parent: self.slot(np).id.clone(),
-                });
-            }
+        if let Some(np) = new_parent_ix
+            && self.is_ancestor_or_self(id, self.slot(np).id.as_str())
+        {
+            return Err(ModelError::WouldCycle {
+                node: self.slot(ix).id.clone(),
+                parent: self.slot(np).id.clone(),
+            });
         }
         let old_parent = self.slot(ix).parent;
         let old_index = self.position(id).unwrap_or(0);

@@ -57,15 +57,15 @@ impl NodeKind {
     /// Notes are allowed anywhere.
     pub fn expects_child(self, child: NodeKind) -> bool {
         use NodeKind::*;
-        match (self, child) {
-            (_, Note) => true,
-            (Metric, Metric) => true,
-            (Outcome, Opportunity) => true,
-            (Opportunity, Opportunity | Solution) => true,
-            (Solution, Assumption) => true,
-            (Assumption, Test) => true,
-            _ => false,
-        }
+        matches!(
+            (self, child),
+            (_, Note)
+                | (Metric, Metric)
+                | (Outcome, Opportunity)
+                | (Opportunity, Opportunity | Solution)
+                | (Solution, Assumption)
+                | (Assumption, Test)
+        )
     }
 
     /// The kind's name as written in files.

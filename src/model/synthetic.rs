@@ -43,9 +43,9 @@ pub fn driver_tree(n: usize, seed: u64) -> Map {
     let mut k = 0;
     while next < n {
         let count = (1 + rng.below(6) as usize).min(n - next);
-        for c in next..next + count {
+        for (c, slot) in parent.iter_mut().enumerate().skip(next).take(count) {
             children[k].push(c);
-            parent[c] = Some(k);
+            *slot = Some(k);
         }
         next += count;
         k += 1;
