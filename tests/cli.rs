@@ -1,0 +1,242 @@
+//! The `fulcrum` command line as a user runs it: exit codes, output shapes, `fmt`.
+#![allow(clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn fulcrum(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_fulcrum"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn sample(name: &str) -> String {
+    format!("{}/samples/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+fn temp_file(dir: &Path, name: &str, contents: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, contents).unwrap();
+    path
+}
+
+#[test]
+fn check_is_clean_on_every_sample() {
+    let files: Vec<String> = ["nrr.ron", "saas_revenue.ron", "ost.ron", "workshop.ron"]
+        .iter()
+        .map(|s| sample(s))
+        .collect();
+    let args: Vec<&str> = std::iter::once("check")
+        .chain(files.iter().map(String::as_str))
+        .collect();
+    let out = fulcrum(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+}
+
+#[test]
+fn check_lists_problems_with_file_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = temp_file(
+        dir.path(),
+        "broken.ron",
+        "Map(format: 1, title: \"t\", nodes: [\n    (id: \"a\", kind: Metric, title: \"A\"),\n    (id: \"a\", kind: Metric, title: \"Again\"),\n])\n",
+    );
+    let out = fulcrum(&["check", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let report = text(&out);
+    assert!(
+        report.contains(&format!("{}:3:", path.display())),
+        "{report}"
+    );
+    assert!(report.contains("duplicate"), "{report}");
+}
+
+#[test]
+fn rollup_json_has_the_documented_shape() {
+    let out = fulcrum(&["rollup", &sample("nrr.ron"), "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let first = &json["nodes"][0];
+    assert_eq!(first["id"], "nrr");
+    assert_eq!(first["title"], "Net revenue retention");
+    assert!((first["value"].as_f64().unwrap() - 1.07).abs() < 1e-12);
+    assert!(first["error"].is_null());
+    assert_eq!(first["status"], "amber");
+    assert!(first.get("actual").is_none());
+    let ids: Vec<&str> = json["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 9);
+}
+
+#[test]
+fn rollup_under_a_scenario_shows_the_actual_too() {
+    let out = fulcrum(&[
+        "rollup",
+        &sample("nrr.ron"),
+        "--scenario",
+        "Save desk",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let nrr = &json["nodes"][0];
+    assert!((nrr["value"].as_f64().unwrap() - 1.09).abs() < 1e-12);
+    assert!((nrr["actual"].as_f64().unwrap() - 1.07).abs() < 1e-12);
+    let out = fulcrum(&["rollup", &sample("nrr.ron"), "--scenario", "Nope"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out).contains("Nope"));
+}
+
+#[test]
+fn rollup_errors_are_values_in_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = temp_file(
+        dir.path(),
+        "zero.ron",
+        r#"Map(format: 1, title: "t", nodes: [
+    (id: "rate", kind: Metric, title: "Rate", formula: Expr("paid / trials")),
+    (id: "paid", parent: "rate", kind: Metric, title: "Paid", value: 3.0),
+    (id: "trials", parent: "rate", kind: Metric, title: "Trials", value: 0.0),
+])"#,
+    );
+    let out = fulcrum(&["rollup", path.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(json["nodes"][0]["value"].is_null());
+    assert_eq!(json["nodes"][0]["error"], "trials is 0");
+    assert!(json["nodes"][0]["status"].is_null());
+}
+
+#[test]
+fn rollup_csv_and_period() {
+    let out = fulcrum(&[
+        "rollup",
+        &sample("saas_revenue.ron"),
+        "--period",
+        "2026-09",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let csv = String::from_utf8(out.stdout).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("id,title,value,status,error"));
+    let customers = csv.lines().find(|l| l.starts_with("customers,")).unwrap();
+    assert!(customers.contains("501.28"), "{customers}");
+}
+
+#[test]
+fn leverage_json_has_the_documented_shape() {
+    let out = fulcrum(&["leverage", &sample("nrr.ron"), "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["top"], "nrr");
+    assert!((json["value"].as_f64().unwrap() - 1.07).abs() < 1e-12);
+    let levers = json["levers"].as_array().unwrap();
+    assert_eq!(levers.len(), 8);
+    let first = &levers[0];
+    assert_eq!(first["id"], "expansion");
+    assert!((first["sensitivity"].as_f64().unwrap() - 1e-5).abs() < 1e-15);
+    assert!((first["elasticity"].as_f64().unwrap() - 0.1402).abs() < 1e-4);
+    assert!((first["impact_to_target"].as_f64().unwrap() - 0.05).abs() < 1e-12);
+    assert_eq!(first["approximate"], false);
+    let upgrades = levers.iter().find(|l| l["id"] == "upgrades").unwrap();
+    assert!(upgrades["impact_to_target"].is_null());
+    let mags: Vec<f64> = levers
+        .iter()
+        .map(|l| l["elasticity"].as_f64().unwrap().abs())
+        .collect();
+    assert!(mags.windows(2).all(|w| w[0] >= w[1]));
+}
+
+#[test]
+fn leverage_with_another_top() {
+    let out = fulcrum(&[
+        "leverage",
+        &sample("saas_revenue.ron"),
+        "--top",
+        "customers",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["top"], "customers");
+    assert_eq!(json["value"], 516.0);
+    let out = fulcrum(&["leverage", &sample("saas_revenue.ron"), "--top", "nobody"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out).contains("nobody"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(fulcrum(&["rollup"]).status.code(), Some(2));
+    assert_eq!(
+        fulcrum(&["rollup", &sample("nrr.ron"), "--format", "xml"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        fulcrum(&["check", "--bogus", "x.ron"]).status.code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn missing_file_exits_1_naming_it() {
+    let out = fulcrum(&["check", "/no/such/map.ron"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out).contains("/no/such/map.ron"));
+}
+
+#[test]
+fn fmt_rewrites_to_canonical_form_and_check_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = std::fs::read_to_string(sample("nrr.ron")).unwrap();
+    let path = temp_file(dir.path(), "nrr.ron", &original);
+    let p = path.to_str().unwrap();
+    // The hand-written sample is not in canonical layout: --check says so and changes nothing.
+    let out = fulcrum(&["fmt", "--check", p]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), original);
+    let out = fulcrum(&["fmt", p]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let formatted = std::fs::read_to_string(&path).unwrap();
+    assert_ne!(formatted, original);
+    assert_eq!(fulcrum(&["fmt", "--check", p]).status.code(), Some(0));
+    // And the numbers are unchanged.
+    let out = fulcrum(&["rollup", p, "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!((json["nodes"][0]["value"].as_f64().unwrap() - 1.07).abs() < 1e-12);
+}
+
+#[test]
+fn a_newer_format_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let contents = "Map(format: 7, title: \"from the future\", nodes: [], hologram: true)\n";
+    let path = temp_file(dir.path(), "future.ron", contents);
+    for args in [vec!["check"], vec!["fmt"], vec!["rollup"]] {
+        let mut args = args;
+        args.push(path.to_str().unwrap());
+        let out = fulcrum(&args);
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+        let t = text(&out);
+        assert!(t.contains('7') && t.contains('1'), "{t}");
+    }
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), contents);
+}
