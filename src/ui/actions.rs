@@ -1,0 +1,421 @@
+//! The one table of UI actions: label, tooltip, shortcuts and scope of each, from which the
+//! menu bar, the keyboard handling and the F1 help overlay are all generated (rerun's
+//! `UICommand` is the model). Adding a command means adding a variant here and its arm in
+//! [`super::FulcrumApp::run_action`]; nothing else lists commands.
+//!
+//! Features that are not built are not in the table, so they are never shown.
+
+use egui::{Key, KeyboardShortcut, Modifiers};
+
+use crate::model::NodeKind;
+
+/// Every command a person can give the app.
+#[allow(missing_docs)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    New,
+    Open,
+    Save,
+    SaveAs,
+    Quit,
+    Undo,
+    Redo,
+    Cut,
+    Copy,
+    Paste,
+    Delete,
+    AddChild,
+    AddSibling,
+    EditTitle,
+    MoveEarlier,
+    MoveLater,
+    SetKind(NodeKind),
+    SelectUp,
+    SelectDown,
+    SelectLeft,
+    SelectRight,
+    ToggleFold,
+    Find,
+    FindNext,
+    FindPrevious,
+    ZoomIn,
+    ZoomOut,
+    FitView,
+    ToggleInspector,
+    ToggleProblems,
+    ToggleTheme,
+    Help,
+}
+
+/// Where a shortcut works.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// Anywhere, even while typing in a field.
+    Global,
+    /// Only while no text field has the keyboard (the canvas has it).
+    Canvas,
+}
+
+/// The menus, in menu-bar order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Menu {
+    /// New, open, save.
+    File,
+    /// Undo, clipboard, structure, kind, find.
+    Edit,
+    /// Zoom, fold, panels, theme, selection.
+    View,
+    /// Shortcuts.
+    Help,
+}
+
+impl Menu {
+    /// Menu-bar order.
+    pub const ALL: [Menu; 4] = [Menu::File, Menu::Edit, Menu::View, Menu::Help];
+
+    /// The menu's title.
+    pub fn label(self) -> &'static str {
+        match self {
+            Menu::File => "File",
+            Menu::Edit => "Edit",
+            Menu::View => "View",
+            Menu::Help => "Help",
+        }
+    }
+}
+
+const CMD: Modifiers = Modifiers::COMMAND;
+const CMD_SHIFT: Modifiers = Modifiers {
+    shift: true,
+    ..Modifiers::COMMAND
+};
+const NONE: Modifiers = Modifiers::NONE;
+
+fn key(modifiers: Modifiers, key: Key) -> KeyboardShortcut {
+    KeyboardShortcut::new(modifiers, key)
+}
+
+impl Action {
+    /// Every action, grouped by menu, in menu order (`None` entries are separators).
+    pub fn table() -> Vec<(Menu, Option<Action>)> {
+        use Action::*;
+        let mut rows: Vec<(Menu, Option<Action>)> = Vec::new();
+        let add =
+            |rows: &mut Vec<(Menu, Option<Action>)>, menu: Menu, actions: &[Option<Action>]| {
+                rows.extend(actions.iter().map(|a| (menu, *a)));
+            };
+        add(
+            &mut rows,
+            Menu::File,
+            &[
+                Some(New),
+                Some(Open),
+                None,
+                Some(Save),
+                Some(SaveAs),
+                None,
+                Some(Quit),
+            ],
+        );
+        add(
+            &mut rows,
+            Menu::Edit,
+            &[
+                Some(Undo),
+                Some(Redo),
+                None,
+                Some(Cut),
+                Some(Copy),
+                Some(Paste),
+                Some(Delete),
+                None,
+                Some(AddChild),
+                Some(AddSibling),
+                Some(EditTitle),
+                Some(MoveEarlier),
+                Some(MoveLater),
+                None,
+            ],
+        );
+        rows.extend(
+            NodeKind::ALL
+                .iter()
+                .map(|k| (Menu::Edit, Some(SetKind(*k)))),
+        );
+        add(
+            &mut rows,
+            Menu::Edit,
+            &[None, Some(Find), Some(FindNext), Some(FindPrevious)],
+        );
+        add(
+            &mut rows,
+            Menu::View,
+            &[
+                Some(ZoomIn),
+                Some(ZoomOut),
+                Some(FitView),
+                Some(ToggleFold),
+                None,
+                Some(SelectUp),
+                Some(SelectDown),
+                Some(SelectLeft),
+                Some(SelectRight),
+                None,
+                Some(ToggleInspector),
+                Some(ToggleProblems),
+                Some(ToggleTheme),
+            ],
+        );
+        add(&mut rows, Menu::Help, &[Some(Help)]);
+        rows
+    }
+
+    /// Every action once.
+    pub fn all() -> Vec<Action> {
+        Self::table().into_iter().filter_map(|(_, a)| a).collect()
+    }
+
+    /// The menu label.
+    pub fn label(self) -> String {
+        use Action::*;
+        let text = match self {
+            New => "New map",
+            Open => "Open…",
+            Save => "Save",
+            SaveAs => "Save as…",
+            Quit => "Quit",
+            Undo => "Undo",
+            Redo => "Redo",
+            Cut => "Cut subtree",
+            Copy => "Copy subtree",
+            Paste => "Paste as child",
+            Delete => "Delete subtree",
+            AddChild => "Add child",
+            AddSibling => "Add sibling",
+            EditTitle => "Edit title",
+            MoveEarlier => "Move before previous sibling",
+            MoveLater => "Move after next sibling",
+            SetKind(kind) => return format!("Make it {}", article(kind)),
+            SelectUp => "Select above",
+            SelectDown => "Select below",
+            SelectLeft => "Select left",
+            SelectRight => "Select right",
+            ToggleFold => "Fold / unfold",
+            Find => "Find…",
+            FindNext => "Find next",
+            FindPrevious => "Find previous",
+            ZoomIn => "Zoom in",
+            ZoomOut => "Zoom out",
+            FitView => "Fit map to window",
+            ToggleInspector => "Inspector panel",
+            ToggleProblems => "Problems panel",
+            ToggleTheme => "Dark theme",
+            Help => "Keyboard shortcuts",
+        };
+        text.to_owned()
+    }
+
+    /// A one-line explanation for tooltips and the help overlay.
+    pub fn tooltip(self) -> &'static str {
+        use Action::*;
+        match self {
+            New => "Start a new, empty map",
+            Open => "Open a map file (.ron)",
+            Save => "Save the map to its file",
+            SaveAs => "Save the map to a new file",
+            Quit => "Close Fulcrum (asks first if there are unsaved changes)",
+            Undo => "Undo the last change",
+            Redo => "Redo the last undone change",
+            Cut => "Copy the selected subtree, then delete it",
+            Copy => "Copy the selected subtree",
+            Paste => "Paste the copied subtree under the selection, with fresh ids",
+            Delete => "Delete the selected node and everything under it",
+            AddChild => "Add a child under the selection and type its title",
+            AddSibling => "Add a sibling after the selection and type its title",
+            EditTitle => "Edit the selected node's title (also: double-click)",
+            MoveEarlier => "Move the selection one place earlier among its siblings",
+            MoveLater => "Move the selection one place later among its siblings",
+            SetKind(_) => "Change the selected node's kind",
+            SelectUp => {
+                "The parent in a top-down tree, the previous sibling in a left-to-right tree"
+            }
+            SelectDown => {
+                "The first child in a top-down tree, the next sibling in a left-to-right tree"
+            }
+            SelectLeft => {
+                "The previous sibling in a top-down tree, the parent in a left-to-right tree"
+            }
+            SelectRight => {
+                "The next sibling in a top-down tree, the first child in a left-to-right tree"
+            }
+            ToggleFold => "Hide or show the selection's subtree",
+            Find => "Search titles, ids, owners and notes",
+            FindNext => "Jump to the next search hit",
+            FindPrevious => "Jump to the previous search hit",
+            ZoomIn => "Zoom in around the pointer (also: Ctrl+wheel, pinch)",
+            ZoomOut => "Zoom out around the pointer",
+            FitView => "Show the whole map",
+            ToggleInspector => "Show or hide the inspector",
+            ToggleProblems => "Show or hide load warnings and formula problems",
+            ToggleTheme => "Switch between the light and dark theme",
+            Help => "Show every command and its shortcut",
+        }
+    }
+
+    /// The shortcuts, the first one shown in menus.
+    pub fn shortcuts(self) -> Vec<KeyboardShortcut> {
+        use Action::*;
+        match self {
+            New => vec![key(CMD, Key::N)],
+            Open => vec![key(CMD, Key::O)],
+            Save => vec![key(CMD, Key::S)],
+            SaveAs => vec![key(CMD_SHIFT, Key::S)],
+            Quit => vec![key(CMD, Key::Q)],
+            Undo => vec![key(CMD, Key::Z)],
+            Redo => vec![key(CMD_SHIFT, Key::Z), key(CMD, Key::Y)],
+            Cut => vec![key(CMD, Key::X)],
+            Copy => vec![key(CMD, Key::C)],
+            Paste => vec![key(CMD, Key::V)],
+            Delete => vec![key(NONE, Key::Delete), key(NONE, Key::Backspace)],
+            AddChild => vec![key(NONE, Key::Tab), key(NONE, Key::Insert)],
+            AddSibling => vec![key(NONE, Key::Enter)],
+            EditTitle => vec![key(NONE, Key::F2)],
+            MoveEarlier => vec![
+                key(Modifiers::ALT, Key::ArrowUp),
+                key(Modifiers::ALT, Key::ArrowLeft),
+            ],
+            MoveLater => vec![
+                key(Modifiers::ALT, Key::ArrowDown),
+                key(Modifiers::ALT, Key::ArrowRight),
+            ],
+            SetKind(kind) => {
+                let digits = [
+                    Key::Num1,
+                    Key::Num2,
+                    Key::Num3,
+                    Key::Num4,
+                    Key::Num5,
+                    Key::Num6,
+                    Key::Num7,
+                ];
+                let i = NodeKind::ALL.iter().position(|k| *k == kind).unwrap_or(0);
+                vec![key(CMD, digits[i])]
+            }
+            // Arrows are screen directions; `navigate` turns them into parent, child or
+            // sibling according to the tree's orientation.
+            SelectUp => vec![key(NONE, Key::ArrowUp)],
+            SelectDown => vec![key(NONE, Key::ArrowDown)],
+            SelectLeft => vec![key(NONE, Key::ArrowLeft)],
+            SelectRight => vec![key(NONE, Key::ArrowRight)],
+            ToggleFold => vec![key(NONE, Key::Space)],
+            Find => vec![key(CMD, Key::F)],
+            FindNext => vec![key(NONE, Key::F3)],
+            FindPrevious => vec![key(Modifiers::SHIFT, Key::F3)],
+            ZoomIn => vec![key(CMD, Key::Equals), key(CMD, Key::Plus)],
+            ZoomOut => vec![key(CMD, Key::Minus)],
+            FitView => vec![key(CMD, Key::Num0)],
+            ToggleInspector => vec![key(CMD, Key::I)],
+            ToggleProblems => vec![],
+            ToggleTheme => vec![],
+            Help => vec![key(NONE, Key::F1)],
+        }
+    }
+
+    /// Where the shortcuts work.
+    pub fn scope(self) -> Scope {
+        use Action::*;
+        match self {
+            New | Open | Save | SaveAs | Quit | Find | FindNext | FindPrevious | ZoomIn
+            | ZoomOut | FitView | ToggleInspector | ToggleProblems | ToggleTheme | Help => {
+                Scope::Global
+            }
+            _ => Scope::Canvas,
+        }
+    }
+
+    /// Whether a menu shows it as a checkbox, and its state.
+    pub fn is_toggle(self) -> bool {
+        matches!(
+            self,
+            Action::ToggleInspector | Action::ToggleProblems | Action::ToggleTheme
+        )
+    }
+}
+
+fn article(kind: NodeKind) -> String {
+    let name = kind.name().to_lowercase();
+    let vowel = name.starts_with(['a', 'e', 'i', 'o', 'u']);
+    format!("{} {name}", if vowel { "an" } else { "a" })
+}
+
+/// A shortcut as people read it (`Ctrl+Shift+Z`, `Alt+Up`), in plain letters that every
+/// font has.
+pub fn shortcut_text(shortcut: &KeyboardShortcut) -> String {
+    let m = shortcut.modifiers;
+    let mut out = String::new();
+    let mac = cfg!(target_os = "macos");
+    if m.command || m.ctrl || m.mac_cmd {
+        out.push_str(if mac { "Cmd+" } else { "Ctrl+" });
+    }
+    if m.alt {
+        out.push_str(if mac { "Option+" } else { "Alt+" });
+    }
+    if m.shift {
+        out.push_str("Shift+");
+    }
+    let key = match shortcut.logical_key {
+        Key::ArrowUp => "Up",
+        Key::ArrowDown => "Down",
+        Key::ArrowLeft => "Left",
+        Key::ArrowRight => "Right",
+        Key::Equals => "=",
+        Key::Plus => "+",
+        Key::Minus => "-",
+        Key::Num0 => "0",
+        Key::Num1 => "1",
+        Key::Num2 => "2",
+        Key::Num3 => "3",
+        Key::Num4 => "4",
+        Key::Num5 => "5",
+        Key::Num6 => "6",
+        Key::Num7 => "7",
+        other => other.name(),
+    };
+    out.push_str(key);
+    out
+}
+
+/// Every (shortcut, action) pair, most specific modifiers first, so that `Alt+Up` is
+/// matched before `Up` and `Ctrl+Shift+Z` before `Ctrl+Z` (egui matches modifiers loosely).
+pub fn shortcut_order() -> Vec<(KeyboardShortcut, Action)> {
+    let mut pairs: Vec<(KeyboardShortcut, Action)> = Action::all()
+        .into_iter()
+        .flat_map(|a| a.shortcuts().into_iter().map(move |s| (s, a)))
+        .collect();
+    let weight = |m: Modifiers| u8::from(m.alt) + u8::from(m.shift) + u8::from(m.command || m.ctrl);
+    pairs.sort_by_key(|(s, _)| std::cmp::Reverse(weight(s.modifiers)));
+    pairs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shortcuts_are_unique() {
+        let pairs = shortcut_order();
+        for (i, (a, x)) in pairs.iter().enumerate() {
+            for (b, y) in &pairs[i + 1..] {
+                assert!(a != b, "{x:?} and {y:?} share a shortcut");
+            }
+        }
+    }
+
+    #[test]
+    fn every_kind_has_ctrl_digit() {
+        for (i, k) in NodeKind::ALL.iter().enumerate() {
+            let s = Action::SetKind(*k).shortcuts();
+            assert_eq!(s.len(), 1, "{i}");
+        }
+    }
+}

@@ -1,0 +1,683 @@
+//! The map view: pan and zoom, culling to the visible cards, edges and links, cards at two
+//! levels of detail, fold badges, the inline title editor and drag-to-reparent.
+//!
+//! Positions come from the cached [`Scene`]; nothing here lays out the tree or computes
+//! values. When the layout changes, cards glide from where they were to where they are
+//! (~160 ms). Input becomes [`Intent`]s that are applied after drawing, through the same
+//! editing methods the keyboard uses.
+
+use egui::epaint::Mesh;
+use egui::{Id, Pos2, Rect, Sense, Shape, Stroke, Vec2};
+
+use super::FulcrumApp;
+use super::actions::Action;
+use super::cache::Scene;
+use super::camera::Camera;
+use super::cards::{self, CardPaint, CardState};
+use super::dispatch::take_key;
+use super::edges;
+use crate::model::{NodeId, NodeKind};
+
+/// How long cards glide to a new layout, in seconds.
+const ANIMATION_SECS: f64 = 0.16;
+/// Layouts with more cards than this change without gliding.
+const MAX_ANIMATED: usize = 20_000;
+/// The zoom the camera moves to when a card must be readable (editing, search hits).
+const READABLE_ZOOM: f32 = 0.8;
+
+/// View state of the canvas.
+pub(crate) struct CanvasState {
+    /// Zoom and pan.
+    pub camera: Camera,
+    /// The canvas area on screen in the last frame.
+    pub rect: Rect,
+    /// Fit the map to the window on the next frame.
+    pub fit_pending: bool,
+    /// …without gliding (on open).
+    pub fit_instantly: bool,
+    /// Bring the selection into view on the next frame.
+    pub reveal_selection: bool,
+    /// Centre the selection on the next frame (search jumps).
+    pub center_selection: bool,
+    anim: Option<Anim>,
+    drag: Option<Drag>,
+    last_time: Option<f64>,
+}
+
+impl Default for CanvasState {
+    fn default() -> Self {
+        Self {
+            camera: Camera::default(),
+            rect: Rect::from_min_size(Pos2::ZERO, Vec2::new(1200.0, 800.0)),
+            fit_pending: true,
+            fit_instantly: true,
+            reveal_selection: false,
+            center_selection: false,
+            anim: None,
+            drag: None,
+            last_time: None,
+        }
+    }
+}
+
+/// Where each card was when the layout last changed, and when.
+struct Anim {
+    from: Vec<Pos2>,
+    start: f64,
+}
+
+/// A card being dragged onto another.
+struct Drag {
+    id: NodeId,
+    /// Pointer position minus the card's top-left corner, in screen points.
+    grab: Vec2,
+    /// The card under the pointer and whether dropping there is allowed.
+    target: Option<(NodeId, bool)>,
+}
+
+/// What a person did on the canvas this frame, applied after drawing.
+enum Intent {
+    Select(NodeId),
+    Deselect,
+    Edit(NodeId),
+    ToggleFold(NodeId),
+    Reparent(NodeId, NodeId),
+    Run(NodeId, Action),
+    CommitEdit,
+    CancelEdit,
+    CommitAndAddChild,
+    ZoomTo(NodeId),
+}
+
+impl CanvasState {
+    /// A card's rectangle on screen (at its final place, ignoring any glide).
+    pub fn screen_rect(&self, scene: &Scene, i: usize) -> Rect {
+        self.camera.rect_to_screen(self.rect, scene.rect(i))
+    }
+
+    /// Sets the zoom around the canvas centre.
+    pub fn set_zoom(&mut self, zoom: f32) {
+        let factor = zoom / self.camera.zoom;
+        self.camera.zoom_at(self.rect, self.rect.center(), factor);
+        self.fit_pending = false;
+    }
+
+    /// Zooms by `factor` around the canvas centre.
+    pub fn zoom_step(&mut self, factor: f32) {
+        self.camera.zoom_at(self.rect, self.rect.center(), factor);
+        self.fit_pending = false;
+    }
+
+    /// Starts a glide from the cards' current places (in `old`) to `new`.
+    pub fn start_animation(&mut self, old: Option<&Scene>, new: &Scene, now: f64) {
+        self.anim = None;
+        let Some(old) = old else {
+            return;
+        };
+        if new.ids.len() > MAX_ANIMATED || old.ids.len() > MAX_ANIMATED {
+            return;
+        }
+        let mut moved = false;
+        let mut from = Vec::with_capacity(new.ids.len());
+        for (i, id) in new.ids.iter().enumerate() {
+            let target = new.rect(i).min;
+            let mut cur = Some(i);
+            let mut found = None;
+            while let Some(k) = cur {
+                if let Some(&j) = old.index.get(&new.ids[k]) {
+                    found = Some(self.world_pos_with(old, j, now));
+                    break;
+                }
+                cur = new.parent[k];
+            }
+            let start = found.unwrap_or(target);
+            moved |= start != target || !old.index.contains_key(id);
+            from.push(start);
+        }
+        if moved {
+            self.anim = Some(Anim { from, start: now });
+        }
+    }
+
+    fn progress(&self, now: f64) -> Option<f32> {
+        let anim = self.anim.as_ref()?;
+        let t = ((now - anim.start) / ANIMATION_SECS).clamp(0.0, 1.0) as f32;
+        (t < 1.0).then(|| 1.0 - (1.0 - t).powi(3))
+    }
+
+    fn world_pos_with(&self, scene: &Scene, i: usize, now: f64) -> Pos2 {
+        let to = scene.rect(i).min;
+        match (self.progress(now), self.anim.as_ref()) {
+            (Some(t), Some(anim)) => match anim.from.get(i) {
+                Some(from) => from.lerp(to, t),
+                None => to,
+            },
+            _ => to,
+        }
+    }
+
+    /// A card's rectangle on screen as drawn this frame (mid-glide if one is running).
+    fn drawn_rect(&self, scene: &Scene, i: usize, now: f64) -> Rect {
+        let world = Rect::from_min_size(self.world_pos_with(scene, i, now), scene.rect(i).size());
+        self.camera.rect_to_screen(self.rect, world)
+    }
+}
+
+impl FulcrumApp {
+    /// The central canvas.
+    pub(crate) fn canvas_ui(&mut self, ui: &mut egui::Ui) {
+        let (Some(scene), Some(mut figures)) = (self.scene.take(), self.figures.take()) else {
+            return;
+        };
+        let frame = egui::Frame::NONE.fill(self.palette.canvas);
+        let intents = egui::CentralPanel::default()
+            .frame(frame)
+            .show(ui, |ui| self.canvas_inner_ui(ui, &scene, &mut figures))
+            .inner;
+        self.scene = Some(scene);
+        self.figures = Some(figures);
+        for intent in intents {
+            self.apply_intent(intent, ui.ctx());
+        }
+    }
+
+    fn canvas_inner_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        scene: &Scene,
+        figures: &mut super::cache::Figures,
+    ) -> Vec<Intent> {
+        let mut intents = Vec::new();
+        let rect = ui.max_rect();
+        self.canvas.rect = rect;
+        let bg = ui.interact(rect, Id::unique("fulcrum_canvas"), Sense::click_and_drag());
+        let now = ui.input(|i| i.time);
+        let dt = self.canvas.last_time.map_or(0.0, |t| (now - t) as f32);
+        self.canvas.last_time = Some(now);
+        self.camera_input_ui(ui, rect, &bg);
+        self.camera_goals(scene, rect);
+        if self.canvas.camera.step(dt) || self.canvas.progress(now).is_some() {
+            ui.ctx().request_repaint();
+        }
+        let cam = self.canvas.camera.clone();
+        let painter = ui.painter_at(rect);
+        let detail = cam.zoom >= cards::DETAIL_ZOOM;
+        let world_view = cam.visible_world(rect);
+        let animating = self.canvas.progress(now).is_some();
+        let visible: Vec<usize> = if animating {
+            (0..scene.ids.len())
+                .filter(|&i| self.canvas.drawn_rect(scene, i, now).intersects(rect))
+                .collect()
+        } else {
+            scene.query(world_view)
+        };
+        let margin = Vec2::new(400.0, 200.0).max(Vec2::splat(120.0 / cam.zoom));
+        let near: Vec<usize> = if animating {
+            visible.clone()
+        } else {
+            scene.query(world_view.expand2(margin))
+        };
+        let mut drag = self.canvas.drag.take();
+        let drawn = |i: usize| self.canvas.drawn_rect(scene, i, now);
+        // Edges.
+        let edge_color = self.palette.edge;
+        if detail {
+            let stroke = Stroke::new((1.6 * cam.zoom).clamp(1.0, 3.0), edge_color);
+            for &i in &near {
+                if let Some(p) = scene.parent[i] {
+                    let (a, b) = edges::edge_ends(drawn(p), drawn(i), scene.is_left_right(i));
+                    edges::curve(&painter, a, b, scene.is_left_right(i), stroke);
+                }
+            }
+        } else {
+            let mut mesh = Mesh::default();
+            for &i in &near {
+                if let Some(p) = scene.parent[i] {
+                    let (a, b) = edges::edge_ends(drawn(p), drawn(i), scene.is_left_right(i));
+                    edges::segment(&mut mesh, a, b, 1.0, edge_color);
+                }
+            }
+            painter.add(Shape::mesh(mesh));
+        }
+        // Links between trees.
+        let style = edges::LinkStyle {
+            zoom: cam.zoom,
+            color: self.palette.link,
+            label_bg: self.palette.card,
+            show_label: detail,
+        };
+        for &(from, to, kind) in &scene.links {
+            let (a, b) = (drawn(from), drawn(to));
+            if a.union(b).intersects(rect) {
+                edges::link(&painter, a, b, kind, &style);
+            }
+        }
+        // Cards.
+        let map = self.doc.map();
+        let hit = self.search.current_hit().cloned();
+        let drop_target = drag.as_ref().and_then(|d| d.target.clone());
+        let dragging = drag.as_ref().map(|d| d.id.clone());
+        if detail {
+            let mut paint = CardPaint {
+                painter: &painter,
+                palette: &self.palette,
+                map,
+                figures,
+                zoom: cam.zoom,
+                line_height: self.measure.as_ref().map_or(19.0, |m| m.line_height),
+            };
+            for &i in &visible {
+                let id = &scene.ids[i];
+                let Some(node) = map.node(id.as_str()) else {
+                    continue;
+                };
+                let r = drawn(i);
+                let response = ui
+                    .interact(
+                        r,
+                        Id::unique(("card", id.as_str())),
+                        Sense::click_and_drag(),
+                    )
+                    .on_hover_cursor(egui::CursorIcon::PointingHand);
+                response.widget_info(|| {
+                    egui::WidgetInfo::labeled(egui::Role::Button, true, &node.title)
+                });
+                let state = CardState {
+                    selected: self.selected.as_ref() == Some(id),
+                    hovered: response.hovered() && dragging.is_none(),
+                    search_hit: hit.as_ref() == Some(id),
+                    drop: drop_target
+                        .as_ref()
+                        .filter(|(t, _)| t == id)
+                        .map(|(_, ok)| *ok),
+                    editing: self.editing.as_ref().is_some_and(|e| &e.id == id),
+                };
+                paint.card(id, node, r, usize::from(scene.title_rows[i]), state);
+                card_response(&response, id, node.kind, &mut intents, &mut drag, r);
+                if scene.has_children(i) {
+                    let badge = cards::fold_badge_rect(r, scene.is_left_right(i), cam.zoom);
+                    let b = ui.interact(badge, Id::unique(("fold", id.as_str())), Sense::click());
+                    let hidden = scene.hidden[i];
+                    if hidden > 0 || state.selected || response.hovered() || b.hovered() {
+                        cards::fold_badge(
+                            &painter,
+                            &self.palette,
+                            node.kind,
+                            badge,
+                            hidden,
+                            b.hovered(),
+                        );
+                    }
+                    if b.clicked() {
+                        intents.push(Intent::ToggleFold(id.clone()));
+                    }
+                    let tip = if hidden > 0 {
+                        format!("Unfold: show {hidden} hidden nodes")
+                    } else {
+                        "Fold this subtree".to_owned()
+                    };
+                    b.on_hover_text(tip);
+                }
+            }
+        } else {
+            let mut mesh = Mesh::default();
+            for &i in &visible {
+                let id = &scene.ids[i];
+                let Some(node) = map.node(id.as_str()) else {
+                    continue;
+                };
+                let rag = match figures.value(id.as_str()) {
+                    Some(Ok(v)) => crate::engine::status(node, v),
+                    _ => None,
+                };
+                let selected = self.selected.as_ref() == Some(id) || hit.as_ref() == Some(id);
+                cards::block(
+                    &mut mesh,
+                    &self.palette,
+                    node.kind,
+                    rag,
+                    drawn(i),
+                    cam.zoom,
+                    usize::from(scene.title_rows[i]),
+                    selected,
+                );
+            }
+            painter.add(Shape::mesh(mesh));
+            self.block_clicks_ui(ui, scene, &bg, &mut intents);
+        }
+        self.canvas.drag = drag;
+        self.drag_ui(ui, scene, &painter, &mut intents);
+        self.title_editor_ui(ui, scene, &mut intents);
+        if bg.clicked() && detail {
+            intents.push(Intent::Deselect);
+        }
+        if self.doc.map().is_empty() {
+            painter.text(
+                rect.center(),
+                egui::Align2::CENTER_CENTER,
+                "This map is empty — press Tab to add a metric",
+                egui::FontId::proportional(18.0),
+                self.palette.muted,
+            );
+        }
+        intents
+    }
+
+    /// Scroll pans, Ctrl+wheel and pinch zoom around the pointer, dragging empty canvas pans.
+    fn camera_input_ui(&mut self, ui: &egui::Ui, rect: Rect, bg: &egui::Response) {
+        let pointer = ui.input(|i| i.pointer.hover_pos());
+        // Not when a menu, window or popup is over the canvas.
+        let over = pointer.is_some_and(|p| {
+            rect.contains(p)
+                && ui
+                    .ctx()
+                    .layer_id_at(p)
+                    .is_none_or(|l| l.order == egui::Order::Background)
+        });
+        if over {
+            let (scroll, zoom) = ui.input(|i| (i.smooth_scroll_delta, i.zoom_delta()));
+            if let Some(p) = pointer
+                && zoom != 1.0
+            {
+                self.canvas.camera.zoom_at(rect, p, zoom);
+                self.canvas.fit_pending = false;
+            }
+            if scroll != Vec2::ZERO {
+                self.canvas.camera.pan(scroll);
+            }
+        }
+        if bg.dragged() {
+            self.canvas.camera.pan(bg.drag_delta());
+        }
+    }
+
+    /// Fit, reveal and centre requests, resolved now that the canvas size is known.
+    fn camera_goals(&mut self, scene: &Scene, rect: Rect) {
+        let canvas = &mut self.canvas;
+        if canvas.fit_pending && !scene.ids.is_empty() {
+            if canvas.fit_instantly {
+                // On open: the whole map if it is readable, else the selection's tree.
+                let whole = scene.bounds();
+                let (zoom, _) = Camera::fitting(rect, whole);
+                let selected = self
+                    .selected
+                    .as_ref()
+                    .and_then(|s| scene.index.get(s))
+                    .copied();
+                let world = match selected {
+                    Some(i) if zoom < cards::DETAIL_ZOOM => scene.tree_bounds(i),
+                    _ => whole,
+                };
+                canvas.camera.fit_now(rect, world);
+            } else {
+                canvas.camera.fit_smoothly(rect, scene.bounds());
+            }
+            canvas.fit_pending = false;
+            canvas.fit_instantly = false;
+        } else if canvas.fit_pending {
+            canvas.fit_pending = false;
+            canvas.fit_instantly = false;
+        }
+        let target = self
+            .selected
+            .as_ref()
+            .and_then(|s| scene.index.get(s))
+            .copied();
+        if let Some(i) = target {
+            let readable = if self.editing.is_some() {
+                READABLE_ZOOM
+            } else {
+                0.0
+            };
+            if canvas.center_selection {
+                canvas.camera.center_on(rect, scene.rect(i), READABLE_ZOOM);
+            } else if canvas.reveal_selection {
+                canvas.camera.reveal(rect, scene.rect(i), readable);
+            }
+        }
+        canvas.reveal_selection = false;
+        canvas.center_selection = false;
+    }
+
+    /// Far zoom: a click selects the block under the pointer, a double-click zooms to it.
+    fn block_clicks_ui(
+        &self,
+        ui: &egui::Ui,
+        scene: &Scene,
+        bg: &egui::Response,
+        intents: &mut Vec<Intent>,
+    ) {
+        let Some(pos) = bg.interact_pointer_pos() else {
+            return;
+        };
+        if !(bg.clicked() || bg.double_clicked()) {
+            return;
+        }
+        let world = self.canvas.camera.to_world(self.canvas.rect, pos);
+        let pad = 4.0 / self.canvas.camera.zoom;
+        let hit = scene
+            .query(Rect::from_center_size(world, Vec2::splat(pad)))
+            .into_iter()
+            .next();
+        let _ = ui;
+        match hit {
+            Some(i) if bg.double_clicked() => intents.push(Intent::ZoomTo(scene.ids[i].clone())),
+            Some(i) => intents.push(Intent::Select(scene.ids[i].clone())),
+            None => intents.push(Intent::Deselect),
+        }
+    }
+
+    /// Drag a card onto another to reparent it: the target is outlined green, or red (with
+    /// a toast on release) when it lies inside the dragged subtree.
+    fn drag_ui(
+        &mut self,
+        ui: &egui::Ui,
+        scene: &Scene,
+        painter: &egui::Painter,
+        intents: &mut Vec<Intent>,
+    ) {
+        let Some(drag) = self.canvas.drag.as_mut() else {
+            return;
+        };
+        let (pointer, down) = ui.input(|i| (i.pointer.interact_pos(), i.pointer.primary_down()));
+        if let Some(p) = pointer {
+            let world = self.canvas.camera.to_world(self.canvas.rect, p);
+            let under = scene
+                .query(Rect::from_center_size(world, Vec2::splat(1.0)))
+                .into_iter()
+                .map(|i| scene.ids[i].clone())
+                .find(|t| t != &drag.id);
+            let map = self.doc.map();
+            drag.target = under.map(|t| {
+                let ok = !map.is_ancestor_or_self(drag.id.as_str(), t.as_str());
+                (t, ok)
+            });
+            if let Some(&i) = scene.index.get(&drag.id) {
+                let size = scene.rect(i).size() * self.canvas.camera.zoom;
+                let ghost = Rect::from_min_size(p - drag.grab, size);
+                let color = match &drag.target {
+                    Some((_, false)) => self.palette.danger,
+                    _ => self.palette.accent,
+                };
+                painter.rect(
+                    ghost,
+                    8.0,
+                    color.gamma_multiply(0.12),
+                    Stroke::new(2.0, color),
+                    egui::StrokeKind::Inside,
+                );
+                if let Some(node) = map.node(drag.id.as_str()) {
+                    painter.text(
+                        ghost.center(),
+                        egui::Align2::CENTER_CENTER,
+                        &node.title,
+                        cards::title_font(self.canvas.camera.zoom.max(0.5)),
+                        self.palette.text,
+                    );
+                }
+            }
+            ui.ctx().set_cursor_icon(match &drag.target {
+                Some((_, false)) => egui::CursorIcon::NotAllowed,
+                _ => egui::CursorIcon::Grabbing,
+            });
+        }
+        if !down
+            && let Some(drag) = self.canvas.drag.take()
+            && let Some((target, _)) = drag.target
+        {
+            intents.push(Intent::Reparent(drag.id, target));
+        }
+    }
+
+    /// The inline title editor over the card being edited.
+    fn title_editor_ui(&mut self, ui: &mut egui::Ui, scene: &Scene, intents: &mut Vec<Intent>) {
+        let zoom = self.canvas.camera.zoom;
+        let line_height = self.measure.as_ref().map_or(19.0, |m| m.line_height);
+        let palette = self.palette.clone();
+        let Some(edit) = self.editing.as_mut() else {
+            return;
+        };
+        let Some(&i) = scene.index.get(&edit.id) else {
+            return;
+        };
+        let card = self.canvas.drawn_rect(scene, i, ui.input(|inp| inp.time));
+        let rows = usize::from(scene.title_rows[i]);
+        let area = cards::title_rect(card, zoom, rows, line_height);
+        let id = Id::unique("fulcrum_title_editor");
+        if ui.memory(|m| m.has_focus(id)) {
+            if take_key(ui, egui::Key::Escape) {
+                intents.push(Intent::CancelEdit);
+                return;
+            }
+            if take_key(ui, egui::Key::Enter) {
+                intents.push(Intent::CommitEdit);
+                return;
+            }
+            if take_key(ui, egui::Key::Tab) {
+                intents.push(Intent::CommitAndAddChild);
+                return;
+            }
+        }
+        let underline = Rect::from_min_max(
+            area.left_bottom(),
+            area.right_bottom() + Vec2::new(0.0, 2.0),
+        );
+        ui.painter()
+            .rect_filled(area.expand(3.0), 4.0, palette.accent.gamma_multiply(0.06));
+        ui.painter().rect_filled(underline, 0.0, palette.accent);
+        let editor = egui::TextEdit::singleline(&mut edit.text)
+            .id(id)
+            .font(cards::title_font(zoom))
+            .text_color(palette.text)
+            .hint_text(edit.hint.clone())
+            .frame(egui::Frame::NONE)
+            .desired_width(area.width())
+            .event_filter(egui::EventFilter {
+                tab: true,
+                escape: true,
+                horizontal_arrows: true,
+                vertical_arrows: true,
+            });
+        let response = ui.put(area, editor);
+        if edit.wants_focus {
+            response.request_focus();
+            edit.wants_focus = false;
+        } else if response.lost_focus() {
+            intents.push(Intent::CommitEdit);
+        }
+    }
+
+    fn apply_intent(&mut self, intent: Intent, ctx: &egui::Context) {
+        match intent {
+            Intent::Select(id) => {
+                self.commit_title_edit();
+                self.selected = Some(id);
+            }
+            Intent::Deselect => {
+                self.commit_title_edit();
+                self.selected = None;
+            }
+            Intent::Edit(id) => {
+                self.commit_title_edit();
+                self.selected = Some(id);
+                self.start_title_edit(None);
+            }
+            Intent::ToggleFold(id) => self.toggle_fold(&id),
+            Intent::Reparent(id, target) => self.reparent(&id, &target),
+            Intent::Run(id, action) => {
+                self.commit_title_edit();
+                self.selected = Some(id);
+                self.run_action(action, ctx);
+            }
+            Intent::CommitEdit => self.commit_title_edit(),
+            Intent::CancelEdit => self.cancel_title_edit(),
+            Intent::CommitAndAddChild => {
+                self.commit_title_edit();
+                self.add_child();
+            }
+            Intent::ZoomTo(id) => {
+                self.selected = Some(id);
+                self.canvas.center_selection = true;
+            }
+        }
+    }
+}
+
+/// Clicks, double-clicks, drags and the context menu of one card.
+fn card_response(
+    response: &egui::Response,
+    id: &NodeId,
+    kind: NodeKind,
+    intents: &mut Vec<Intent>,
+    drag: &mut Option<Drag>,
+    rect: Rect,
+) {
+    if response.double_clicked() {
+        intents.push(Intent::Edit(id.clone()));
+    } else if response.clicked() {
+        intents.push(Intent::Select(id.clone()));
+    }
+    if response.drag_started()
+        && let Some(p) = response.interact_pointer_pos()
+    {
+        *drag = Some(Drag {
+            id: id.clone(),
+            grab: p - rect.min,
+            target: None,
+        });
+        intents.push(Intent::Select(id.clone()));
+    }
+    response.context_menu(|ui| {
+        let mut item = |ui: &mut egui::Ui, action: Action| {
+            let shortcut = action
+                .shortcuts()
+                .first()
+                .map(super::actions::shortcut_text)
+                .unwrap_or_default();
+            if ui
+                .add(egui::Button::new(action.label()).shortcut_text(shortcut))
+                .clicked()
+            {
+                intents.push(Intent::Run(id.clone(), action));
+                ui.close();
+            }
+        };
+        item(ui, Action::AddChild);
+        item(ui, Action::AddSibling);
+        item(ui, Action::EditTitle);
+        item(ui, Action::ToggleFold);
+        ui.menu_button("Change kind", |ui| {
+            for k in NodeKind::ALL {
+                if k != kind {
+                    item(ui, Action::SetKind(k));
+                }
+            }
+        });
+        ui.separator();
+        item(ui, Action::Copy);
+        item(ui, Action::Cut);
+        item(ui, Action::Paste);
+        ui.separator();
+        item(ui, Action::Delete);
+    });
+}

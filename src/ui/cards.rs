@@ -1,0 +1,784 @@
+//! Cards: their size (from the title's line count and the kind's rows) and how they are
+//! painted at each level of detail.
+//!
+//! Geometry is in world units (points at zoom 1) and scaled by the zoom when painted. A
+//! card is ~232 wide with a 15.5 px title so a projector audience can read it. Above
+//! [`DETAIL_ZOOM`] a card is drawn in full (kind header, wrapped title, value with unit and
+//! status, sparkline, leverage bar, OST chips); below it, as a coloured block with skeleton
+//! title lines, batched into one mesh, with no text at all. This module paints; it never
+//! edits the map or handles input.
+
+use std::sync::Arc;
+
+use egui::epaint::{CornerRadius, Mesh, Shadow};
+use egui::text::LayoutJob;
+use egui::{Align2, Color32, FontFamily, FontId, Galley, Painter, Pos2, Rect, Stroke, StrokeKind};
+
+use super::cache::Figures;
+use super::format_value::{Width, format_delta, format_lift, format_value};
+use super::icons;
+use super::theme::{Palette, strong_family};
+use crate::engine::{self, Rag};
+use crate::model::{LinkKind, Map, Node, NodeId, NodeKind, Status};
+
+/// Card width in world units.
+pub const CARD_W: f32 = 232.0;
+/// Horizontal padding inside a card.
+const PAD: f32 = 12.0;
+/// Width titles are measured at (zoom 1). They are drawn 2% wider so that rounding at other
+/// zooms never needs an extra line.
+pub const TITLE_WRAP_WIDTH: f32 = CARD_W - 2.0 * PAD;
+/// Titles longer than this many lines are elided.
+pub const MAX_TITLE_ROWS: usize = 5;
+/// Below this zoom, cards are drawn as blocks without text.
+pub const DETAIL_ZOOM: f32 = 0.42;
+
+const TOP: f32 = 9.0;
+const HEADER: f32 = 18.0;
+const HEADER_GAP: f32 = 5.0;
+const BODY_GAP: f32 = 6.0;
+const VALUE_ROW: f32 = 32.0;
+const DETAIL_ROW: f32 = 18.0;
+const LEVER_ROW: f32 = 16.0;
+const CHIP_ROW: f32 = 24.0;
+const BOTTOM: f32 = 10.0;
+const RADIUS: f32 = 9.0;
+
+/// What a card shows below its title.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Body {
+    /// Value, target/status line, leverage bar.
+    Metric,
+    /// A row of chips (sizing, status, badges).
+    Chips,
+    /// Nothing.
+    Plain,
+}
+
+/// The body of a node's card.
+pub fn body_of(map: &Map, id: &NodeId, node: &Node) -> Body {
+    match node.kind {
+        NodeKind::Metric => Body::Metric,
+        NodeKind::Opportunity | NodeKind::Solution | NodeKind::Assumption | NodeKind::Test => {
+            Body::Chips
+        }
+        NodeKind::Outcome => {
+            let measures = map
+                .links_of(id.as_str())
+                .iter()
+                .any(|l| l.kind == LinkKind::Measures && &l.from == id);
+            if measures { Body::Chips } else { Body::Plain }
+        }
+        NodeKind::Note => Body::Plain,
+    }
+}
+
+/// A card's height for its body and title line count.
+pub fn card_height(body: Body, title_rows: usize, line_height: f32) -> f32 {
+    let body_h = match body {
+        Body::Metric => BODY_GAP + VALUE_ROW + DETAIL_ROW + LEVER_ROW,
+        Body::Chips => BODY_GAP + CHIP_ROW,
+        Body::Plain => 0.0,
+    };
+    TOP + HEADER + HEADER_GAP + title_rows as f32 * line_height + body_h + BOTTOM
+}
+
+/// The title font at a zoom.
+pub fn title_font(zoom: f32) -> FontId {
+    FontId::new(15.5 * zoom, strong_family())
+}
+
+/// Where the title sits inside a card (screen coordinates), for the inline editor.
+pub fn title_rect(card: Rect, zoom: f32, rows: usize, line_height: f32) -> Rect {
+    let min = card.min + egui::vec2(PAD, TOP + HEADER + HEADER_GAP) * zoom;
+    Rect::from_min_size(
+        min,
+        egui::vec2(CARD_W - 2.0 * PAD, rows.max(1) as f32 * line_height) * zoom,
+    )
+}
+
+/// How a card is being interacted with, for its outline.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CardState {
+    /// It is the selection.
+    pub selected: bool,
+    /// The pointer is over it.
+    pub hovered: bool,
+    /// It is the current search hit.
+    pub search_hit: bool,
+    /// It is under a dragged card: `Some(true)` a valid drop, `Some(false)` refused.
+    pub drop: Option<bool>,
+    /// Its title is being edited (the editor draws the title).
+    pub editing: bool,
+}
+
+/// Everything a card needs to paint itself.
+pub struct CardPaint<'a> {
+    /// The painter (already clipped to the canvas).
+    pub painter: &'a Painter,
+    /// Colours.
+    pub palette: &'a Palette,
+    /// The map.
+    pub map: &'a Map,
+    /// Engine results.
+    pub figures: &'a mut Figures,
+    /// Zoom (screen points per world unit).
+    pub zoom: f32,
+    /// Height of a title line at zoom 1.
+    pub line_height: f32,
+}
+
+impl CardPaint<'_> {
+    /// Paints one card in full detail at `rect` (screen coordinates).
+    pub fn card(&mut self, id: &NodeId, node: &Node, rect: Rect, rows: usize, state: CardState) {
+        let z = self.zoom;
+        let p = self.palette;
+        let radius = CornerRadius::same((RADIUS * z).round().clamp(0.0, 255.0) as u8);
+        let shadow = Shadow {
+            offset: [0, (2.0 * z).round() as i8],
+            blur: (10.0 * z).round().clamp(0.0, 255.0) as u8,
+            spread: 0,
+            color: p.shadow,
+        };
+        self.painter.add(shadow.as_shape(rect, radius));
+        let border = if state.hovered {
+            p.kind(node.kind).gamma_multiply(0.7)
+        } else {
+            p.card_border
+        };
+        self.painter.rect(
+            rect,
+            radius,
+            p.card_for(node.kind),
+            Stroke::new(1.0, border),
+            StrokeKind::Inside,
+        );
+        let header = Rect::from_min_size(rect.min, egui::vec2(rect.width(), (TOP + HEADER) * z));
+        let top_radius = CornerRadius {
+            nw: radius.nw,
+            ne: radius.ne,
+            sw: 0,
+            se: 0,
+        };
+        self.painter
+            .rect_filled(header.shrink(0.5), top_radius, p.kind_tint(node.kind));
+        let value = self.figures.value(id.as_str());
+        let rag = match value {
+            Some(Ok(v)) => engine::status(node, v),
+            _ => None,
+        };
+        if let Some(rag) = rag {
+            let strip = Rect::from_min_size(rect.min, egui::vec2(5.0 * z, rect.height()));
+            let left = CornerRadius {
+                nw: radius.nw,
+                sw: radius.sw,
+                ne: 0,
+                se: 0,
+            };
+            self.painter.rect_filled(strip, left, p.rag(rag));
+        }
+        self.header(node, rect);
+        if !state.editing {
+            let title = self.text(
+                node.title.clone(),
+                title_font(z),
+                p.text,
+                TITLE_WRAP_WIDTH * z * 1.02,
+                rows,
+            );
+            let at = rect.min + egui::vec2(PAD, TOP + HEADER + HEADER_GAP) * z;
+            self.painter.galley(at, title, p.text);
+        }
+        let body_top =
+            rect.min.y + (TOP + HEADER + HEADER_GAP + rows as f32 * self.line_height) * z;
+        let inner = Rect::from_min_max(
+            egui::pos2(rect.min.x + PAD * z, body_top + BODY_GAP * z),
+            egui::pos2(rect.max.x - PAD * z, rect.max.y - BOTTOM * z),
+        );
+        match node.kind {
+            NodeKind::Metric => self.metric_body(
+                id,
+                node,
+                inner,
+                value.map(|v| v.map_err(str::to_owned)),
+                rag,
+            ),
+            _ => self.chips(id, node, inner),
+        }
+        self.outline(rect, radius, state);
+    }
+
+    fn outline(&self, rect: Rect, radius: CornerRadius, state: CardState) {
+        let p = self.palette;
+        let grow = |by: f32| {
+            let r = radius.nw.saturating_add(by as u8);
+            (rect.expand(by), CornerRadius::same(r))
+        };
+        if let Some(ok) = state.drop {
+            let (r, cr) = grow(4.0);
+            let color = if ok { p.drop_ok } else { p.danger };
+            self.painter
+                .rect_stroke(r, cr, Stroke::new(3.0, color), StrokeKind::Outside);
+        } else if state.selected {
+            let (r, cr) = grow(3.0);
+            self.painter.rect_stroke(
+                r.expand(2.0),
+                cr,
+                Stroke::new(4.0, p.accent.gamma_multiply(0.18)),
+                StrokeKind::Outside,
+            );
+            self.painter
+                .rect_stroke(r, cr, Stroke::new(2.5, p.accent), StrokeKind::Outside);
+        }
+        if state.search_hit && state.drop.is_none() {
+            let (r, cr) = grow(if state.selected { 8.0 } else { 3.0 });
+            self.painter
+                .rect_stroke(r, cr, Stroke::new(2.5, p.highlight), StrokeKind::Outside);
+        }
+    }
+
+    fn header(&self, node: &Node, rect: Rect) {
+        let z = self.zoom;
+        let p = self.palette;
+        let color = p.kind(node.kind);
+        let mid_y = rect.min.y + (TOP + HEADER * 0.5) * z;
+        let mut x = rect.min.x + PAD * z;
+        let icon = Rect::from_min_size(egui::pos2(x, mid_y - 6.0 * z), egui::vec2(12.0, 12.0) * z);
+        icons::kind_icon(self.painter, icon, node.kind, color);
+        x += 17.0 * z;
+        let label = self.painter.layout_no_wrap(
+            node.kind.name().to_uppercase(),
+            FontId::new(10.5 * z, strong_family()),
+            color,
+        );
+        self.painter.galley(
+            egui::pos2(x, mid_y - label.size().y * 0.5),
+            label.clone(),
+            color,
+        );
+        x += label.size().x + 10.0 * z;
+        if let Some(owner) = node.owner.as_deref().filter(|o| !o.is_empty()) {
+            let right = rect.max.x - PAD * z;
+            if right - x > 30.0 * z {
+                let g = self.text(
+                    owner.to_owned(),
+                    FontId::proportional(11.0 * z),
+                    p.muted,
+                    right - x,
+                    1,
+                );
+                let pos = egui::pos2(right - g.size().x, mid_y - g.size().y * 0.5);
+                self.painter.galley(pos, g, p.muted);
+            }
+        }
+    }
+
+    fn metric_body(
+        &self,
+        id: &NodeId,
+        node: &Node,
+        inner: Rect,
+        value: Option<Result<f64, String>>,
+        rag: Option<Rag>,
+    ) {
+        let z = self.zoom;
+        let p = self.palette;
+        let display = node.display.unwrap_or_default();
+        let unit = node.unit.as_deref();
+        let value_row = Rect::from_min_size(inner.min, egui::vec2(inner.width(), VALUE_ROW * z));
+        let spark_w = 72.0 * z;
+        match &value {
+            Some(Ok(v)) => {
+                let text = format_value(*v, display, unit, Width::Compact);
+                let g = self.text(
+                    text,
+                    FontId::new(22.0 * z, strong_family()),
+                    p.text,
+                    value_row.width() - spark_w - 6.0 * z,
+                    1,
+                );
+                let pos = egui::pos2(value_row.min.x, value_row.center().y - g.size().y * 0.5);
+                self.painter.galley(pos, g, p.text);
+            }
+            Some(Err(reason)) => {
+                let g = self.text(
+                    format!("no value: {reason}"),
+                    FontId::proportional(12.5 * z),
+                    p.danger,
+                    value_row.width(),
+                    2,
+                );
+                let pos = egui::pos2(value_row.min.x, value_row.center().y - g.size().y * 0.5);
+                self.painter.galley(pos, g, p.danger);
+            }
+            None => {}
+        }
+        if matches!(value, Some(Ok(_))) {
+            let spark = self.figures.spark(id.as_str());
+            let area = Rect::from_min_max(
+                egui::pos2(value_row.max.x - spark_w, value_row.min.y + 6.0 * z),
+                egui::pos2(value_row.max.x, value_row.max.y - 6.0 * z),
+            );
+            self.sparkline(&spark, area, rag);
+        }
+        let detail = Rect::from_min_size(
+            egui::pos2(inner.min.x, value_row.max.y),
+            egui::vec2(inner.width(), DETAIL_ROW * z),
+        );
+        self.detail_line(
+            id,
+            node,
+            detail,
+            value.as_ref().and_then(|v| v.as_ref().ok().copied()),
+            rag,
+        );
+        let lever = Rect::from_min_size(
+            egui::pos2(inner.min.x, detail.max.y),
+            egui::vec2(inner.width(), LEVER_ROW * z),
+        );
+        self.leverage_bar(id, lever);
+    }
+
+    fn detail_line(
+        &self,
+        id: &NodeId,
+        node: &Node,
+        row: Rect,
+        value: Option<f64>,
+        rag: Option<Rag>,
+    ) {
+        let z = self.zoom;
+        let p = self.palette;
+        let display = node.display.unwrap_or_default();
+        let unit = node.unit.as_deref();
+        let font = FontId::proportional(12.5 * z);
+        let left = if let (Some(actual), Some(v)) = (self.figures.actual_value(id.as_str()), value)
+        {
+            format!(
+                "actual {} · {}",
+                format_value(actual, display, unit, Width::Compact),
+                format_delta(v - actual, display, unit)
+            )
+        } else if let (Some(reported), true, Some(v)) = (node.value, node.formula.is_some(), value)
+        {
+            format!(
+                "reported {} · {}",
+                format_value(reported, display, unit, Width::Compact),
+                format_delta(reported - v, display, unit)
+            )
+        } else if let Some(t) = node.target {
+            format!("target {}", format_value(t, display, unit, Width::Compact))
+        } else if node.formula.is_none() {
+            "input".to_owned()
+        } else {
+            String::new()
+        };
+        let status = rag.map(|r| match r {
+            Rag::Green => "on track",
+            Rag::Amber => "at risk",
+            Rag::Red => "off track",
+        });
+        let mut right_w = 0.0;
+        if let (Some(text), Some(r)) = (status, rag) {
+            let g = self
+                .painter
+                .layout_no_wrap(text.to_owned(), font.clone(), p.rag(r));
+            right_w = g.size().x + 12.0 * z;
+            let pos = egui::pos2(row.max.x - g.size().x, row.center().y - g.size().y * 0.5);
+            self.painter.circle_filled(
+                egui::pos2(pos.x - 7.0 * z, row.center().y),
+                3.5 * z,
+                p.rag(r),
+            );
+            self.painter.galley(pos, g, p.rag(r));
+        }
+        if !left.is_empty() {
+            let g = self.text(left, font, p.muted, row.width() - right_w - 4.0 * z, 1);
+            let pos = egui::pos2(row.min.x, row.center().y - g.size().y * 0.5);
+            self.painter.galley(pos, g, p.muted);
+        }
+    }
+
+    fn leverage_bar(&self, id: &NodeId, row: Rect) {
+        let Some(e) = self.figures.elasticity.get(id).copied() else {
+            return;
+        };
+        let z = self.zoom;
+        let p = self.palette;
+        let font = FontId::proportional(11.0 * z);
+        let label = self
+            .painter
+            .layout_no_wrap("leverage".to_owned(), font.clone(), p.muted);
+        let value = self
+            .painter
+            .layout_no_wrap(format!("{e:+.2}"), font, p.muted);
+        let y = row.center().y;
+        self.painter.galley(
+            egui::pos2(row.min.x, y - label.size().y * 0.5),
+            label.clone(),
+            p.muted,
+        );
+        self.painter.galley(
+            egui::pos2(row.max.x - value.size().x, y - value.size().y * 0.5),
+            value.clone(),
+            p.muted,
+        );
+        let bar = Rect::from_min_max(
+            egui::pos2(row.min.x + label.size().x + 8.0 * z, y - 2.5 * z),
+            egui::pos2(row.max.x - value.size().x - 8.0 * z, y + 2.5 * z),
+        );
+        if bar.width() <= 0.0 {
+            return;
+        }
+        let cr = CornerRadius::same((2.5 * z).round() as u8);
+        self.painter
+            .rect_filled(bar, cr, p.muted.gamma_multiply(0.18));
+        let frac = if self.figures.max_elasticity > 0.0 {
+            (e.abs() / self.figures.max_elasticity).clamp(0.0, 1.0) as f32
+        } else {
+            0.0
+        };
+        let fill = Rect::from_min_size(bar.min, egui::vec2(bar.width() * frac, bar.height()));
+        let color = if e < 0.0 {
+            p.kind(NodeKind::Assumption)
+        } else {
+            p.accent
+        };
+        self.painter.rect_filled(fill, cr, color);
+    }
+
+    fn sparkline(&self, values: &[f64], area: Rect, rag: Option<Rag>) {
+        if values.len() < 2 || area.width() <= 2.0 {
+            return;
+        }
+        let (lo, hi) = values
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
+                (lo.min(v), hi.max(v))
+            });
+        let span = if hi > lo { hi - lo } else { 1.0 };
+        let n = values.len() - 1;
+        let points: Vec<Pos2> = values
+            .iter()
+            .enumerate()
+            .map(|(k, &v)| {
+                let x = area.min.x + area.width() * k as f32 / n as f32;
+                let t = if hi > lo {
+                    ((v - lo) / span) as f32
+                } else {
+                    0.5
+                };
+                egui::pos2(x, area.max.y - area.height() * t)
+            })
+            .collect();
+        let p = self.palette;
+        let line = p.muted.gamma_multiply(0.8);
+        self.painter.add(egui::Shape::line(
+            points.clone(),
+            Stroke::new(1.6 * self.zoom, line),
+        ));
+        if let Some(last) = points.last() {
+            let dot = rag.map_or(p.accent, |r| p.rag(r));
+            self.painter.circle_filled(*last, 2.8 * self.zoom, dot);
+        }
+    }
+
+    fn chips(&mut self, id: &NodeId, node: &Node, inner: Rect) {
+        let chips = self.chip_list(id, node);
+        let p = self.palette;
+        let z = self.zoom;
+        let font = FontId::proportional(12.0 * z);
+        let mut x = inner.min.x;
+        let y = inner.min.y + CHIP_ROW * 0.5 * z;
+        for chip in chips {
+            let fg = chip.color;
+            let icon_w = if chip.icon.is_some() { 14.0 * z } else { 0.0 };
+            let room = inner.max.x - x - 12.0 * z - icon_w;
+            if room < 24.0 * z {
+                break;
+            }
+            let g = self.text(chip.text, font.clone(), fg, room, 1);
+            let w = g.size().x + 12.0 * z + icon_w;
+            let r = Rect::from_min_size(egui::pos2(x, y - 10.0 * z), egui::vec2(w, 20.0 * z));
+            let cr = CornerRadius::same((10.0 * z).round() as u8);
+            if chip.filled {
+                self.painter.rect_filled(r, cr, fg.gamma_multiply(0.14));
+            } else {
+                self.painter.rect_stroke(
+                    r,
+                    cr,
+                    Stroke::new(1.0, fg.gamma_multiply(0.5)),
+                    StrokeKind::Inside,
+                );
+            }
+            if let Some(icon) = chip.icon {
+                let at = Rect::from_center_size(
+                    egui::pos2(r.min.x + 12.0 * z, y),
+                    egui::vec2(10.0, 10.0) * z,
+                );
+                match icon {
+                    ChipIcon::Target => icons::kind_icon(self.painter, at, NodeKind::Outcome, fg),
+                    ChipIcon::Warning => icons::warning(self.painter, at, fg, p.card),
+                    ChipIcon::Arrow => icons::arrow(self.painter, at, fg),
+                }
+            }
+            self.painter.galley(
+                egui::pos2(r.min.x + 6.0 * z + icon_w, y - g.size().y * 0.5),
+                g,
+                fg,
+            );
+            x += w + 5.0 * z;
+        }
+    }
+
+    fn chip_list(&mut self, id: &NodeId, node: &Node) -> Vec<Chip> {
+        let p = self.palette;
+        let mut chips = Vec::new();
+        match node.kind {
+            NodeKind::Opportunity => {
+                if node.targeted {
+                    chips.push(
+                        Chip::filled("target", p.kind(NodeKind::Opportunity))
+                            .icon(ChipIcon::Target),
+                    );
+                }
+                if let Some(s) = node.sizing {
+                    let score = u32::from(s.reach) * u32::from(s.frequency) * u32::from(s.severity);
+                    chips.push(Chip::outline(
+                        format!("R·F·S {}·{}·{} = {score}", s.reach, s.frequency, s.severity),
+                        p.text,
+                    ));
+                }
+                if let Some(o) = self.figures.opportunity(self.map, id)
+                    && let Some(lift) = o.best_expected_lift
+                {
+                    chips.push(Chip::filled(
+                        format!("best {}", format_lift(lift)),
+                        p.kind(NodeKind::Solution),
+                    ));
+                }
+            }
+            NodeKind::Solution => {
+                if let Some(s) = node.status {
+                    chips.push(Chip::filled(format!("{s:?}"), status_color(p, s)));
+                }
+                let summary = self.figures.solution(self.map, id).cloned();
+                if let Some(s) = &summary
+                    && !s.untested_leaps.is_empty()
+                {
+                    let n = s.untested_leaps.len();
+                    let text = if n == 1 {
+                        "1 untested leap".to_owned()
+                    } else {
+                        format!("{n} untested leaps")
+                    };
+                    chips.push(Chip::filled(text, p.danger).icon(ChipIcon::Warning));
+                }
+                if let Some(lift) = node.expected_lift {
+                    chips.push(Chip::outline(format!("lift {}", format_lift(lift)), p.text));
+                }
+                if let Some(effect) = summary.and_then(|s| s.north_star_effect) {
+                    chips.push(Chip::outline(
+                        format!("North Star {}", format_lift(effect)),
+                        p.accent,
+                    ));
+                }
+                if let Some(e) = node.effort {
+                    chips.push(Chip::outline(format!("effort {e}"), p.muted));
+                }
+            }
+            NodeKind::Assumption => {
+                if node.is_leap_of_faith() {
+                    chips.push(Chip::filled("leap of faith", p.danger).icon(ChipIcon::Warning));
+                }
+                if let Some(c) = node.category {
+                    chips.push(Chip::filled(format!("{c:?}"), p.kind(NodeKind::Assumption)));
+                }
+                match (node.importance, node.evidence_strength) {
+                    (Some(i), Some(e)) => {
+                        chips.push(Chip::outline(format!("imp {i} · ev {e}"), p.muted))
+                    }
+                    (Some(i), None) => chips.push(Chip::outline(format!("imp {i}"), p.muted)),
+                    (None, Some(e)) => chips.push(Chip::outline(format!("ev {e}"), p.muted)),
+                    (None, None) => {}
+                }
+            }
+            NodeKind::Test => {
+                if let Some(s) = node.status {
+                    chips.push(Chip::filled(format!("{s:?}"), status_color(p, s)));
+                }
+                if node.result.is_some() {
+                    chips.push(Chip::outline("result in", p.muted));
+                }
+            }
+            NodeKind::Outcome => {
+                let link = self
+                    .map
+                    .links_of(id.as_str())
+                    .into_iter()
+                    .find(|l| l.kind == LinkKind::Measures && &l.from == id);
+                if let Some(l) = link {
+                    let title = self
+                        .map
+                        .node(l.to.as_str())
+                        .map_or(l.to.as_str(), |n| n.title.as_str());
+                    chips.push(Chip::outline(title.to_owned(), p.link).icon(ChipIcon::Arrow));
+                }
+            }
+            NodeKind::Metric | NodeKind::Note => {}
+        }
+        chips
+    }
+
+    /// Lays out `text` wrapped at `width`, elided after `rows` lines.
+    fn text(
+        &self,
+        text: String,
+        font: FontId,
+        color: Color32,
+        width: f32,
+        rows: usize,
+    ) -> Arc<Galley> {
+        let mut job = LayoutJob::simple(text, font, color, width.max(1.0));
+        job.wrap.max_rows = rows.max(1);
+        job.wrap.break_anywhere = rows == 1;
+        self.painter.layout_job(job)
+    }
+}
+
+struct Chip {
+    text: String,
+    color: Color32,
+    filled: bool,
+    icon: Option<ChipIcon>,
+}
+
+#[derive(Clone, Copy)]
+enum ChipIcon {
+    Target,
+    Warning,
+    Arrow,
+}
+
+impl Chip {
+    fn filled(text: impl Into<String>, color: Color32) -> Self {
+        Self {
+            text: text.into(),
+            color,
+            filled: true,
+            icon: None,
+        }
+    }
+    fn outline(text: impl Into<String>, color: Color32) -> Self {
+        Self {
+            text: text.into(),
+            color,
+            filled: false,
+            icon: None,
+        }
+    }
+    fn icon(mut self, icon: ChipIcon) -> Self {
+        self.icon = Some(icon);
+        self
+    }
+}
+
+fn status_color(p: &Palette, status: Status) -> Color32 {
+    match status {
+        Status::Idea | Status::Planned => p.muted,
+        Status::Exploring | Status::Running => p.accent,
+        Status::Building | Status::Inconclusive => p.rag(Rag::Amber),
+        Status::Shipped | Status::Passed => p.rag(Rag::Green),
+        Status::Dropped => p.muted,
+        Status::Failed => p.rag(Rag::Red),
+    }
+}
+
+/// Paints a card as a block with skeleton title lines into `mesh` (far zoom, no text).
+#[allow(clippy::too_many_arguments)]
+pub fn block(
+    mesh: &mut Mesh,
+    palette: &Palette,
+    kind: NodeKind,
+    rag: Option<Rag>,
+    rect: Rect,
+    zoom: f32,
+    title_rows: usize,
+    selected: bool,
+) {
+    if rect.width() < 6.0 {
+        mesh.add_colored_rect(rect, palette.kind(kind));
+        return;
+    }
+    let border = if selected {
+        palette.accent
+    } else {
+        palette.card_border
+    };
+    let b = if selected { 3.0 } else { 1.0 };
+    mesh.add_colored_rect(rect.expand(b), border);
+    mesh.add_colored_rect(rect, palette.card_for(kind));
+    let header = Rect::from_min_size(rect.min, egui::vec2(rect.width(), (TOP + HEADER) * zoom));
+    mesh.add_colored_rect(header, palette.kind(kind).gamma_multiply(0.55));
+    if let Some(r) = rag {
+        mesh.add_colored_rect(
+            Rect::from_min_size(rect.min, egui::vec2((6.0 * zoom).max(1.5), rect.height())),
+            palette.rag(r),
+        );
+    }
+    let line_h = 19.0 * zoom;
+    if line_h >= 2.0 {
+        let skeleton = palette.muted.gamma_multiply(0.35);
+        for k in 0..title_rows {
+            let w = if k + 1 == title_rows { 0.6 } else { 0.9 };
+            let y = rect.min.y + (TOP + HEADER + HEADER_GAP) * zoom + k as f32 * line_h;
+            let bar = Rect::from_min_size(
+                egui::pos2(rect.min.x + PAD * zoom, y + line_h * 0.25),
+                egui::vec2((CARD_W - 2.0 * PAD) * zoom * w, line_h * 0.5),
+            );
+            mesh.add_colored_rect(bar, skeleton);
+        }
+    }
+}
+
+/// The small pill at a card's child side: `+N` when folded, `−` to fold when hovered.
+pub fn fold_badge_rect(card: Rect, left_right: bool, zoom: f32) -> Rect {
+    let size = egui::vec2(34.0, 20.0) * zoom.max(0.5);
+    let center = if left_right {
+        egui::pos2(card.max.x + size.x * 0.5 - 4.0 * zoom, card.center().y)
+    } else {
+        egui::pos2(card.center().x, card.max.y + size.y * 0.5 - 4.0 * zoom)
+    };
+    Rect::from_center_size(center, size)
+}
+
+/// Paints the fold badge.
+pub fn fold_badge(
+    painter: &Painter,
+    palette: &Palette,
+    kind: NodeKind,
+    rect: Rect,
+    hidden: u32,
+    hovered: bool,
+) {
+    let color = palette.kind(kind);
+    let cr = CornerRadius::same((rect.height() * 0.5).round().min(255.0) as u8);
+    let text = if hidden > 0 {
+        format!("+{hidden}")
+    } else {
+        "−".to_owned()
+    };
+    let (fill, fg) = if hidden > 0 || hovered {
+        (color, Color32::WHITE)
+    } else {
+        (palette.card, color)
+    };
+    painter.rect(rect, cr, fill, Stroke::new(1.0, color), StrokeKind::Inside);
+    painter.text(
+        rect.center(),
+        Align2::CENTER_CENTER,
+        text,
+        FontId::new(rect.height() * 0.62, FontFamily::Proportional),
+        fg,
+    );
+}

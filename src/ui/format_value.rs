@@ -1,0 +1,193 @@
+//! Numbers as people read them: a metric's value in its unit and display format.
+//!
+//! `Percent` 1.07 → `107%`, `Currency` with unit `$` → `$100,000`, `Integer` 25 with unit
+//! `accounts` → `25 accounts`, `Number` → thousands separators, `Ratio` → `1.07×`. The compact
+//! form (for cards) shortens large numbers (`$1.2M`); the full form is for the inspector.
+//! Pure functions of numbers and strings; nothing here touches egui or the map.
+
+use crate::model::Display;
+
+/// How much room the text has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Width {
+    /// Short, for cards: large numbers abbreviated (`1.2M`).
+    Compact,
+    /// Every digit that matters.
+    Full,
+}
+
+/// A value in its display format and unit.
+pub fn format_value(value: f64, display: Display, unit: Option<&str>, width: Width) -> String {
+    let unit = unit.map(str::trim).filter(|u| !u.is_empty());
+    match display {
+        Display::Percent => format!("{}%", number(value * 100.0, 1, width)),
+        Display::Ratio => format!("{}×", number(value, 2, width)),
+        Display::Currency => {
+            let digits = if value.abs() >= 1000.0 { 0 } else { 2 };
+            let body = number(value.abs(), digits, width);
+            let sign = if value < 0.0 { "-" } else { "" };
+            match unit {
+                Some(u) if is_symbol(u) => format!("{sign}{u}{body}"),
+                Some(u) => format!("{sign}{body} {u}"),
+                None => format!("{sign}{body}"),
+            }
+        }
+        Display::Integer => with_unit(number(value.round(), 0, width), unit),
+        Display::Number => with_unit(number(value, 2, width), unit),
+    }
+}
+
+/// A difference between two values of the same metric, signed (`+2.1 pts`, `-$1,200`).
+pub fn format_delta(delta: f64, display: Display, unit: Option<&str>) -> String {
+    let sign = if delta > 0.0 { "+" } else { "" };
+    match display {
+        Display::Percent => format!("{sign}{} pts", number(delta * 100.0, 1, Width::Compact)),
+        _ => {
+            let text = format_value(delta, display, unit, Width::Compact);
+            format!("{sign}{text}")
+        }
+    }
+}
+
+/// A relative change such as an expected lift (0.06 → `+6%`).
+pub fn format_lift(lift: f64) -> String {
+    let sign = if lift > 0.0 { "+" } else { "" };
+    format!("{sign}{}%", number(lift * 100.0, 1, Width::Compact))
+}
+
+/// A plain number for an editable field: round-trips exactly, no separators.
+pub fn editable_number(value: f64) -> String {
+    format!("{value}")
+}
+
+/// Reads a number a person typed: separators, a currency sign and spaces are ignored, so
+/// `$100,000` reads as 100000. `None` when it is not a finite number.
+pub fn parse_number(text: &str) -> Option<f64> {
+    let cleaned: String = text
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ',' | '_' | ' ' | '$' | '€' | '£' | '¥'))
+        .collect();
+    cleaned.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+fn is_symbol(unit: &str) -> bool {
+    unit.chars().count() <= 2 && !unit.chars().all(char::is_alphabetic)
+}
+
+fn with_unit(number: String, unit: Option<&str>) -> String {
+    match unit {
+        Some("%") => format!("{number}%"),
+        Some(u) => format!("{number} {u}"),
+        None => number,
+    }
+}
+
+/// `value` with at most `max_decimals` decimals (trailing zeros dropped) and thousands
+/// separators; in compact width, values from a million up as `1.2M`, `3.4B`.
+fn number(value: f64, max_decimals: usize, width: Width) -> String {
+    if width == Width::Compact {
+        let abs = value.abs();
+        for (scale, suffix) in [(1e12, "T"), (1e9, "B"), (1e6, "M")] {
+            if abs >= scale {
+                return format!("{}{suffix}", trimmed(value / scale, 1));
+            }
+        }
+        if abs >= 10_000.0 {
+            return grouped(value, 0);
+        }
+    }
+    grouped(value, max_decimals)
+}
+
+fn trimmed(value: f64, decimals: usize) -> String {
+    let text = format!("{value:.decimals$}");
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_owned()
+    } else {
+        text
+    }
+}
+
+fn grouped(value: f64, decimals: usize) -> String {
+    let text = trimmed(value, decimals);
+    let (sign, rest) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text.as_str()),
+    };
+    let (int, frac) = match rest.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (rest, None),
+    };
+    let mut out = String::with_capacity(text.len() + int.len() / 3);
+    for (k, c) in int.chars().enumerate() {
+        if k > 0 && (int.len() - k) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    let sign = if out.chars().all(|c| c == '0' || c == ',') && frac.is_none() {
+        ""
+    } else {
+        sign
+    };
+    match frac {
+        Some(f) => format!("{sign}{out}.{f}"),
+        None => format!("{sign}{out}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn displays() {
+        let c = Width::Compact;
+        assert_eq!(format_value(1.07, Display::Percent, Some("%"), c), "107%");
+        assert_eq!(format_value(0.045, Display::Percent, None, c), "4.5%");
+        assert_eq!(
+            format_value(100_000.0, Display::Currency, Some("$"), Width::Full),
+            "$100,000"
+        );
+        assert_eq!(format_value(200.0, Display::Currency, Some("$"), c), "$200");
+        assert_eq!(format_value(12.5, Display::Currency, Some("$"), c), "$12.5");
+        assert_eq!(
+            format_value(-1200.0, Display::Currency, Some("$"), c),
+            "-$1,200"
+        );
+        assert_eq!(
+            format_value(2_500_000.0, Display::Currency, Some("$"), c),
+            "$2.5M"
+        );
+        assert_eq!(
+            format_value(300.0, Display::Currency, Some("EUR"), c),
+            "300 EUR"
+        );
+        assert_eq!(
+            format_value(25.0, Display::Integer, Some("accounts"), c),
+            "25 accounts"
+        );
+        assert_eq!(format_value(1234.567, Display::Number, None, c), "1,234.57");
+        assert_eq!(format_value(1.07, Display::Ratio, None, c), "1.07×");
+        assert_eq!(format_value(-0.0001, Display::Integer, None, c), "0");
+    }
+
+    #[test]
+    fn deltas_and_lifts() {
+        assert_eq!(format_delta(0.021, Display::Percent, None), "+2.1 pts");
+        assert_eq!(
+            format_delta(-2000.0, Display::Currency, Some("$")),
+            "-$2,000"
+        );
+        assert_eq!(format_lift(0.06), "+6%");
+    }
+
+    #[test]
+    fn parsing() {
+        assert_eq!(parse_number("$100,000"), Some(100_000.0));
+        assert_eq!(parse_number(" 1.5e3 "), Some(1500.0));
+        assert_eq!(parse_number("abc"), None);
+        assert_eq!(parse_number("inf"), None);
+    }
+}

@@ -1,0 +1,222 @@
+//! Headless UI tests of the canvas: folding, drag-to-reparent (and a refused drop into a
+//! node's own subtree), the context menu, arrow-key navigation, zoom and search.
+
+use egui::{Event, Key, Modifiers, PointerButton, Pos2, Vec2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use fulcrum::ui::FulcrumApp;
+
+fn harness(app: FulcrumApp) -> Harness<'static, FulcrumApp> {
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .with_max_steps(200)
+        .build_eframe(|_cc| app);
+    h.run();
+    h
+}
+
+fn press(h: &mut Harness<'_, FulcrumApp>, key: Key) {
+    h.key_press(key);
+    h.run();
+}
+
+fn press_mod(h: &mut Harness<'_, FulcrumApp>, modifiers: Modifiers, key: Key) {
+    h.key_press_modifiers(modifiers, key);
+    h.run();
+}
+
+fn center(h: &Harness<'_, FulcrumApp>, id: &str) -> Pos2 {
+    h.state()
+        .card_rect(id)
+        .unwrap_or_else(|| panic!("{id} has a card"))
+        .center()
+}
+
+fn parent(h: &Harness<'_, FulcrumApp>, id: &str) -> Option<String> {
+    h.state().map().parent(id).map(|p| p.as_str().to_owned())
+}
+
+/// Presses on `from`, moves in small steps to `to` and releases there.
+fn drag(h: &mut Harness<'_, FulcrumApp>, from: Pos2, to: Pos2) {
+    h.event(Event::PointerMoved(from));
+    h.event(Event::PointerButton {
+        pos: from,
+        button: PointerButton::Primary,
+        pressed: true,
+        modifiers: Modifiers::NONE,
+    });
+    for k in 1..=8 {
+        let t = k as f32 / 8.0;
+        h.event(Event::PointerMoved(from + (to - from) * t));
+    }
+    h.run();
+    h.event(Event::PointerButton {
+        pos: to,
+        button: PointerButton::Primary,
+        pressed: false,
+        modifiers: Modifiers::NONE,
+    });
+    h.run();
+}
+
+/// A workshop app zoomed so the driver tree is large and fully on screen.
+fn driver_tree() -> Harness<'static, FulcrumApp> {
+    let mut h = harness(FulcrumApp::app_for_tests());
+    h.state_mut().set_zoom(0.6);
+    h.run();
+    h
+}
+
+#[test]
+fn space_folds_and_unfolds_a_subtree() {
+    let mut h = harness(FulcrumApp::app_for_tests());
+    h.state_mut().select("churned");
+    h.run();
+    assert!(h.state().is_shown("churned_accounts"));
+    press(&mut h, Key::Space);
+    assert!(h.state().is_folded("churned"));
+    assert!(!h.state().is_shown("churned_accounts"));
+    assert!(!h.state().is_shown("avg_churned_mrr"));
+    assert!(h.state().is_shown("churned"));
+    // Folding is view state, not an edit.
+    assert!(!h.state().is_dirty());
+    press(&mut h, Key::Space);
+    assert!(h.state().is_shown("churned_accounts"));
+}
+
+#[test]
+fn the_fold_badge_unfolds_when_clicked() {
+    let mut h = driver_tree();
+    h.state_mut().select("churned");
+    h.run();
+    press(&mut h, Key::Space);
+    h.get_by_label("Unfold: show 2 hidden nodes").click();
+    h.run();
+    assert!(!h.state().is_folded("churned"));
+}
+
+#[test]
+fn dragging_a_card_onto_another_reparents_it() {
+    let mut h = driver_tree();
+    let (from, to) = (center(&h, "upgrades"), center(&h, "contraction"));
+    drag(&mut h, from, to);
+    assert_eq!(parent(&h, "upgrades").as_deref(), Some("contraction"));
+    assert_eq!(h.state().selected().map(|s| s.as_str()), Some("upgrades"));
+    press_mod(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(parent(&h, "upgrades").as_deref(), Some("expansion"));
+}
+
+#[test]
+fn dropping_a_card_into_its_own_subtree_is_refused() {
+    let mut h = driver_tree();
+    let (from, to) = (center(&h, "churned"), center(&h, "churned_accounts"));
+    drag(&mut h, from, to);
+    assert_eq!(parent(&h, "churned").as_deref(), Some("nrr"));
+    assert_eq!(parent(&h, "churned_accounts").as_deref(), Some("churned"));
+    let toasts = h.state().toasts();
+    assert!(
+        toasts
+            .iter()
+            .any(|t| t.to_lowercase() == "can't move a node into its own subtree"),
+        "{toasts:?}"
+    );
+    assert!(!h.state().document().history().can_undo());
+}
+
+#[test]
+fn the_context_menu_adds_a_child() {
+    let mut h = driver_tree();
+    let at = center(&h, "upgrades");
+    h.event(Event::PointerMoved(at));
+    for pressed in [true, false] {
+        h.event(Event::PointerButton {
+            pos: at,
+            button: PointerButton::Secondary,
+            pressed,
+            modifiers: Modifiers::NONE,
+        });
+    }
+    h.run();
+    h.get_by_label_contains("Add child").click();
+    h.run();
+    h.event(Event::Text("Annual upgrades".into()));
+    h.run();
+    press(&mut h, Key::Enter);
+    assert_eq!(parent(&h, "annual_upgrades").as_deref(), Some("upgrades"));
+}
+
+#[test]
+fn arrows_move_the_selection_through_the_tree() {
+    let mut h = harness(FulcrumApp::app_for_tests());
+    assert_eq!(h.state().selected().map(|s| s.as_str()), Some("nrr"));
+    press(&mut h, Key::ArrowDown);
+    assert_eq!(
+        h.state().selected().map(|s| s.as_str()),
+        Some("starting_mrr")
+    );
+    press(&mut h, Key::ArrowRight);
+    assert_eq!(h.state().selected().map(|s| s.as_str()), Some("expansion"));
+    press(&mut h, Key::ArrowDown);
+    assert_eq!(
+        h.state().selected().map(|s| s.as_str()),
+        Some("seat_expansion")
+    );
+    press(&mut h, Key::ArrowUp);
+    press(&mut h, Key::ArrowUp);
+    assert_eq!(h.state().selected().map(|s| s.as_str()), Some("nrr"));
+}
+
+#[test]
+fn zoom_keys_zoom_and_ctrl_0_fits() {
+    let mut h = harness(FulcrumApp::app_for_tests());
+    let fitted = h.state().zoom();
+    press_mod(&mut h, Modifiers::COMMAND, Key::Equals);
+    assert!(h.state().zoom() > fitted * 1.2);
+    press_mod(&mut h, Modifiers::COMMAND, Key::Minus);
+    press_mod(&mut h, Modifiers::COMMAND, Key::Minus);
+    assert!(h.state().zoom() < fitted);
+    press_mod(&mut h, Modifiers::COMMAND, Key::Num0);
+    // Ctrl+0 shows the whole map: every card is inside the window.
+    let window = egui::Rect::from_min_size(Pos2::ZERO, Vec2::new(1400.0, 900.0));
+    for id in ["nrr", "grow_usage", "digest_note", "viewer_pilot"] {
+        let rect = h.state().card_rect(id).expect("laid out");
+        assert!(window.contains_rect(rect), "{id} at {rect:?}");
+    }
+}
+
+#[test]
+fn find_jumps_to_each_hit() {
+    let mut h = harness(FulcrumApp::app_for_tests());
+    h.state_mut().select("viewer_seats");
+    h.run();
+    press(&mut h, Key::Space);
+    press_mod(&mut h, Modifiers::COMMAND, Key::F);
+    h.event(Event::Text("pilot".into()));
+    h.run();
+    // The only hit was folded away: it is unfolded and selected.
+    assert_eq!(
+        h.state().selected().map(|s| s.as_str()),
+        Some("viewer_pilot")
+    );
+    assert!(h.state().is_shown("viewer_pilot"));
+    h.get_by_label("1 of 1");
+    // A query with several hits: Enter steps forward, Shift+Enter back, F3 forward.
+    press_mod(&mut h, Modifiers::COMMAND, Key::A);
+    h.event(Event::Text("churn".into()));
+    h.run();
+    let first = h.state().selected().cloned();
+    press(&mut h, Key::Enter);
+    let second = h.state().selected().cloned();
+    assert_ne!(first, second);
+    press_mod(&mut h, Modifiers::SHIFT, Key::Enter);
+    assert_eq!(h.state().selected().cloned(), first);
+    press(&mut h, Key::F3);
+    assert_eq!(h.state().selected().cloned(), second);
+    // Owners and notes match too.
+    press_mod(&mut h, Modifiers::COMMAND, Key::A);
+    h.event(Event::Text("median active seats".into()));
+    h.run();
+    assert_eq!(h.state().selected().map(|s| s.as_str()), Some("grow_usage"));
+    press(&mut h, Key::Escape);
+    assert!(h.query_by_label("1 of 1").is_none());
+}
