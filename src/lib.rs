@@ -20,4 +20,5 @@ pub mod engine;
 pub mod format;
 pub mod layout;
 pub mod model;
+#[cfg(feature = "app")]
 pub mod ui;

@@ -9,6 +9,13 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Some(command) => cli::run(command),
+        #[cfg(feature = "app")]
         None => fulcrum::ui::run(cli.file),
+        #[cfg(not(feature = "app"))]
+        None => {
+            use clap::CommandFactory;
+            let _ = (cli.file, Cli::command().print_help());
+            ExitCode::from(2)
+        }
     }
 }
