@@ -379,7 +379,8 @@ impl FulcrumApp {
             if let Some(p) = pointer
                 && zoom != 1.0
             {
-                self.canvas.camera.zoom_at(rect, p, zoom);
+                // Damped: a wheel notch would otherwise zoom by ~40%.
+                self.canvas.camera.zoom_at(rect, p, zoom.powf(0.6));
                 self.canvas.fit_pending = false;
             }
             if scroll != Vec2::ZERO {

@@ -19,7 +19,7 @@ use super::format_value::{Width, format_delta, format_lift, format_value};
 use super::icons;
 use super::theme::{Palette, strong_family};
 use crate::engine::{self, Rag};
-use crate::model::{LinkKind, Map, Node, NodeId, NodeKind, Status};
+use crate::model::{Display, LinkKind, Map, Node, NodeId, NodeKind, Status};
 
 /// Card width in world units.
 pub const CARD_W: f32 = 232.0;
@@ -289,16 +289,34 @@ impl CardPaint<'_> {
         let spark_w = 72.0 * z;
         match &value {
             Some(Ok(v)) => {
-                let text = format_value(*v, display, unit, Width::Compact);
+                // A worded unit ("accounts") is set smaller after the number.
+                let (number, suffix) = split_unit(*v, display, unit);
+                let room = value_row.width() - spark_w - 6.0 * z;
+                let font = FontId::new(22.0 * z, strong_family());
+                let g = self.text(number, font, p.text, room, 1);
+                let pos = egui::pos2(value_row.min.x, value_row.center().y - g.size().y * 0.5);
+                let after = pos.x + g.size().x + 4.0 * z;
+                let baseline = pos.y + g.size().y;
+                self.painter.galley(pos, g, p.text);
+                if let Some(suffix) = suffix {
+                    let left = value_row.min.x + room - after;
+                    if left > 12.0 * z {
+                        let s = self.text(suffix, FontId::proportional(13.0 * z), p.muted, left, 1);
+                        let at = egui::pos2(after, baseline - s.size().y - 2.0 * z);
+                        self.painter.galley(at, s, p.muted);
+                    }
+                }
+            }
+            Some(Err(_)) if node.formula.is_none() && node.value.is_none() => {
                 let g = self.text(
-                    text,
-                    FontId::new(22.0 * z, strong_family()),
-                    p.text,
-                    value_row.width() - spark_w - 6.0 * z,
+                    "no value yet".to_owned(),
+                    FontId::proportional(13.0 * z),
+                    p.muted,
+                    value_row.width(),
                     1,
                 );
                 let pos = egui::pos2(value_row.min.x, value_row.center().y - g.size().y * 0.5);
-                self.painter.galley(pos, g, p.text);
+                self.painter.galley(pos, g, p.muted);
             }
             Some(Err(reason)) => {
                 let g = self.text(
@@ -643,6 +661,21 @@ impl CardPaint<'_> {
         job.wrap.max_rows = rows.max(1);
         job.wrap.break_anywhere = rows == 1;
         self.painter.layout_job(job)
+    }
+}
+
+/// A value as (number, worded unit): `25 accounts` → (`25`, `accounts`); symbols stay
+/// with the number (`$100,000`, `107%`).
+fn split_unit(value: f64, display: Display, unit: Option<&str>) -> (String, Option<String>) {
+    let worded = unit
+        .map(str::trim)
+        .filter(|u| !u.is_empty() && u.chars().any(char::is_alphabetic));
+    match (display, worded) {
+        (Display::Number | Display::Integer, Some(u)) => (
+            format_value(value, display, None, Width::Compact),
+            Some(u.to_owned()),
+        ),
+        _ => (format_value(value, display, unit, Width::Compact), None),
     }
 }
 

@@ -335,7 +335,8 @@ impl FulcrumApp {
         };
         let mut close = false;
         egui::Modal::new(Id::unique("fulcrum_report")).show(ctx, |ui| {
-            ui.set_max_width(680.0);
+            ui.set_min_width(560.0);
+            ui.set_max_width(760.0);
             ui.heading(&report.title);
             let count = report.problems.len();
             ui.label(if count == 1 {
@@ -357,10 +358,7 @@ impl FulcrumApp {
                                     _ => String::new(),
                                 };
                                 ui.monospace(place);
-                                ui.add(
-                                    egui::Label::new(format!("{}: {}", report.file, p.message))
-                                        .wrap(),
-                                );
+                                ui.add(egui::Label::new(&p.message).wrap());
                                 ui.end_row();
                             }
                         });
@@ -397,6 +395,7 @@ impl FulcrumApp {
             .open(&mut open)
             .collapsible(false)
             .resizable(false)
+            .min_width(820.0)
             .anchor(Align2::CENTER_CENTER, [0.0, 0.0])
             .show(ctx, |ui| {
                 egui::ScrollArea::vertical().max_height(560.0).show(ui, |ui| {

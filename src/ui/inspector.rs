@@ -296,6 +296,9 @@ fn metric_ui(
                 color,
             );
         }
+        Some(Err(_)) if e.node.formula.is_none() && e.node.value.is_none() => {
+            readout(ui, "Value", "none yet".to_owned(), None);
+        }
         Some(Err(reason)) => readout(
             ui,
             "Value",
