@@ -188,17 +188,15 @@ pub fn leverage(
         .filter_map(|i| {
             let value = rollup.value(i).ok()?;
             let id = program.id(i).clone();
-            let node = map.node(id.as_str())?;
             let s = sens[i as usize];
             let elasticity = Some(s * value / r).filter(|e| e.is_finite() && r != 0.0);
-            let impact_to_target = node
-                .target
+            let impact_to_target = program.targets[i as usize]
                 .filter(|_| reached[i as usize])
                 .and_then(|target| program.what_if(rollup, i, target, t).ok())
                 .map(|new| new - r)
                 .filter(|d| d.is_finite());
             Some(Lever {
-                is_lever: program.is_input(i) || node.controllable,
+                is_lever: program.is_input(i) || program.controllable[i as usize],
                 id,
                 value,
                 sensitivity: s,

@@ -61,29 +61,46 @@ pub struct Program {
     pub(crate) rank: Vec<u32>,
     pub(crate) tapes: Vec<Tape>,
     pub(crate) broken: Vec<String>,
+    /// Each metric's own target, if any.
+    pub(crate) targets: Vec<Option<f64>>,
+    /// Whether each metric is marked controllable.
+    pub(crate) controllable: Vec<bool>,
     issues: Vec<FormulaIssue>,
 }
 
 impl Program {
     /// Compiles every metric of the map.
     pub fn compile(map: &Map) -> Program {
+        let dense = map.dense();
         let mut p = Program::default();
-        for (id, node) in map.iter() {
+        // Dense position → metric index (u32::MAX for other kinds).
+        let mut metric_of = vec![u32::MAX; dense.ids.len()];
+        for (k, node) in dense.nodes.iter().enumerate() {
             if node.kind == NodeKind::Metric {
-                p.index.insert(id.clone(), p.ids.len() as u32);
-                p.ids.push(id.clone());
+                metric_of[k] = p.ids.len() as u32;
+                p.index.insert(dense.ids[k].clone(), p.ids.len() as u32);
+                p.ids.push(dense.ids[k].clone());
+                p.targets.push(node.target);
+                p.controllable.push(node.controllable);
             }
         }
         p.arg_start.push(0);
-        for i in 0..p.ids.len() {
-            let id = p.ids[i].clone();
-            let Some(node) = map.node(id.as_str()) else {
+        for (k, node) in dense.nodes.iter().enumerate() {
+            if metric_of[k] == u32::MAX {
                 continue;
-            };
+            }
+            let id = dense.ids[k];
             let op = match &node.formula {
                 None => Op::Input,
-                Some(Formula::Expr(src)) => p.compile_expr(&id, src),
-                Some(aggregate) => p.compile_aggregate(map, &id, aggregate),
+                Some(Formula::Expr(src)) => p.compile_expr(id, src),
+                Some(aggregate) => {
+                    let children = dense
+                        .children(k)
+                        .iter()
+                        .map(|&c| metric_of[c as usize])
+                        .filter(|&m| m != u32::MAX);
+                    p.compile_aggregate(children, id, aggregate)
+                }
             };
             p.ops.push(op);
             p.arg_start.push(p.args.len() as u32);
@@ -115,13 +132,14 @@ impl Program {
         Op::Expr(self.tapes.len() as u32 - 1)
     }
 
-    fn compile_aggregate(&mut self, map: &Map, id: &NodeId, formula: &Formula) -> Op {
+    fn compile_aggregate(
+        &mut self,
+        children: impl Iterator<Item = u32>,
+        id: &NodeId,
+        formula: &Formula,
+    ) -> Op {
         let before = self.args.len();
-        for child in map.children(id.as_str()) {
-            if let Some(&c) = self.index.get(child.as_str()) {
-                self.args.push(c);
-            }
-        }
+        self.args.extend(children);
         if self.args.len() == before {
             return self.fail(
                 id,

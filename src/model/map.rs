@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use petgraph::Direction as GraphDirection;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableGraph};
-use petgraph::visit::{EdgeRef, IntoEdgeReferences};
+use petgraph::visit::{EdgeRef, IntoEdgeReferences, NodeIndexable};
 
 use super::{Link, LinkKind, Node, NodeId, Scenario};
 
@@ -233,11 +233,46 @@ impl Map {
         out
     }
 
+    /// A flat, index-based view of the whole map in depth-first order, for code that walks
+    /// every node (the engine's compiler, the layout): no id hashing per node.
+    pub fn dense(&self) -> Dense<'_> {
+        let order: Vec<NodeIndex> = {
+            let mut out = Vec::with_capacity(self.len());
+            let mut stack: Vec<NodeIndex> = self.roots.iter().rev().copied().collect();
+            while let Some(ix) = stack.pop() {
+                out.push(ix);
+                stack.extend(self.slot(ix).children.iter().rev().copied());
+            }
+            out
+        };
+        let bound = self.graph.node_bound();
+        let mut position = vec![u32::MAX; bound];
+        for (k, ix) in order.iter().enumerate() {
+            position[ix.index()] = k as u32;
+        }
+        let mut child_start = Vec::with_capacity(order.len() + 1);
+        let mut child_list = Vec::with_capacity(order.len());
+        let mut parent = Vec::with_capacity(order.len());
+        child_start.push(0u32);
+        for &ix in &order {
+            let slot = self.slot(ix);
+            child_list.extend(slot.children.iter().map(|c| position[c.index()]));
+            child_start.push(child_list.len() as u32);
+            parent.push(slot.parent.map(|p| position[p.index()]));
+        }
+        Dense {
+            ids: order.iter().map(|&ix| &self.slot(ix).id).collect(),
+            nodes: order.iter().map(|&ix| &self.slot(ix).node).collect(),
+            parent,
+            child_start,
+            child_list,
+        }
+    }
+
     /// Every node with its id, in depth-first order.
     pub fn iter(&self) -> impl Iterator<Item = (&NodeId, &Node)> + '_ {
-        self.dfs()
-            .into_iter()
-            .map(move |id| (id, &self.slot(self.index[id.as_str()]).node))
+        let dense = self.dense();
+        dense.ids.into_iter().zip(dense.nodes)
     }
 
     /// Adds a node under `parent` (a new root when `None`) at `index` among its siblings
@@ -538,6 +573,29 @@ impl Map {
             ));
         }
         Ok(())
+    }
+}
+
+/// The map as flat arrays in depth-first order (see [`Map::dense`]). Position `k` is the
+/// k-th node of [`Map::dfs`].
+#[derive(Debug)]
+pub struct Dense<'a> {
+    /// Ids by position.
+    pub ids: Vec<&'a NodeId>,
+    /// Nodes by position.
+    pub nodes: Vec<&'a Node>,
+    /// Parent position of each node.
+    pub parent: Vec<Option<u32>>,
+    /// Children of node k: `child_list[child_start[k]..child_start[k + 1]]`, in order.
+    pub child_start: Vec<u32>,
+    /// See `child_start`.
+    pub child_list: Vec<u32>,
+}
+
+impl Dense<'_> {
+    /// The children positions of node `k`.
+    pub fn children(&self, k: usize) -> &[u32] {
+        &self.child_list[self.child_start[k] as usize..self.child_start[k + 1] as usize]
     }
 }
 

@@ -8,7 +8,7 @@ mod node;
 pub mod synthetic;
 
 pub use id::{MAX_ID_LEN, NodeId, RESERVED, id_problem};
-pub use map::{Map, ModelError, RemovedNode};
+pub use map::{Dense, Map, ModelError, RemovedNode};
 pub use node::{
     Category, Direction, Display, Evidence, Formula, Link, LinkKind, Node, NodeKind, Orientation,
     Scenario, Sizing, Status, Thresholds,
