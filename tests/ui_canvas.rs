@@ -1,5 +1,6 @@
 //! Headless UI tests of the canvas: folding, drag-to-reparent (and a refused drop into a
 //! node's own subtree), the context menu, arrow-key navigation, zoom and search.
+#![cfg(feature = "app")]
 
 use egui::{Event, Key, Modifiers, PointerButton, Pos2, Vec2};
 use egui_kittest::Harness;

@@ -1,6 +1,7 @@
 //! Headless UI tests of keyboard editing: building a tree with Tab/Enter and typing, F2,
 //! the inspector's formula field, undo and redo. They drive the real app with keys and
 //! labels (egui_kittest) and check the map through `FulcrumApp::map`.
+#![cfg(feature = "app")]
 
 use egui::{Event, Key, Modifiers};
 use egui_kittest::Harness;
@@ -235,4 +236,48 @@ fn copy_paste_inserts_a_subtree_with_fresh_ids() {
             "churned_accounts_2 * avg_churned_mrr_2".into()
         ))
     );
+}
+
+#[test]
+fn rename_id_rewrites_the_formulas_that_use_it() {
+    let mut h = harness(FulcrumApp::app_for_tests());
+    h.state_mut().select("churned");
+    h.run();
+    h.get_by_label("id").focus();
+    h.run();
+    press_mod(&mut h, Modifiers::COMMAND, Key::A);
+    type_text(&mut h, "churned_mrr");
+    // Typing alone renames nothing: the rename is an explicit action.
+    assert!(h.state().map().contains("churned"));
+    h.get_by_label("Rename id").click();
+    h.run();
+    let map = h.state().map();
+    assert!(map.contains("churned_mrr") && !map.contains("churned"));
+    assert_eq!(
+        h.state().selected().map(|s| s.as_str()),
+        Some("churned_mrr")
+    );
+    let formula = map.node("nrr").and_then(|n| n.formula.clone());
+    assert_eq!(
+        formula,
+        Some(Formula::Expr(
+            "(starting_mrr + expansion - contraction - churned_mrr) / starting_mrr".into()
+        ))
+    );
+    press_mod(&mut h, Modifiers::COMMAND, Key::Z);
+    assert!(h.state().map().contains("churned"));
+}
+
+#[test]
+fn an_id_already_in_use_is_refused() {
+    let mut h = harness(FulcrumApp::app_for_tests());
+    h.state_mut().select("churned");
+    h.run();
+    h.get_by_label("id").focus();
+    h.run();
+    press_mod(&mut h, Modifiers::COMMAND, Key::A);
+    type_text(&mut h, "expansion");
+    h.get_by_label("the id `expansion` is already used");
+    press(&mut h, Key::Enter);
+    assert!(h.state().map().contains("churned"));
 }

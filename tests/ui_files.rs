@@ -1,6 +1,7 @@
 //! Headless UI tests of files: Save As through the in-app path field and reading the file
 //! back, opening a broken file, the unsaved-changes prompt, dropped files, the close gate,
 //! and autosave with crash recovery.
+#![cfg(feature = "app")]
 
 use std::path::Path;
 
@@ -199,4 +200,21 @@ fn unsaved_work_is_autosaved_and_offered_back() {
     assert!(h.state().is_dirty(), "restored work is unsaved");
     assert!(h.state().title().starts_with("● "));
     assert!(!dir.path().join("recovery-4000000000.ron").exists());
+}
+
+#[test]
+fn open_after_discarding_changes_asks_for_the_file() {
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    let mut h = harness(FulcrumApp::app_for_tests());
+    rename_a_node(&mut h, "Upgrade MRR");
+    press_mod(&mut h, Modifiers::COMMAND, Key::O);
+    h.get_by_label("Discard").click();
+    h.run();
+    h.get_by_label("Open map");
+    type_over(&mut h, &samples.join("ost.ron").display().to_string());
+    h.key_press(Key::Enter);
+    h.run();
+    assert!(h.state().map().contains("grow_usage"));
+    assert!(!h.state().map().contains("nrr"));
+    assert!(!h.state().is_dirty());
 }

@@ -14,7 +14,7 @@ use egui::{Context, FontId};
 use crate::engine::ost::{self, OpportunitySummary, SolutionSummary};
 use crate::engine::{self, Analysis, Leverage};
 use crate::layout::{self, Forest, GridIndex, Layout, Size, Spacing};
-use crate::model::{LinkKind, Map, NodeId, Orientation};
+use crate::model::{LinkKind, Map, Node, NodeId, Orientation};
 
 use super::cards;
 
@@ -35,8 +35,9 @@ pub(crate) struct Figures {
     pub elasticity: HashMap<NodeId, f64>,
     /// The largest |elasticity| (the full bar).
     pub max_elasticity: f64,
-    /// Sparkline values by metric index of `analysis.program`.
-    pub series: Vec<Vec<Option<f64>>>,
+    /// Sparkline values by metric index of `analysis.program`, computed on first use (far
+    /// zoom never needs them).
+    series: Option<Vec<Vec<Option<f64>>>>,
     /// OST roll-ups, filled lazily for the cards drawn.
     solutions: HashMap<NodeId, SolutionSummary>,
     opportunities: HashMap<NodeId, OpportunitySummary>,
@@ -62,19 +63,6 @@ impl Figures {
                 }
             }
         }
-        let series = match &analysis {
-            Some(a) => {
-                let mut periods = Analysis::periods(map);
-                let skip = periods.len().saturating_sub(MAX_SPARK_POINTS);
-                periods.drain(..skip);
-                if periods.len() >= 2 {
-                    a.series(map, &periods)
-                } else {
-                    Vec::new()
-                }
-            }
-            None => Vec::new(),
-        };
         Self {
             generation,
             scenario: scenario.map(str::to_owned),
@@ -83,9 +71,19 @@ impl Figures {
             leverage,
             elasticity,
             max_elasticity,
-            series,
+            series: None,
             solutions: HashMap::new(),
             opportunities: HashMap::new(),
+        }
+    }
+
+    /// Keeps these figures for generation `to` after a change the engine does not read,
+    /// if they were for `from`; the OST roll-ups (which read statuses and lifts) are redone.
+    pub fn carry_over(&mut self, from: u64, to: u64) {
+        if self.generation == from {
+            self.generation = to;
+            self.solutions.clear();
+            self.opportunities.clear();
         }
     }
 
@@ -107,11 +105,24 @@ impl Figures {
     }
 
     /// The sparkline points of a metric (only periods with a value).
-    pub fn spark(&self, id: &str) -> Vec<f64> {
-        let Some(i) = self.analysis.as_ref().and_then(|a| a.program.metric(id)) else {
+    pub fn spark(&mut self, map: &Map, id: &str) -> Vec<f64> {
+        let Some(analysis) = self.analysis.as_ref() else {
             return Vec::new();
         };
-        self.series
+        let Some(i) = analysis.program.metric(id) else {
+            return Vec::new();
+        };
+        let series = self.series.get_or_insert_with(|| {
+            let mut periods = Analysis::periods(map);
+            let skip = periods.len().saturating_sub(MAX_SPARK_POINTS);
+            periods.drain(..skip);
+            if periods.len() >= 2 {
+                analysis.series(map, &periods)
+            } else {
+                Vec::new()
+            }
+        });
+        series
             .get(i as usize)
             .map(|s| s.iter().flatten().copied().collect())
             .unwrap_or_default()
@@ -430,6 +441,19 @@ impl Scene {
     pub fn has_children(&self, i: usize) -> bool {
         self.child_count.get(i).is_some_and(|&c| c > 0)
     }
+}
+
+/// Whether changing a node from `old` to `new` can change a roll-up, leverage or series
+/// figure (anything but the OST roll-ups, which are recomputed anyway).
+pub(crate) fn engine_reads_change(old: &Node, new: &Node) -> bool {
+    old.kind != new.kind
+        || old.formula != new.formula
+        || old.value != new.value
+        || old.target != new.target
+        || old.direction != new.direction
+        || old.thresholds != new.thresholds
+        || old.controllable != new.controllable
+        || old.history != new.history
 }
 
 /// Gaps between cards: generous, so edges and fold badges have room.

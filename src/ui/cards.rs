@@ -274,7 +274,7 @@ impl CardPaint<'_> {
     }
 
     fn metric_body(
-        &self,
+        &mut self,
         id: &NodeId,
         node: &Node,
         inner: Rect,
@@ -332,7 +332,8 @@ impl CardPaint<'_> {
             None => {}
         }
         if matches!(value, Some(Ok(_))) {
-            let spark = self.figures.spark(id.as_str());
+            let map = self.map;
+            let spark = self.figures.spark(map, id.as_str());
             let area = Rect::from_min_max(
                 egui::pos2(value_row.max.x - spark_w, value_row.min.y + 6.0 * z),
                 egui::pos2(value_row.max.x, value_row.max.y - 6.0 * z),

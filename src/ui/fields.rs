@@ -21,6 +21,21 @@ impl Drafts {
     pub fn clear(&mut self) {
         self.texts.clear();
     }
+
+    /// The draft of a field, if it is being edited.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.texts.get(key).map(String::as_str)
+    }
+
+    /// Keeps a draft for a field.
+    pub fn set(&mut self, key: &str, text: String) {
+        self.texts.insert(key.to_owned(), text);
+    }
+
+    /// Drops a field's draft.
+    pub fn remove(&mut self, key: &str) {
+        self.texts.remove(key);
+    }
 }
 
 /// How a text field looks.

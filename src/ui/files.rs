@@ -358,7 +358,7 @@ impl FulcrumApp {
                 self.replace_document(Document::new(Map::new("Untitled map")), None, Vec::new());
             }
             Pending::Open(Some(path)) => self.open_path(&path),
-            Pending::Open(None) => self.open_dialog(),
+            Pending::Open(None) => self.ask_open_path(),
             Pending::Close => {
                 self.files.discard_recovery();
                 self.closing = true;
@@ -368,10 +368,11 @@ impl FulcrumApp {
 
     /// Ctrl+O: asks for a file (native dialog or in-app field), after the unsaved gate.
     pub(crate) fn open_dialog(&mut self) {
-        if self.is_dirty() {
-            self.request(Pending::Open(None));
-            return;
-        }
+        self.request(Pending::Open(None));
+    }
+
+    /// Asks which file to open, without the unsaved gate (already passed).
+    fn ask_open_path(&mut self) {
         if self.options.native_dialogs {
             let picked = rfd::FileDialog::new()
                 .add_filter("Fulcrum map", &["ron"])

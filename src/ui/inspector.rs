@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use egui::RichText;
+use egui::{Key, Modifiers, RichText};
 
 use crate::edit::Command;
 use crate::engine::formula::Tape;
@@ -234,37 +234,58 @@ fn node_ui(
     links_ui(ui, c, e);
 }
 
+/// The id, renamed only by the explicit "Rename id" button (or Enter in its field):
+/// `Command::rename` rewrites every formula and link that uses it.
 fn id_ui(ui: &mut egui::Ui, c: &Ctx<'_>, drafts: &mut Drafts, e: &mut Edits) {
     caption(ui, "Id (used in formulas and links)");
     let map = c.map;
     let current = c.id.as_str();
-    let committed = text_field(
-        ui,
-        drafts,
-        "id",
-        current,
-        FieldLook {
-            code: true,
-            ..FieldLook::line("id")
-        },
-        |t| {
-            let t = t.trim();
-            if let Some(problem) = id_problem(t) {
-                Err((problem, None))
-            } else if t != current && map.contains(t) {
-                Err((format!("the id `{t}` is already used"), None))
-            } else {
-                Ok(())
-            }
-        },
-    );
-    if let Some(new) = committed {
-        match NodeId::new(new.trim()) {
-            Ok(id) if id.as_str() != current => e.rename = Some(id),
-            _ => {}
+    let field = egui::Id::unique(("fulcrum_field", "id"));
+    let focused = ui.memory(|m| m.has_focus(field));
+    let enter = focused && ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Enter));
+    if focused && ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Escape)) {
+        drafts.remove("id");
+    }
+    let mut text = drafts.get("id").unwrap_or(current).to_owned();
+    let check = |t: &str| -> Result<(), String> {
+        if let Some(problem) = id_problem(t) {
+            Err(problem)
+        } else if t != current && map.contains(t) {
+            Err(format!("the id `{t}` is already used"))
+        } else {
+            Ok(())
+        }
+    };
+    ui.horizontal(|ui| {
+        let edit = egui::TextEdit::singleline(&mut text)
+            .id(field)
+            .font(egui::TextStyle::Monospace)
+            .desired_width((ui.available_width() - 96.0).max(80.0));
+        ui.add(edit).accessible_name("id");
+        let typed = text.trim();
+        let can = typed != current && check(typed).is_ok();
+        let clicked = ui
+            .add_enabled(can, egui::Button::new("Rename id"))
+            .on_hover_text("Rename the id and rewrite every formula and link that uses it")
+            .clicked();
+        if (clicked || enter)
+            && can
+            && let Ok(id) = NodeId::new(typed)
+        {
+            e.rename = Some(id);
+        }
+    });
+    if e.rename.is_some() || text == current {
+        drafts.remove("id");
+    } else {
+        drafts.set("id", text.clone());
+    }
+    match check(text.trim()) {
+        Err(message) if text != current => error_ui(ui, &text, &message, None),
+        _ => {
+            ui.weak("Renaming rewrites every formula and link that uses it.");
         }
     }
-    ui.weak("Press Enter to rename; formulas that use it are rewritten.");
 }
 
 fn metric_ui(

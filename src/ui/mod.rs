@@ -262,8 +262,23 @@ impl FulcrumApp {
 
     /// Applies a command as one undo step, reporting a refusal as a toast.
     pub fn apply(&mut self, command: Command) -> bool {
+        // A change the engine does not read (a title, an owner, notes) keeps the roll-up.
+        let before = self.doc.generation();
+        let keeps_figures = match &command {
+            Command::SetNode { id, node } => self
+                .doc
+                .map()
+                .node(id.as_str())
+                .is_some_and(|old| !cache::engine_reads_change(old, node)),
+            _ => false,
+        };
         match self.doc.apply(command) {
-            Ok(()) => true,
+            Ok(()) => {
+                if let (true, Some(figures)) = (keeps_figures, self.figures.as_mut()) {
+                    figures.carry_over(before, self.doc.generation());
+                }
+                true
+            }
             Err(err) => {
                 self.dialogs.toast(format!("Can't do that: {err}"));
                 false
@@ -290,6 +305,16 @@ impl FulcrumApp {
         self.canvas_ui(ui);
         self.dialogs_ui(&ctx);
         self.update_window_title(&ctx);
+    }
+
+    /// Runs one whole frame headless on `ctx` with a window of `size` points and no input
+    /// events: what a benchmark times (tessellate the output's shapes to include that cost).
+    pub fn headless_frame(&mut self, ctx: &egui::Context, size: egui::Vec2) -> egui::FullOutput {
+        let input = egui::RawInput {
+            screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, size)),
+            ..Default::default()
+        };
+        ctx.run_ui(input, |ui| self.show(ui))
     }
 
     fn apply_style(&mut self, ctx: &egui::Context) {

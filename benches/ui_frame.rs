@@ -1,0 +1,83 @@
+//! Criterion benchmarks of one UI frame, headless: `egui::Context::run_ui` over
+//! `FulcrumApp::show` plus `tessellate`, on synthetic driver trees (SPEC §7 targets:
+//! ≤ 2 ms at a typical zoom whatever the size, ≤ 8 ms with 10k cards on screen, first
+//! frame ≤ 1 s).
+//!
+//! Needs `[[bench]] name = "ui_frame", harness = false` in Cargo.toml; run with
+//! `cargo bench --bench ui_frame`.
+// Without that entry cargo builds this file with the libtest harness, which leaves
+// criterion's `main` unused; the allowance keeps that build warning-free.
+#![allow(dead_code)]
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use fulcrum::model::{Map, synthetic};
+use fulcrum::ui::FulcrumApp;
+
+/// The window the frames are drawn into, in points.
+const WINDOW: egui::Vec2 = egui::vec2(1600.0, 1000.0);
+
+/// One frame: run the app, then tessellate what it painted. Returns the primitive count.
+fn frame(ctx: &egui::Context, app: &mut FulcrumApp) -> usize {
+    let output = app.headless_frame(ctx, WINDOW);
+    ctx.tessellate(output.shapes, output.pixels_per_point).len()
+}
+
+/// An app on `map` after its first frames (caches built, view fitted), then `set_view`.
+fn warmed(map: Map, set_view: impl FnOnce(&mut FulcrumApp)) -> (egui::Context, FulcrumApp) {
+    let ctx = egui::Context::default();
+    let mut app = FulcrumApp::with_map(map);
+    app.fit_to_window();
+    frame(&ctx, &mut app);
+    set_view(&mut app);
+    for _ in 0..3 {
+        frame(&ctx, &mut app);
+    }
+    (ctx, app)
+}
+
+fn ui_frame(c: &mut Criterion) {
+    let mut group = c.benchmark_group("ui_frame");
+    group.measurement_time(Duration::from_secs(8));
+
+    let (ctx, mut app) = warmed(synthetic::driver_tree(10_000, 1), |_| {});
+    group.bench_function("10k nodes, whole map on screen", |b| {
+        b.iter(|| black_box(frame(&ctx, &mut app)));
+    });
+
+    let (ctx, mut app) = warmed(synthetic::driver_tree(10_000, 1), |a| a.set_zoom(1.0));
+    group.bench_function("10k nodes, zoom 1", |b| {
+        b.iter(|| black_box(frame(&ctx, &mut app)));
+    });
+
+    let (ctx, mut app) = warmed(synthetic::driver_tree(100_000, 1), |a| a.set_zoom(1.0));
+    group.bench_function("100k nodes, zoom 1", |b| {
+        b.iter(|| black_box(frame(&ctx, &mut app)));
+    });
+
+    let (ctx, mut app) = warmed(synthetic::driver_tree(100_000, 1), |a| a.set_zoom(0.6));
+    group.bench_function("100k nodes, zoom 0.6", |b| {
+        b.iter(|| black_box(frame(&ctx, &mut app)));
+    });
+    group.finish();
+
+    let mut first = c.benchmark_group("ui_first_frame");
+    first.sample_size(10);
+    first.measurement_time(Duration::from_secs(20));
+    for n in [10_000usize, 100_000] {
+        let map = synthetic::driver_tree(n, 1);
+        first.bench_function(format!("{n} nodes"), |b| {
+            b.iter_batched(
+                || (egui::Context::default(), FulcrumApp::with_map(map.clone())),
+                |(ctx, mut app)| black_box(frame(&ctx, &mut app)),
+                BatchSize::PerIteration,
+            );
+        });
+    }
+    first.finish();
+}
+
+criterion_group!(benches, ui_frame);
+criterion_main!(benches);
