@@ -64,15 +64,9 @@ pub enum Command {
     Rollup {
         /// The map file.
         file: PathBuf,
-        /// Run under this scenario's overrides.
-        #[arg(long)]
-        scenario: Option<String>,
-        /// Use inputs' history values for this period (such as 2026-09).
-        #[arg(long)]
-        period: Option<String>,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t)]
-        format: OutputFormat,
+        /// Scenario, period and output format.
+        #[command(flatten)]
+        options: RunOptions,
     },
     /// Rank every metric under the top by leverage (|elasticity|).
     Leverage {
@@ -81,16 +75,24 @@ pub enum Command {
         /// The metric whose leverage to compute (default: the first metric root).
         #[arg(long)]
         top: Option<String>,
-        /// Run under this scenario's overrides.
-        #[arg(long)]
-        scenario: Option<String>,
-        /// Use inputs' history values for this period.
-        #[arg(long)]
-        period: Option<String>,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t)]
-        format: OutputFormat,
+        /// Scenario, period and output format.
+        #[command(flatten)]
+        options: RunOptions,
     },
+}
+
+/// What a roll-up runs on and how its result is printed.
+#[derive(Debug, clap::Args)]
+pub struct RunOptions {
+    /// Run under this scenario's overrides.
+    #[arg(long)]
+    pub scenario: Option<String>,
+    /// Use inputs' history values for this period (such as 2026-09).
+    #[arg(long)]
+    pub period: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: OutputFormat,
 }
 
 /// Runs a subcommand, printing its output; returns the exit code.
@@ -98,25 +100,8 @@ pub fn run(command: Command) -> ExitCode {
     let result = match command {
         Command::Check { files } => check(&files),
         Command::Fmt { files, check } => fmt(&files, check),
-        Command::Rollup {
-            file,
-            scenario,
-            period,
-            format,
-        } => rollup(&file, scenario.as_deref(), period.as_deref(), format),
-        Command::Leverage {
-            file,
-            top,
-            scenario,
-            period,
-            format,
-        } => leverage(
-            &file,
-            top.as_deref(),
-            scenario.as_deref(),
-            period.as_deref(),
-            format,
-        ),
+        Command::Rollup { file, options } => rollup(&file, &options),
+        Command::Leverage { file, top, options } => leverage(&file, top.as_deref(), &options),
     };
     match result {
         Ok(code) => code,
@@ -221,30 +206,27 @@ fn fmt(files: &[PathBuf], check_only: bool) -> Result<ExitCode, String> {
     })
 }
 
-fn rollup(
-    path: &Path,
-    scenario: Option<&str>,
-    period: Option<&str>,
-    format: OutputFormat,
-) -> Result<ExitCode, String> {
+/// Loads a map and rolls it up as the options say.
+fn analyse(path: &Path, options: &RunOptions) -> Result<(Map, Analysis), String> {
     let map = load_for_use(path)?;
-    let analysis =
-        Analysis::new(&map, scenario, period).map_err(|e| format!("{}: {e}", path.display()))?;
+    let analysis = Analysis::new(&map, options.scenario.as_deref(), options.period.as_deref())
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok((map, analysis))
+}
+
+fn rollup(path: &Path, options: &RunOptions) -> Result<ExitCode, String> {
+    let (map, analysis) = analyse(path, options)?;
     let rows = output::rollup_rows(&map, &analysis);
-    print!("{}", output::rollup(&rows, scenario.is_some(), format));
+    print!(
+        "{}",
+        output::rollup(&rows, options.scenario.is_some(), options.format)
+    );
     Ok(ExitCode::SUCCESS)
 }
 
-fn leverage(
-    path: &Path,
-    top: Option<&str>,
-    scenario: Option<&str>,
-    period: Option<&str>,
-    format: OutputFormat,
-) -> Result<ExitCode, String> {
-    let map = load_for_use(path)?;
-    let analysis =
-        Analysis::new(&map, scenario, period).map_err(|e| format!("{}: {e}", path.display()))?;
+fn leverage(path: &Path, top: Option<&str>, options: &RunOptions) -> Result<ExitCode, String> {
+    let (map, analysis) = analyse(path, options)?;
+    let format = options.format;
     let leverage = engine::leverage(&map, &analysis.program, &analysis.rollup, top)
         .map_err(|e| format!("{}: {e}", path.display()))?;
     print!("{}", output::leverage(&map, &leverage, format));
