@@ -89,6 +89,43 @@ enum Intent {
     ZoomTo(NodeId),
 }
 
+/// The kind and status colour of every laid-out card, for far-zoom blocks: looked up once
+/// per change instead of per card per frame.
+#[derive(Default)]
+pub(crate) struct BlockLooks {
+    key: Option<(u64, u64, Option<String>)>,
+    looks: Vec<(NodeKind, Option<crate::engine::Rag>)>,
+}
+
+impl BlockLooks {
+    fn get(
+        &mut self,
+        key: (u64, u64, Option<String>),
+        scene: &Scene,
+        map: &crate::model::Map,
+        figures: &super::cache::Figures,
+    ) -> &[(NodeKind, Option<crate::engine::Rag>)] {
+        if self.key.as_ref() != Some(&key) {
+            self.looks = scene
+                .ids
+                .iter()
+                .map(|id| {
+                    let Some(node) = map.node(id.as_str()) else {
+                        return (NodeKind::Note, None);
+                    };
+                    let rag = match figures.value(id.as_str()) {
+                        Some(Ok(v)) => crate::engine::status(node, v),
+                        _ => None,
+                    };
+                    (node.kind, rag)
+                })
+                .collect();
+            self.key = Some(key);
+        }
+        &self.looks
+    }
+}
+
 impl CanvasState {
     /// A card's rectangle on screen (at its final place, ignoring any glide).
     pub fn screen_rect(&self, scene: &Scene, i: usize) -> Rect {
@@ -204,18 +241,22 @@ impl FulcrumApp {
         let detail = cam.zoom >= cards::DETAIL_ZOOM;
         let world_view = cam.visible_world(rect);
         let animating = self.canvas.progress(now).is_some();
-        let visible: Vec<usize> = if animating {
-            (0..scene.ids.len())
-                .filter(|&i| self.canvas.drawn_rect(scene, i, now).intersects(rect))
-                .collect()
-        } else {
-            scene.query(world_view)
-        };
         let margin = Vec2::new(400.0, 200.0).max(Vec2::splat(120.0 / cam.zoom));
-        let near: Vec<usize> = if animating {
-            visible.clone()
+        // Cards near the view (for edges that reach into it) and the cards in it; far out,
+        // one query serves both (blocks just past the edge are clipped).
+        let (near, visible): (Vec<usize>, Vec<usize>) = if animating {
+            let shown: Vec<usize> = (0..scene.ids.len())
+                .filter(|&i| self.canvas.drawn_rect(scene, i, now).intersects(rect))
+                .collect();
+            (shown.clone(), shown)
+        } else if detail {
+            (
+                scene.query(world_view.expand2(margin)),
+                scene.query(world_view),
+            )
         } else {
-            scene.query(world_view.expand2(margin))
+            let near = scene.query(world_view.expand2(margin));
+            (near.clone(), near)
         };
         let mut drag = self.canvas.drag.take();
         let drawn = |i: usize| self.canvas.drawn_rect(scene, i, now);
@@ -320,21 +361,25 @@ impl FulcrumApp {
                 }
             }
         } else {
+            let key = (
+                self.doc.generation(),
+                self.fold_version,
+                self.scenario.clone(),
+            );
+            let looks = self.block_looks.get(key, scene, map, figures);
             let mut mesh = Mesh::default();
+            mesh.reserve_triangles(visible.len() * 8);
+            mesh.reserve_vertices(visible.len() * 16);
             for &i in &visible {
                 let id = &scene.ids[i];
-                let Some(node) = map.node(id.as_str()) else {
+                let Some(&(kind, rag)) = looks.get(i) else {
                     continue;
-                };
-                let rag = match figures.value(id.as_str()) {
-                    Some(Ok(v)) => crate::engine::status(node, v),
-                    _ => None,
                 };
                 let selected = self.selected.as_ref() == Some(id) || hit.as_ref() == Some(id);
                 cards::block(
                     &mut mesh,
                     &self.palette,
-                    node.kind,
+                    kind,
                     rag,
                     drawn(i),
                     cam.zoom,
