@@ -172,10 +172,10 @@ proptest! {
         let mut doc = Document::new(Map::new("History"));
         let mut states = vec![format::to_string(doc.map())];
         for op in &ops {
-            if let Some(command) = to_command(doc.map(), op) {
-                if doc.apply(command).is_ok() {
-                    states.push(format::to_string(doc.map()));
-                }
+            if let Some(command) = to_command(doc.map(), op)
+                && doc.apply(command).is_ok()
+            {
+                states.push(format::to_string(doc.map()));
             }
         }
         prop_assert_eq!(doc.is_dirty(), states.len() > 1);

@@ -11,28 +11,28 @@ use std::fmt;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 
+use super::convert::Converted;
 use crate::model::{
     Category, Direction, Display, Evidence, Formula, LinkKind, Orientation, Status, Thresholds,
 };
 
 /// The whole file: `Map(format: 1, title: …, nodes: […], links: […], scenarios: […])`.
+/// Every field is optional here so that the halves of a big file, parsed apart, can tell
+/// which fields each one holds; what is required is checked after parsing.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename = "Map")]
 pub(crate) struct FileMap {
     /// The format number; found first by a light scan, present here so it is accepted.
     pub format: Option<u64>,
-    /// The map's title.
-    #[serde(default)]
-    pub title: String,
+    /// The map's title (empty when absent).
+    pub title: Option<String>,
     /// Every node, parents usually before children; the order gives the children's order.
-    #[serde(default)]
-    pub nodes: Vec<FileNode>,
+    /// Converted to model nodes as they are read.
+    pub nodes: Option<Converted>,
     /// Links between nodes.
-    #[serde(default)]
-    pub links: Vec<FileLink>,
+    pub links: Option<Vec<FileLink>>,
     /// Named what-ifs.
-    #[serde(default)]
-    pub scenarios: Vec<FileScenario>,
+    pub scenarios: Option<Vec<FileScenario>>,
 }
 
 /// One node as written. Fields in the order of [`crate::model::Node`].

@@ -1,18 +1,23 @@
 //! The map file format (RON, format 1): load with full validation, canonical atomic save.
 //!
 //! Loading runs in two steps, as the style guide asks: the text is parsed into plain file
-//! structs ([`file`]), then validated into a [`Map`] ([`validate`]), collecting every problem
-//! with its line and column ([`scan`] finds positions). The `format` number is found first, by
-//! a light scan, so a file from a newer Fulcrum is refused with a message naming both versions
-//! even when the rest of it is unreadable here. Saving writes canonical text ([`write`]) —
-//! byte-identical for the same map, one line per field — through an atomic rename ([`save`]).
+//! structs (`file.rs`, `parse.rs`), then validated into a [`Map`] (`convert.rs`,
+//! `validate.rs`), collecting every problem with its line and column. The `format` number is
+//! found first, by a light scan, so a file from a newer Fulcrum is refused with a message
+//! naming both versions even when the rest of it is unreadable here. Saving writes canonical
+//! text — byte-identical for the same map, one line per field — through an atomic rename.
 //!
 //! | file | job |
 //! |---|---|
 //! | `error.rs` | [`FormatError`], [`Problem`], [`Severity`] |
 //! | `file.rs` | the serde structs of format 1 (flat nodes with `parent` ids) |
-//! | `scan.rs` | iterative tokenizer: the `format` field, positions of nodes and fields |
-//! | `validate.rs` | file structs → [`Map`], every problem; the pre-save check of a [`Map`] |
+//! | `parse.rs` | text → file structs with RON, big files in two halves on two threads |
+//! | `convert.rs` | file nodes → model nodes, with the checks of a node alone |
+//! | `validate.rs` | ids, parents, cycles, shape, links, scenarios, formulas → [`Map`] |
+//! | `place.rs` | problems found without positions → line and column |
+//! | `lex.rs` | a tokenizer that skips strings, chars and comments |
+//! | `scan.rs` | the `format` field, positions of nodes and fields, how a text ends |
+//! | `syntax.rs` | RON's parse errors in Fulcrum's words |
 //! | `write.rs` | the canonical writer |
 //! | `save.rs` | temp file, fsync, rename, fsync folder |
 //!
@@ -20,19 +25,21 @@
 //! limit stays on), reads a file over [`MAX_FILE_BYTES`], panics on any input, or writes to
 //! a file it was asked to read. This module does not import egui and knows nothing of undo.
 
+mod convert;
 mod error;
 mod file;
+mod lex;
+mod parse;
+mod place;
 mod save;
 mod scan;
+mod syntax;
 mod validate;
 mod write;
 
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
-
-use ron::error::{Error as RonError, SpannedError};
-use ron::extensions::Extensions;
 
 use crate::model::Map;
 
@@ -62,11 +69,9 @@ pub struct Loaded {
 pub fn parse_str(text: &str) -> Result<Loaded, FormatError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     check_format(text)?;
-    let options = ron::Options::default().with_default_extension(Extensions::IMPLICIT_SOME);
-    let file: file::FileMap = options
-        .from_str(text)
-        .map_err(|err| FormatError::Invalid(vec![ron_problem(&err)]))?;
-    match file.format {
+    let parsed = parse::parse(text)
+        .map_err(|err| FormatError::Invalid(vec![syntax::problem(text, &err)]))?;
+    match parsed.format {
         Some(n) if n == u64::from(FORMAT_VERSION) => {}
         Some(n) if n > u64::from(FORMAT_VERSION) => {
             return Err(FormatError::NewerFormat {
@@ -81,10 +86,11 @@ pub fn parse_str(text: &str) -> Result<Loaded, FormatError> {
         }
         None => return Err(missing_format(text, scan::scan(text).map_start)),
     }
-    let (map, findings) = validate::build(file);
-    let problems = validate::resolve(text, findings);
-    let (errors, warnings): (Vec<Problem>, Vec<Problem>) =
-        problems.into_iter().partition(Problem::is_error);
+    let (map, findings) =
+        validate::build(parsed.title, parsed.nodes, &parsed.links, &parsed.scenarios);
+    let (errors, warnings): (Vec<Problem>, Vec<Problem>) = place::resolve(text, findings)
+        .into_iter()
+        .partition(Problem::is_error);
     if errors.is_empty() {
         Ok(Loaded { map, warnings })
     } else {
@@ -167,11 +173,21 @@ pub fn save_problems(map: &Map) -> Vec<Problem> {
 /// Errors: [`FormatError::Invalid`] when the map would not reopen (nothing is written),
 /// [`FormatError::Io`] naming `path` when the system refuses.
 pub fn save(map: &Map, path: &Path) -> Result<(), FormatError> {
-    let problems = validate::map_problems(map);
+    // Checking and writing the text are independent; on two cores they overlap.
+    let (problems, text) = std::thread::scope(|scope| {
+        let writer = std::thread::Builder::new().spawn_scoped(scope, || write::to_string(map));
+        let problems = validate::map_problems(map);
+        let text = match writer {
+            Ok(handle) => handle.join().ok(),
+            Err(_) => None,
+        };
+        (problems, text)
+    });
     if !problems.is_empty() {
         return Err(FormatError::Invalid(problems));
     }
-    save::write_atomic(path, write::to_string(map).as_bytes())
+    let text = text.unwrap_or_else(|| write::to_string(map));
+    save::write_atomic(path, text.as_bytes())
 }
 
 /// Checks the `format` field found by the light scan: a newer or unknown format is refused
@@ -203,107 +219,4 @@ fn missing_format(text: &str, map_start: usize) -> FormatError {
             "the map has no `format` field; a Fulcrum map starts `Map(format: {FORMAT_VERSION}, …`"
         ),
     )])
-}
-
-/// A RON parse error as a problem at RON's position, in Fulcrum's words where they help.
-fn ron_problem(err: &SpannedError) -> Problem {
-    let at = (err.span.start.line, err.span.start.col);
-    Problem::at(Some(at), Severity::Error, describe(&err.code))
-}
-
-fn in_what(outer: Option<&String>) -> String {
-    match outer.map(String::as_str) {
-        Some("Map") => " in the map".to_owned(),
-        Some("Node") => " in a node".to_owned(),
-        Some("Link") => " in a link".to_owned(),
-        Some("Scenario") => " in a scenario".to_owned(),
-        Some("Evidence") => " in an evidence entry".to_owned(),
-        Some("Thresholds") => " in `thresholds`".to_owned(),
-        Some("Sizing") => " in `sizing`".to_owned(),
-        Some(other) => format!(" in `{other}`"),
-        None => String::new(),
-    }
-}
-
-fn one_of(names: &[&str]) -> String {
-    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
-    quoted.join(", ")
-}
-
-/// The closest name to `found` among `names`, when it is close enough to be a typo.
-fn closest<'n>(found: &str, names: &[&'n str]) -> Option<&'n str> {
-    names
-        .iter()
-        .map(|n| (edit_distance(found, n), *n))
-        .filter(|&(d, n)| d <= 2.max(n.len() / 4))
-        .min_by_key(|&(d, _)| d)
-        .map(|(_, n)| n)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = (above + 1)
-                .min(row[j] + 1)
-                .min(diagonal + usize::from(ca != *cb));
-            diagonal = above;
-        }
-    }
-    row[b.len()]
-}
-
-fn describe(code: &RonError) -> String {
-    match code {
-        RonError::NoSuchStructField {
-            expected,
-            found,
-            outer,
-        } => {
-            let hint = match closest(found, expected) {
-                Some(near) => format!(" — did you mean `{near}`?"),
-                None => format!("; expected one of {}", one_of(expected)),
-            };
-            format!("unknown field `{found}`{}{hint}", in_what(outer.as_ref()))
-        }
-        RonError::MissingStructField { field, outer } => {
-            format!("missing field `{field}`{}", in_what(outer.as_ref()))
-        }
-        RonError::DuplicateStructField { field, outer } => {
-            format!(
-                "the field `{field}` is written twice{}",
-                in_what(outer.as_ref())
-            )
-        }
-        RonError::NoSuchEnumVariant {
-            expected,
-            found,
-            outer,
-        } => {
-            let what = outer.as_deref().unwrap_or("value");
-            format!(
-                "unknown {what} `{found}`; expected one of {}",
-                one_of(expected)
-            )
-        }
-        RonError::ExpectedDifferentStructName { expected, found } => {
-            format!("expected `{expected}(…)` here, found `{found}(…)`")
-        }
-        RonError::ExceededRecursionLimit => "nested too deeply (more than 128 levels); map \
-                                             files are flat, so this is not a Fulcrum map"
-            .to_owned(),
-        RonError::Eof => "the file ends too early — is it truncated?".to_owned(),
-        other => {
-            let text = other.to_string();
-            let mut chars = text.chars();
-            match chars.next() {
-                Some(first) => first.to_lowercase().chain(chars).collect(),
-                None => text,
-            }
-        }
-    }
 }

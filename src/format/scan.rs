@@ -1,12 +1,15 @@
-//! Positions in the source text, found without parsing it: a small tokenizer that skips
-//! strings, raw strings, chars and comments, a light scan that finds the `format` field before
-//! anything else is read, and a structural scan that records where each node, link and
-//! scenario — and each of their fields — starts, so problems found later can name a line and
-//! column.
+//! Positions in the source text, found without parsing it: a light scan that finds the
+//! `format` field before anything else is read, a structural scan that records where each
+//! node, link and scenario — and each of their fields — starts, so problems found later can
+//! name a line and column, and a look at how the text ends (to tell a truncated file).
 //!
-//! Everything here is iterative (an explicit stack, never recursion), tolerates any input
-//! without panicking, and works on byte offsets; line and column are computed only for the
-//! few offsets a problem needs ([`LineIndex`]). It never decides whether the text is valid.
+//! Tokens come from `lex`. Everything here is iterative (an explicit stack, never
+//! recursion), tolerates any input without panicking, and works on byte offsets; line and
+//! column are computed only for the few offsets a problem needs ([`LineIndex`]). It never
+//! decides whether the text is valid.
+
+use super::lex::StrLit;
+use super::lex::{Lexer, Tok, Token};
 
 /// What kind of list a top-level field holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -14,17 +17,6 @@ pub(crate) enum ListKind {
     Nodes,
     Links,
     Scenarios,
-}
-
-/// A string literal's content, as a byte range of the source.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct StrLit {
-    /// First byte after the opening quote.
-    pub start: usize,
-    /// The byte of the closing quote.
-    pub end: usize,
-    /// A raw string (`r"…"`, `r#"…"#`): no escapes inside.
-    pub raw: bool,
 }
 
 /// How a value inside a field is found: by a key (struct field name or map key as written) or
@@ -139,259 +131,6 @@ impl<'a> LineIndex<'a> {
     }
 }
 
-/// A token's kind. Whitespace and comments are skipped.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Tok {
-    Open(u8),
-    Close(u8),
-    Comma,
-    Colon,
-    Ident,
-    Str(StrLit),
-    /// Numbers, chars, `#`, `!` and anything else.
-    Other,
-    /// An unterminated string or comment: nothing after it can be trusted.
-    Broken,
-}
-
-#[derive(Clone, Copy, Debug)]
-struct Token {
-    tok: Tok,
-    start: usize,
-    end: usize,
-}
-
-/// A tokenizer over RON text, close enough to RON's own to find structure in valid files and
-/// never to loop, panic or recurse on invalid ones.
-struct Lexer<'a> {
-    src: &'a [u8],
-    pos: usize,
-}
-
-fn is_ident_start(b: u8) -> bool {
-    b.is_ascii_alphabetic() || b == b'_'
-}
-
-fn is_ident_char(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
-}
-
-impl<'a> Lexer<'a> {
-    fn new(src: &'a str) -> Self {
-        Self {
-            src: src.as_bytes(),
-            pos: 0,
-        }
-    }
-
-    fn peek(&self, ahead: usize) -> Option<u8> {
-        self.src.get(self.pos + ahead).copied()
-    }
-
-    /// Skips whitespace and comments; `false` when a block comment is unclosed.
-    fn skip_trivia(&mut self) -> bool {
-        loop {
-            match self.peek(0) {
-                Some(b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c) => self.pos += 1,
-                Some(b'/') if self.peek(1) == Some(b'/') => {
-                    match self.src[self.pos..].iter().position(|&b| b == b'\n') {
-                        Some(n) => self.pos += n + 1,
-                        None => self.pos = self.src.len(),
-                    }
-                }
-                Some(b'/') if self.peek(1) == Some(b'*') => {
-                    self.pos += 2;
-                    let mut level = 1usize;
-                    while level > 0 {
-                        match (self.peek(0), self.peek(1)) {
-                            (None, _) => return false,
-                            (Some(b'/'), Some(b'*')) => {
-                                level += 1;
-                                self.pos += 2;
-                            }
-                            (Some(b'*'), Some(b'/')) => {
-                                level -= 1;
-                                self.pos += 2;
-                            }
-                            _ => self.pos += 1,
-                        }
-                    }
-                }
-                _ => return true,
-            }
-        }
-    }
-
-    /// An escaped string starting at the opening quote at `self.pos`.
-    fn escaped_string(&mut self) -> Tok {
-        self.pos += 1;
-        let start = self.pos;
-        while let Some(b) = self.peek(0) {
-            match b {
-                b'\\' => self.pos += 2,
-                b'"' => {
-                    let end = self.pos;
-                    self.pos += 1;
-                    return Tok::Str(StrLit {
-                        start,
-                        end,
-                        raw: false,
-                    });
-                }
-                _ => self.pos += 1,
-            }
-        }
-        self.pos = self.src.len();
-        Tok::Broken
-    }
-
-    /// A raw string starting at the first `#` or `"` after the `r`.
-    fn raw_string(&mut self) -> Tok {
-        let hashes = self.src[self.pos..]
-            .iter()
-            .take_while(|&&b| b == b'#')
-            .count();
-        self.pos += hashes;
-        if self.peek(0) != Some(b'"') {
-            return Tok::Other;
-        }
-        self.pos += 1;
-        let start = self.pos;
-        while self.pos < self.src.len() {
-            if self.src[self.pos] == b'"'
-                && self.src[self.pos + 1..]
-                    .iter()
-                    .take(hashes)
-                    .filter(|&&b| b == b'#')
-                    .count()
-                    == hashes
-            {
-                let end = self.pos;
-                self.pos += 1 + hashes;
-                return Tok::Str(StrLit {
-                    start,
-                    end,
-                    raw: true,
-                });
-            }
-            self.pos += 1;
-        }
-        Tok::Broken
-    }
-
-    /// A char literal starting at the opening `'`.
-    fn char_literal(&mut self) -> Tok {
-        self.pos += 1;
-        if self.peek(0) == Some(b'\\') {
-            self.pos += 2;
-        } else {
-            self.pos += 1;
-        }
-        match self.src[self.pos.min(self.src.len())..]
-            .iter()
-            .position(|&b| b == b'\'')
-        {
-            Some(n) => {
-                self.pos += n + 1;
-                Tok::Other
-            }
-            None => {
-                self.pos = self.src.len();
-                Tok::Broken
-            }
-        }
-    }
-
-    fn next(&mut self) -> Option<Token> {
-        if !self.skip_trivia() {
-            return Some(Token {
-                tok: Tok::Broken,
-                start: self.pos,
-                end: self.src.len(),
-            });
-        }
-        let start = self.pos;
-        let b = self.peek(0)?;
-        let tok = match b {
-            b'(' | b'[' | b'{' => {
-                self.pos += 1;
-                Tok::Open(b)
-            }
-            b')' | b']' | b'}' => {
-                self.pos += 1;
-                Tok::Close(b)
-            }
-            b',' => {
-                self.pos += 1;
-                Tok::Comma
-            }
-            b':' => {
-                self.pos += 1;
-                Tok::Colon
-            }
-            b'"' => self.escaped_string(),
-            b'\'' => self.char_literal(),
-            b'r' if matches!(self.peek(1), Some(b'"')) => {
-                self.pos += 1;
-                self.raw_string()
-            }
-            b'r' if self.peek(1) == Some(b'#') && matches!(self.peek(2), Some(b'"' | b'#')) => {
-                self.pos += 1;
-                self.raw_string()
-            }
-            b'b' if self.peek(1) == Some(b'"') => {
-                self.pos += 1;
-                self.escaped_string()
-            }
-            b'b' if self.peek(1) == Some(b'\'') => {
-                self.pos += 1;
-                self.char_literal()
-            }
-            b'b' if self.peek(1) == Some(b'r') && matches!(self.peek(2), Some(b'"' | b'#')) => {
-                self.pos += 2;
-                self.raw_string()
-            }
-            b'r' if self.peek(1) == Some(b'#') => {
-                // A raw identifier, `r#name`.
-                self.pos += 2;
-                self.pos += self.src[self.pos..]
-                    .iter()
-                    .take_while(|&&c| is_ident_char(c))
-                    .count();
-                Tok::Ident
-            }
-            b if is_ident_start(b) => {
-                self.pos += self.src[self.pos..]
-                    .iter()
-                    .take_while(|&&c| is_ident_char(c))
-                    .count();
-                Tok::Ident
-            }
-            b if b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.') => {
-                self.pos += 1;
-                self.pos += self.src[self.pos..]
-                    .iter()
-                    .take_while(|&&c| is_ident_char(c) || matches!(c, b'.' | b'+' | b'-'))
-                    .count();
-                Tok::Other
-            }
-            _ => {
-                // One character of anything else (`#`, `!`, a non-ASCII char).
-                self.pos += 1;
-                while self.pos < self.src.len() && (self.src[self.pos] & 0xC0) == 0x80 {
-                    self.pos += 1;
-                }
-                Tok::Other
-            }
-        };
-        Some(Token {
-            tok,
-            start,
-            end: self.pos.min(self.src.len()),
-        })
-    }
-}
-
 /// What the light scan found about the top-level `format` field.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum FormatField<'a> {
@@ -414,7 +153,7 @@ pub(crate) fn find_format(src: &str) -> FormatField<'_> {
     let mut prev: Option<Token> = None;
     while let Some(t) = lx.next() {
         match t.tok {
-            Tok::Broken => return FormatField::Unknown,
+            Tok::Broken(_) => return FormatField::Unknown,
             Tok::Open(b) => {
                 if depth == 0 && b == b'(' && map_start.is_none() {
                     map_start = Some(match prev {
@@ -463,6 +202,44 @@ pub(crate) fn find_format(src: &str) -> FormatField<'_> {
     FormatField::Unknown
 }
 
+/// How the text ends, to tell a truncated file from a broken one.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Tail {
+    /// Every string and comment is closed and every bracket matched (or the text is broken
+    /// in some other way).
+    Complete,
+    /// A string, char or comment starting at this byte offset is never closed.
+    Unclosed { what: &'static str, start: usize },
+    /// The text ends with `depth` brackets still open; `last` is the offset of its last token.
+    Open { depth: usize, last: usize },
+}
+
+/// Reads the whole text for unclosed strings, comments and brackets.
+pub(crate) fn tail(src: &str) -> Tail {
+    let mut lx = Lexer::new(src);
+    let mut depth = 0usize;
+    let mut last = 0;
+    while let Some(t) = lx.next() {
+        last = t.start;
+        match t.tok {
+            Tok::Broken(what) => {
+                return Tail::Unclosed {
+                    what,
+                    start: t.start,
+                };
+            }
+            Tok::Open(_) => depth += 1,
+            Tok::Close(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    if depth > 0 {
+        Tail::Open { depth, last }
+    } else {
+        Tail::Complete
+    }
+}
+
 /// What a container in the structural scan is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Role {
@@ -509,7 +286,7 @@ pub(crate) fn scan(src: &str) -> Scan<'_> {
     let mut top_list: Option<ListKind> = None;
 
     while let Some(t) = lx.next() {
-        if t.tok == Tok::Broken {
+        if let Tok::Broken(_) = t.tok {
             break;
         }
         let top_role = stack.last().map_or(Role::Other, |f| f.role);
@@ -758,6 +535,26 @@ Map(
     }
 
     #[test]
+    fn tells_how_the_text_ends() {
+        assert_eq!(tail("Map(a: [1, 2])"), Tail::Complete);
+        assert_eq!(
+            tail("Map(a: \"x)"),
+            Tail::Unclosed {
+                what: "string",
+                start: 7
+            }
+        );
+        assert_eq!(
+            tail("Map(a: 1) /* /* */"),
+            Tail::Unclosed {
+                what: "comment",
+                start: 10
+            }
+        );
+        assert_eq!(tail("Map(a: [1, 2"), Tail::Open { depth: 2, last: 11 });
+    }
+
+    #[test]
     fn columns_count_characters() {
         let src = "ab\n\u{e9}\u{e9}x";
         let lines = LineIndex::new(src);
@@ -772,6 +569,6 @@ Map(
         let src = format!("Map(format: 1, nodes: {})", "[".repeat(200_000));
         assert_eq!(find_format(&src), FormatField::Found("1"));
         let scan = scan(&src);
-        assert!(scan.nodes.is_empty());
+        assert_eq!(scan.nodes.len(), 1);
     }
 }

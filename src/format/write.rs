@@ -18,27 +18,22 @@ use super::FORMAT_VERSION;
 
 /// The canonical text of a map.
 pub(crate) fn to_string(map: &Map) -> String {
-    let mut out = String::with_capacity(256 + map.len() * 192);
+    let mut out = String::with_capacity(256 + map.len() * 256);
     out.push_str("#![enable(implicit_some)]\nMap(\n");
     let _ = writeln!(out, "    format: {FORMAT_VERSION},");
     out.push_str("    title: ");
     push_str_lit(&mut out, map.title());
     out.push_str(",\n");
 
-    let order = map.dfs();
-    if order.is_empty() {
+    // The flat depth-first view: ids, nodes and parents by position, no hashing per node.
+    let dense = map.dense();
+    if dense.ids.is_empty() {
         out.push_str("    nodes: [],\n");
     } else {
         out.push_str("    nodes: [\n");
-        for id in order {
-            if let Some(node) = map.node(id.as_str()) {
-                push_node(
-                    &mut out,
-                    id.as_str(),
-                    map.parent(id.as_str()).map(|p| p.as_str()),
-                    node,
-                );
-            }
+        for (k, (id, node)) in dense.ids.iter().zip(&dense.nodes).enumerate() {
+            let parent = dense.parent[k].and_then(|p| dense.ids.get(p as usize));
+            push_node(&mut out, id.as_str(), parent.map(|p| p.as_str()), node);
         }
         out.push_str("    ],\n");
     }
@@ -182,9 +177,9 @@ fn push_node(out: &mut String, id: &str, parent: Option<&str>, node: &Node) {
     opt_str_field(out, "owner", node.owner.as_ref());
     if let Some(sizing) = node.sizing {
         field(out, "sizing");
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "(reach: {}, frequency: {}, severity: {}),\n",
+            "(reach: {}, frequency: {}, severity: {}),",
             sizing.reach, sizing.frequency, sizing.severity
         );
     }

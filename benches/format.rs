@@ -1,0 +1,45 @@
+//! Benchmarks of `format`: load (parse + validate) and save of the shared synthetic driver
+//! trees of 1k, 10k and 100k nodes. SPEC §7 targets at 100k nodes: load ≤ 0.3 s, save ≤ 0.2 s.
+//! Dropping the loaded map is not counted.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use fulcrum::format;
+use fulcrum::model::synthetic;
+
+fn bench_format(c: &mut Criterion) {
+    let mut group = c.benchmark_group("format");
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(5));
+    let dir = tempfile::tempdir().expect("temp dir");
+    for n in [1_000usize, 10_000, 100_000] {
+        let map = synthetic::driver_tree(n, 7);
+        let text = format::to_string(&map);
+        let path = dir.path().join(format!("map_{n}.ron"));
+        format::save(&map, &path).expect("generated map saves");
+        group.bench_with_input(BenchmarkId::new("load", n), &path, |b, path| {
+            b.iter_with_large_drop(|| format::load(black_box(path)).expect("loads"))
+        });
+        group.bench_with_input(BenchmarkId::new("parse_str", n), &text, |b, text| {
+            b.iter_with_large_drop(|| format::parse_str(black_box(text)).expect("parses"))
+        });
+        // The reference SPEC §7 compares against: ron alone, parsing into its own `Value`.
+        group.bench_with_input(BenchmarkId::new("ron_alone", n), &text, |b, text| {
+            b.iter_with_large_drop(|| {
+                ron::from_str::<ron::Value>(black_box(text)).expect("ron parses")
+            })
+        });
+        group.bench_with_input(BenchmarkId::new("to_string", n), &map, |b, map| {
+            b.iter_with_large_drop(|| format::to_string(black_box(map)))
+        });
+        group.bench_with_input(BenchmarkId::new("save", n), &map, |b, map| {
+            b.iter(|| format::save(black_box(map), &path).expect("saves"))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench_format);
+criterion_main!(benches);

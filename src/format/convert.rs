@@ -1,0 +1,446 @@
+//! File nodes → model nodes, one at a time, with the checks that concern a node alone:
+//! finite numbers, 1–5 scales, a status that fits the kind, a known kind, periods written
+//! once. The same node checks vet a [`Map`]'s nodes before saving.
+//!
+//! Knows nothing of the tree (ids, parents and links are `validate`'s) and never panics on
+//! what a file holds: whatever cannot be converted becomes a [`Finding`] and a default.
+
+use std::collections::btree_map::Entry;
+use std::fmt;
+
+use serde::de::{Deserialize, Deserializer, SeqAccess, Visitor};
+
+use crate::model::{Map, Node, NodeKind, Sizing, Status};
+
+use super::error::{Problem, Severity};
+use super::file::{EvidenceField, FileNode, FileSizing};
+use super::place::{Finding, Place, SubRef};
+use super::write::status_name;
+
+/// A file node's fields that place it in the tree, kept apart from its data.
+#[derive(Debug)]
+pub(crate) struct Placement {
+    pub id: Option<String>,
+    pub parent: Option<String>,
+    /// The kind as read (`Note` when unknown or missing).
+    pub kind: NodeKind,
+    pub kind_known: bool,
+    pub targeted: bool,
+}
+
+/// Converted file nodes, in file order, with what was found on the way.
+#[derive(Debug, Default)]
+pub(crate) struct Converted {
+    pub placements: Vec<Placement>,
+    pub nodes: Vec<Node>,
+    pub findings: Vec<Finding>,
+}
+
+impl Converted {
+    /// Appends nodes converted separately (the second half of a file), renumbering them.
+    pub fn append(&mut self, other: Converted) {
+        let offset = self.nodes.len();
+        self.placements.extend(other.placements);
+        self.nodes.extend(other.nodes);
+        self.findings
+            .extend(other.findings.into_iter().map(|f| f.shifted(offset)));
+    }
+}
+
+/// The `nodes` list of a file, converted node by node as it is parsed, so the file structs
+/// of all the nodes never exist at once.
+impl<'de> Deserialize<'de> for Converted {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct NodesVisitor;
+        impl<'de> Visitor<'de> for NodesVisitor {
+            type Value = Converted;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a list of nodes")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Converted, A::Error> {
+                let mut out = Converted::default();
+                while let Some(file_node) = seq.next_element::<FileNode>()? {
+                    let index = out.nodes.len();
+                    let (placement, node) = convert(index, file_node, &mut out.findings);
+                    out.placements.push(placement);
+                    out.nodes.push(node);
+                }
+                Ok(out)
+            }
+        }
+        deserializer.deserialize_seq(NodesVisitor)
+    }
+}
+
+/// A problem with one node's own fields, independent of the file.
+pub(crate) struct NodeFinding {
+    pub field: &'static str,
+    pub sub: Option<SubRef>,
+    pub severity: Severity,
+    pub message: String,
+}
+
+/// A node as named in messages: "`id`", or "a node without an `id`".
+#[derive(Clone, Copy)]
+pub(crate) struct Who<'a>(pub Option<&'a str>);
+
+impl fmt::Display for Who<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(id) => write!(f, "`{id}`"),
+            None => f.write_str("a node without an `id`"),
+        }
+    }
+}
+
+/// The message for a 1–5 field holding something else.
+fn scale_message(id: Who<'_>, field: &str, value: i64) -> String {
+    format!("{id}: `{field}` must be 1–5, found {value}")
+}
+
+fn non_finite_message(id: Who<'_>, what: &str, value: f64) -> String {
+    format!("{id}: {what} is {value}; numbers must be finite")
+}
+
+/// "a" or "an" before a kind's name.
+pub(crate) fn article(kind: NodeKind) -> &'static str {
+    match kind {
+        NodeKind::Outcome | NodeKind::Opportunity | NodeKind::Assumption => "an",
+        _ => "a",
+    }
+}
+
+fn kind_names() -> String {
+    NodeKind::ALL
+        .iter()
+        .map(|k| k.name())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Checks a node's own fields: finite numbers, 1–5 scales, a status that fits the kind.
+pub(crate) fn node_findings(id: Who<'_>, node: &Node) -> Vec<NodeFinding> {
+    let mut out = Vec::new();
+    let mut error = |field, sub, message| {
+        out.push(NodeFinding {
+            field,
+            sub,
+            severity: Severity::Error,
+            message,
+        });
+    };
+    for (field, value) in [
+        ("value", node.value),
+        ("target", node.target),
+        ("expected_lift", node.expected_lift),
+    ] {
+        if let Some(v) = value.filter(|v| !v.is_finite()) {
+            error(
+                field,
+                None,
+                non_finite_message(id, &format!("`{field}`"), v),
+            );
+        }
+    }
+    if let Some(t) = node.thresholds {
+        for (name, v) in [("warn", t.warn), ("alert", t.alert)] {
+            if !v.is_finite() {
+                let what = format!("`thresholds.{name}`");
+                error(
+                    "thresholds",
+                    Some(SubRef::Name(name.to_owned())),
+                    non_finite_message(id, &what, v),
+                );
+            }
+        }
+    }
+    for (period, &v) in &node.history {
+        if !v.is_finite() {
+            let what = format!("`history` for {period:?}");
+            error(
+                "history",
+                Some(SubRef::Name(period.clone())),
+                non_finite_message(id, &what, v),
+            );
+        }
+    }
+    let scales = [
+        ("market", node.market),
+        ("company", node.company),
+        ("customer", node.customer),
+        ("effort", node.effort),
+        ("importance", node.importance),
+        ("evidence", node.evidence_strength),
+    ];
+    for (field, value) in scales {
+        if let Some(v) = value.filter(|v| !(1..=5).contains(v)) {
+            error(field, None, scale_message(id, field, i64::from(v)));
+        }
+    }
+    if let Some(s) = node.sizing {
+        for (name, v) in [
+            ("reach", s.reach),
+            ("frequency", s.frequency),
+            ("severity", s.severity),
+        ] {
+            if !(1..=5).contains(&v) {
+                error(
+                    "sizing",
+                    Some(SubRef::Name(name.to_owned())),
+                    scale_message(id, &format!("sizing.{name}"), i64::from(v)),
+                );
+            }
+        }
+    }
+    if let Some(status) = node.status {
+        status_finding(id, node.kind, status, &mut out);
+    }
+    out
+}
+
+fn status_finding(id: Who<'_>, kind: NodeKind, status: Status, out: &mut Vec<NodeFinding>) {
+    let names = |list: &[Status]| {
+        list.iter()
+            .map(|s| status_name(*s))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let name = status_name(status);
+    let (severity, message) = match kind {
+        NodeKind::Solution if !status.is_solution_status() => (
+            Severity::Error,
+            format!(
+                "{id}: `{name}` is a test status; a solution's status is one of {}",
+                names(&Status::SOLUTION)
+            ),
+        ),
+        NodeKind::Test if status.is_solution_status() => (
+            Severity::Error,
+            format!(
+                "{id}: `{name}` is a solution status; a test's status is one of {}",
+                names(&Status::TEST)
+            ),
+        ),
+        NodeKind::Solution | NodeKind::Test => return,
+        other => (
+            Severity::Warning,
+            format!(
+                "{id}: only solutions and tests have a status; this is {} {}",
+                article(other),
+                other.name()
+            ),
+        ),
+    };
+    out.push(NodeFinding {
+        field: "status",
+        sub: None,
+        severity,
+        message,
+    });
+}
+
+/// The errors of every node of a map, without positions (for saving).
+pub(crate) fn map_node_problems(map: &Map) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for (id, node) in map.iter() {
+        for finding in node_findings(Who(Some(id.as_str())), node) {
+            if finding.severity == Severity::Error {
+                problems.push(Problem::error(finding.message));
+            }
+        }
+    }
+    problems
+}
+
+/// Turns a 1–5 field read as a wide integer into the model's `u8`, reporting values that do
+/// not fit (those that fit but are out of range are reported by [`node_findings`]).
+fn narrow(
+    value: Option<i64>,
+    id: Who<'_>,
+    index: usize,
+    field: &'static str,
+    sub: Option<&'static str>,
+    findings: &mut Vec<Finding>,
+) -> Option<u8> {
+    let v = value?;
+    match u8::try_from(v) {
+        Ok(v) => Some(v),
+        Err(_) => {
+            let name = match sub {
+                Some(s) => format!("{field}.{s}"),
+                None => field.to_owned(),
+            };
+            let place = match sub {
+                Some(s) => Place::node_sub(index, field, SubRef::Name(s.to_owned())),
+                None => Place::node(index, field),
+            };
+            findings.push(Finding::error(place, scale_message(id, &name, v)));
+            None
+        }
+    }
+}
+
+/// Converts one file node into model data, reporting what cannot be converted.
+fn convert(index: usize, file: FileNode, findings: &mut Vec<Finding>) -> (Placement, Node) {
+    let FileNode {
+        id,
+        parent,
+        kind,
+        title,
+        formula,
+        value,
+        unit,
+        display,
+        target,
+        direction,
+        thresholds,
+        controllable,
+        history,
+        source,
+        owner,
+        sizing,
+        market,
+        company,
+        customer,
+        evidence,
+        targeted,
+        status,
+        effort,
+        expected_lift,
+        category,
+        importance,
+        method,
+        success_criterion,
+        result,
+        orientation,
+        notes,
+    } = file;
+    let sid = Who(id.as_deref());
+    let (kind, kind_known) = match kind {
+        None => {
+            findings.push(Finding::error(
+                Place::item(super::scan::ListKind::Nodes, index, None),
+                format!("{sid} has no `kind` (one of {})", kind_names()),
+            ));
+            (NodeKind::Note, false)
+        }
+        Some(name) => match NodeKind::ALL.iter().find(|k| k.name() == name.0) {
+            Some(&k) => (k, true),
+            None => {
+                findings.push(Finding::error(
+                    Place::node(index, "kind"),
+                    format!(
+                        "{sid}: unknown node kind `{}`; expected one of {}",
+                        name.0,
+                        kind_names()
+                    ),
+                ));
+                (NodeKind::Note, false)
+            }
+        },
+    };
+    let mut node = Node::new(kind, title);
+    node.formula = formula;
+    node.value = value;
+    node.unit = unit;
+    node.display = display;
+    node.target = target;
+    node.direction = direction;
+    node.thresholds = thresholds;
+    node.controllable = controllable.unwrap_or(false);
+    if let Some(pairs) = history {
+        for (n, (period, v)) in pairs.0.into_iter().enumerate() {
+            match node.history.entry(period) {
+                Entry::Vacant(slot) => {
+                    slot.insert(v);
+                }
+                Entry::Occupied(mut slot) => {
+                    findings.push(Finding::error(
+                        Place::node_sub(index, "history", SubRef::Nth(n)),
+                        format!(
+                            "{sid}: the period {:?} appears twice in `history`",
+                            slot.key()
+                        ),
+                    ));
+                    slot.insert(v);
+                }
+            }
+        }
+    }
+    node.source = source;
+    node.owner = owner;
+    if let Some(FileSizing {
+        reach,
+        frequency,
+        severity,
+    }) = sizing
+    {
+        let r = narrow(Some(reach), sid, index, "sizing", Some("reach"), findings);
+        let f = narrow(
+            Some(frequency),
+            sid,
+            index,
+            "sizing",
+            Some("frequency"),
+            findings,
+        );
+        let s = narrow(
+            Some(severity),
+            sid,
+            index,
+            "sizing",
+            Some("severity"),
+            findings,
+        );
+        if let (Some(reach), Some(frequency), Some(severity)) = (r, f, s) {
+            node.sizing = Some(Sizing {
+                reach,
+                frequency,
+                severity,
+            });
+        }
+    }
+    node.market = narrow(market, sid, index, "market", None, findings);
+    node.company = narrow(company, sid, index, "company", None, findings);
+    node.customer = narrow(customer, sid, index, "customer", None, findings);
+    match evidence {
+        Some(EvidenceField::List(list)) => node.evidence = list,
+        Some(EvidenceField::Strength(v)) => {
+            node.evidence_strength = narrow(Some(v), sid, index, "evidence", None, findings);
+        }
+        None => {}
+    }
+    node.targeted = targeted.unwrap_or(false);
+    node.status = status;
+    node.effort = narrow(effort, sid, index, "effort", None, findings);
+    node.expected_lift = expected_lift;
+    node.category = category;
+    node.importance = narrow(importance, sid, index, "importance", None, findings);
+    node.method = method;
+    node.success_criterion = success_criterion;
+    node.result = result;
+    node.orientation = orientation;
+    node.notes = notes;
+
+    for f in node_findings(sid, &node) {
+        findings.push(Finding {
+            place: Place::Item {
+                list: super::scan::ListKind::Nodes,
+                index,
+                field: Some(f.field),
+                sub: f.sub,
+            },
+            also: None,
+            severity: f.severity,
+            message: f.message,
+        });
+    }
+    let placement = Placement {
+        id,
+        parent,
+        kind,
+        kind_known,
+        targeted: node.targeted,
+    };
+    (placement, node)
+}

@@ -1,0 +1,225 @@
+//! The first step of loading: text → file structs (with RON's `implicit_some` on and its
+//! recursion limit kept), converted node by node into model data.
+//!
+//! A big file is parsed as two halves on two threads: the text is cut after a node near its
+//! middle, the first half closed with `])` and the second opened with `Map(nodes: [`. If
+//! either half fails to parse — the cut was not between two nodes, or the file has an error —
+//! or a top-level field turns up in both, the whole text is parsed again in one piece, so
+//! results and error positions are exactly those of a plain parse. A cut inside a string or a
+//! comment cannot go unnoticed: the first half is then left unterminated and fails.
+//!
+//! Nothing here validates meaning or touches files.
+
+use ron::error::SpannedError;
+use ron::extensions::Extensions;
+
+use super::convert::Converted;
+use super::file::{FileLink, FileMap, FileScenario};
+
+/// Texts at least this long are parsed in two halves when the machine has two cores.
+const PARALLEL_MIN_BYTES: usize = 1 << 20;
+
+/// The attribute Fulcrum writes at the top of every file.
+const HEADER: &str = "#![enable(implicit_some)]";
+
+/// How Fulcrum reads RON: `implicit_some` on, the default recursion limit (128) kept.
+fn options() -> ron::Options {
+    ron::Options::default().with_default_extension(Extensions::IMPLICIT_SOME)
+}
+
+/// A parsed file: its top-level fields, with the nodes already converted.
+pub(crate) struct Parsed {
+    pub format: Option<u64>,
+    pub title: String,
+    pub nodes: Converted,
+    pub links: Vec<FileLink>,
+    pub scenarios: Vec<FileScenario>,
+}
+
+/// Parses a whole map file, or returns RON's first error.
+pub(crate) fn parse(text: &str) -> Result<Parsed, SpannedError> {
+    let parallel = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+    if parallel
+        && text.len() >= PARALLEL_MIN_BYTES
+        && let Some(parsed) = parse_halves(text)
+    {
+        return Ok(parsed);
+    }
+    let file: FileMap = options().from_str(text)?;
+    Ok(Half::from(file).into_parsed())
+}
+
+/// One parsed piece of a file, remembering which top-level fields it held.
+struct Half {
+    format: Option<u64>,
+    title: Option<String>,
+    nodes: Option<Converted>,
+    links: Option<Vec<FileLink>>,
+    scenarios: Option<Vec<FileScenario>>,
+}
+
+impl From<FileMap> for Half {
+    fn from(file: FileMap) -> Self {
+        Self {
+            format: file.format,
+            title: file.title,
+            nodes: file.nodes,
+            links: file.links,
+            scenarios: file.scenarios,
+        }
+    }
+}
+
+impl Half {
+    fn into_parsed(self) -> Parsed {
+        Parsed {
+            format: self.format,
+            title: self.title.unwrap_or_default(),
+            nodes: self.nodes.unwrap_or_default(),
+            links: self.links.unwrap_or_default(),
+            scenarios: self.scenarios.unwrap_or_default(),
+        }
+    }
+}
+
+/// Where to cut: right after a node that ends near the middle, as Fulcrum writes them
+/// (`),` at the end of a line, the next node's `(` at the nodes' indent).
+fn split_point(text: &str) -> Option<usize> {
+    const BOUNDARY: &str = "),\n        (";
+    let mut mid = text.len() / 2;
+    while !text.is_char_boundary(mid) {
+        mid -= 1;
+    }
+    let at = text[mid..].find(BOUNDARY)? + mid;
+    Some(at + 3)
+}
+
+/// Parses the two halves on two threads; `None` when the halves do not make a whole (the
+/// caller then parses in one piece).
+fn parse_halves(text: &str) -> Option<Parsed> {
+    // The second half does not repeat the file's `#![enable(…)]` attributes, so halves are
+    // only used when the file enables nothing beyond what Fulcrum always enables.
+    let body = text.trim_start();
+    let body = body
+        .strip_prefix(HEADER)
+        .map_or(body, |rest| rest.trim_start());
+    if body.starts_with('#') {
+        return None;
+    }
+    let split = split_point(text)?;
+    let head = format!("{}])", &text[..split]);
+    let tail = format!("Map(nodes: [{}", &text[split..]);
+    let parse_half = |half: &str| options().from_str::<FileMap>(half).ok().map(Half::from);
+    let (first, second) = std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new().spawn_scoped(scope, || parse_half(&tail));
+        match spawned {
+            Ok(handle) => {
+                let first = parse_half(&head);
+                (first, handle.join().ok().flatten())
+            }
+            Err(_) => (None, None),
+        }
+    });
+    merge(first?, second?)
+}
+
+/// Joins two halves; `None` when a top-level field appears in both or the cut was not in the
+/// node list.
+fn merge(first: Half, second: Half) -> Option<Parsed> {
+    fn one<T>(a: Option<T>, b: Option<T>) -> Option<Option<T>> {
+        match (a, b) {
+            (Some(_), Some(_)) => None,
+            (a, b) => Some(a.or(b)),
+        }
+    }
+    let mut nodes = first.nodes?;
+    nodes.append(second.nodes?);
+    Some(
+        Half {
+            format: one(first.format, second.format)?,
+            title: one(first.title, second.title)?,
+            nodes: Some(nodes),
+            links: one(first.links, second.links)?,
+            scenarios: one(first.scenarios, second.scenarios)?,
+        }
+        .into_parsed(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node(i: usize) -> String {
+        format!("        (\n            id: \"n{i}\",\n            kind: Note,\n        ),\n")
+    }
+
+    fn file(nodes: usize, middle: &str) -> String {
+        let mut text = String::from("Map(\n    format: 1,\n    title: \"t\",\n    nodes: [\n");
+        for i in 0..nodes {
+            text.push_str(&node(i));
+            if i == nodes / 2 {
+                text.push_str(middle);
+            }
+        }
+        text.push_str("    ],\n    links: [],\n)\n");
+        text
+    }
+
+    #[test]
+    fn halves_make_the_whole() {
+        let text = file(100, "");
+        let parsed = parse_halves(&text).map(|p| p.nodes.placements.len());
+        assert_eq!(parsed, Some(100));
+    }
+
+    /// Nodes on one line, so the only place that looks like a cut between two nodes is the
+    /// one hidden in `late`, written three quarters of the way in.
+    fn compact(nodes: usize, late: &str) -> String {
+        let mut text = String::from("Map(format: 1, nodes: [");
+        for i in 0..nodes {
+            text.push_str(&format!("(id: \"n{i}\", kind: Note), "));
+            if i == nodes * 3 / 4 {
+                text.push_str(late);
+            }
+        }
+        text.push_str("])");
+        text
+    }
+
+    #[test]
+    fn a_cut_inside_a_string_or_comment_is_refused() {
+        let text = compact(100, "(id: \"s\", kind: Note, notes: \"x),\n        (\"), ");
+        let cut = split_point(&text).unwrap_or(0);
+        assert!(text[..cut].ends_with("notes: \"x),\n"), "{}", &text[..cut]);
+        assert!(parse_halves(&text).is_none());
+        assert_eq!(
+            parse(&text).map(|p| p.nodes.placements.len()).ok(),
+            Some(101)
+        );
+
+        let text = compact(100, "/* ),\n        ( */ ");
+        assert!(split_point(&text).is_some());
+        assert!(parse_halves(&text).is_none());
+        assert_eq!(
+            parse(&text).map(|p| p.nodes.placements.len()).ok(),
+            Some(100)
+        );
+    }
+
+    #[test]
+    fn other_attributes_are_left_to_the_plain_parse() {
+        let text = format!("#![enable(implicit_some)]\n{}", file(100, ""));
+        assert!(parse_halves(&text).is_some());
+        let text = format!("#![enable(explicit_struct_names)]\n{}", file(100, ""));
+        assert!(parse_halves(&text).is_none());
+        assert!(parse(&text).is_err());
+    }
+
+    #[test]
+    fn a_field_in_both_halves_is_left_to_the_plain_parse() {
+        let text = file(100, "").replace("    links: [],\n", "    title: \"again\",\n");
+        assert!(parse_halves(&text).is_none());
+        assert!(parse(&text).is_err());
+    }
+}

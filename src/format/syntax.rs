@@ -1,0 +1,183 @@
+//! RON's parse errors in Fulcrum's words: an unknown field with a "did you mean", an unknown
+//! variant, a file that is empty or ends inside a string or with brackets open (truncated),
+//! text that is not a map at all.
+//!
+//! Only rewords; the position is always RON's own (or, for an unclosed string or comment,
+//! where it opens). Never parses the map itself.
+
+use ron::error::{Error as RonError, SpannedError};
+
+use super::error::{Problem, Severity};
+use super::scan::{self, LineIndex, Tail};
+
+/// A RON parse error of `text` as a problem with its line and column.
+pub(crate) fn problem(text: &str, err: &SpannedError) -> Problem {
+    let at = (err.span.start.line, err.span.start.col);
+    if text.trim().is_empty() {
+        return Problem::at(Some((1, 1)), Severity::Error, "the file is empty");
+    }
+    let lines = LineIndex::new(text);
+    match scan::tail(text) {
+        Tail::Unclosed { what, start } if lines.position(start) <= at => Problem::at(
+            Some(lines.position(start)),
+            Severity::Error,
+            format!("this {what} is never closed — is the file truncated?"),
+        ),
+        Tail::Open { depth, last } if lines.position(last) <= at => {
+            let brackets = if depth == 1 { "bracket" } else { "brackets" };
+            Problem::at(
+                Some(at),
+                Severity::Error,
+                format!(
+                    "the file ends with {depth} {brackets} still open — is it truncated? ({})",
+                    describe(&err.code)
+                ),
+            )
+        }
+        _ => Problem::at(Some(at), Severity::Error, describe(&err.code)),
+    }
+}
+
+/// What a struct is called in messages.
+fn struct_name(name: &str) -> String {
+    match name {
+        "Map" => "the map".to_owned(),
+        "Node" => "a node".to_owned(),
+        "Link" => "a link".to_owned(),
+        "Scenario" => "a scenario".to_owned(),
+        "Evidence" => "an evidence entry".to_owned(),
+        "Thresholds" => "`thresholds`".to_owned(),
+        "Sizing" => "`sizing`".to_owned(),
+        other => format!("`{other}`"),
+    }
+}
+
+fn in_what(outer: Option<&String>) -> String {
+    outer.map_or_else(String::new, |o| format!(" in {}", struct_name(o)))
+}
+
+/// What an enum is called in messages.
+fn enum_name(name: Option<&str>) -> &str {
+    match name {
+        Some("LinkKind") => "link kind",
+        Some("Display") => "display",
+        Some("Direction") => "direction",
+        Some("Status") => "status",
+        Some("Category") => "category",
+        Some("Orientation") => "orientation",
+        Some("Formula") => "formula",
+        Some(other) => other,
+        None => "value",
+    }
+}
+
+fn one_of(names: &[&str]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    quoted.join(", ")
+}
+
+/// " — did you mean `x`?" when `found` is a likely typo of one of `names`, else the list.
+fn hint(found: &str, names: &[&str]) -> String {
+    let near = names
+        .iter()
+        .map(|n| (edit_distance(found, n), *n))
+        .filter(|&(d, n)| {
+            let prefix = n.len() >= 3 && (found.starts_with(n) || n.starts_with(found));
+            d <= 2.max(n.len() / 4) || prefix
+        })
+        .min_by_key(|&(d, _)| d);
+    match near {
+        Some((_, near)) => format!(" — did you mean `{near}`?"),
+        None => format!("; expected one of {}", one_of(names)),
+    }
+}
+
+/// Levenshtein distance, in chars.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != *cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+fn describe(code: &RonError) -> String {
+    match code {
+        RonError::NoSuchStructField {
+            expected,
+            found,
+            outer,
+        } => format!(
+            "unknown field `{found}`{}{}",
+            in_what(outer.as_ref()),
+            hint(found, expected)
+        ),
+        RonError::MissingStructField { field, outer } => {
+            format!("missing field `{field}`{}", in_what(outer.as_ref()))
+        }
+        RonError::DuplicateStructField { field, outer } => {
+            format!(
+                "the field `{field}` is written twice{}",
+                in_what(outer.as_ref())
+            )
+        }
+        RonError::NoSuchEnumVariant {
+            expected,
+            found,
+            outer,
+        } => format!(
+            "unknown {} `{found}`{}",
+            enum_name(outer.as_deref()),
+            hint(found, expected)
+        ),
+        RonError::ExpectedDifferentStructName { expected, found } => {
+            format!("expected `{expected}(…)` here, found `{found}(…)`")
+        }
+        RonError::ExpectedNamedStructLike("Map") => {
+            "expected `Map(` — is this a Fulcrum map file?".to_owned()
+        }
+        RonError::ExpectedNamedStructLike(name) => {
+            format!("expected `(` to start {}", struct_name(name))
+        }
+        RonError::ExceededRecursionLimit => "nested too deeply (more than 128 levels); map \
+                                             files are flat, so this is not a Fulcrum map"
+            .to_owned(),
+        RonError::Eof => "the file ends too early — is it truncated?".to_owned(),
+        other => {
+            let text = other.to_string();
+            let mut chars = text.chars();
+            match chars.next() {
+                Some(first) => first.to_lowercase().chain(chars).collect(),
+                None => text,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typos_get_a_suggestion() {
+        assert_eq!(edit_distance("titel", "title"), 2);
+        assert_eq!(hint("titel", &["id", "title"]), " — did you mean `title`?");
+        assert_eq!(
+            hint("zzz", &["id", "title"]),
+            "; expected one of `id`, `title`"
+        );
+        assert_eq!(
+            hint("Percentage", &["Number", "Percent"]),
+            " — did you mean `Percent`?"
+        );
+    }
+}
