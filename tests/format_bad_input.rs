@@ -26,10 +26,40 @@ fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> 
         .unwrap()
 }
 
-/// The problems of a text that must fail to load, rendered as `f:line:col: message`.
+/// The errors of a text that `check` must fail, rendered as `f:line:col: message`: either the
+/// load fails, or (for formula problems) the map opens but carries errors.
 fn problems(text: &str) -> Vec<String> {
-    let err = format::parse_str(text).unwrap_err();
-    err.problems().iter().map(|p| p.render("f")).collect()
+    match format::parse_str(text) {
+        Err(err) => err.problems().iter().map(|p| p.render("f")).collect(),
+        Ok(loaded) => {
+            let errors: Vec<String> = loaded
+                .warnings
+                .iter()
+                .filter(|p| p.severity == format::Severity::Error)
+                .map(|p| p.render("f"))
+                .collect();
+            assert!(!errors.is_empty(), "expected errors, the file loaded clean");
+            errors
+        }
+    }
+}
+
+/// Formula problems do not stop a map from opening (its metrics show "no value").
+#[test]
+fn formula_errors_leave_the_map_openable_and_savable() {
+    let text =
+        with_nodes("        (id: \"a\", kind: Metric, title: \"A\", formula: Expr(\"b +\")),\n");
+    let loaded = format::parse_str(&text).unwrap();
+    assert!(
+        loaded
+            .warnings
+            .iter()
+            .any(|p| p.severity == format::Severity::Error)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("half-typed.ron");
+    format::save(&loaded.map, &path).unwrap();
+    assert!(format::load(&path).is_ok());
 }
 
 /// Exactly one problem, rendered.

@@ -3,8 +3,9 @@
 //! These mirror the text, not the model: the tree is flat (each node names its `parent`), ids
 //! are plain strings, 1–5 scales are wide integers and maps are lists of pairs, so that every
 //! mistake in a file survives parsing and can be reported by `validate` with its place rather
-//! than stopping serde at the first one. Every struct denies unknown fields. Nothing here
-//! checks meaning, and nothing here is used for writing (see `write`).
+//! than stopping serde at the first one. Every struct denies unknown fields. The `nodes` list
+//! is handed to `convert` node by node as it is read, so the structs of all nodes never exist
+//! at once. Nothing here checks meaning, and nothing here is used for writing (see `write`).
 
 use std::fmt;
 

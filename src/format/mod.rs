@@ -58,7 +58,9 @@ pub const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
 pub struct Loaded {
     /// The validated map.
     pub map: Map,
-    /// Problems that do not stop the file from opening, sorted by position.
+    /// Problems that do not stop the file from opening, sorted by position: warnings
+    /// (unusual OST shapes), and formula errors (severity `Error`: a syntax error, an unknown
+    /// id, a cycle), whose metrics roll up to "no value". `check` fails on the latter.
     pub warnings: Vec<Problem>,
 }
 
@@ -86,12 +88,14 @@ pub fn parse_str(text: &str) -> Result<Loaded, FormatError> {
         }
         None => return Err(missing_format(text, scan::scan(text).map_start)),
     }
-    let (map, findings) =
+    let (map, findings, formula_findings) =
         validate::build(parsed.title, parsed.nodes, &parsed.links, &parsed.scenarios);
-    let (errors, warnings): (Vec<Problem>, Vec<Problem>) = place::resolve(text, findings)
+    let (errors, mut warnings): (Vec<Problem>, Vec<Problem>) = place::resolve(text, findings)
         .into_iter()
         .partition(Problem::is_error);
     if errors.is_empty() {
+        warnings.extend(place::resolve(text, formula_findings));
+        warnings.sort_by_key(|p| (p.line, p.col));
         Ok(Loaded { map, warnings })
     } else {
         Err(FormatError::invalid(errors))
@@ -160,8 +164,9 @@ pub fn to_string(map: &Map) -> String {
 }
 
 /// Every error that would stop `map` from reopening once saved (non-finite numbers, 1–5
-/// fields out of range, a status of the wrong kind, broken formulas, overrides of missing
-/// ids), without positions. Empty when the map can be saved.
+/// fields out of range, a status of the wrong kind, overrides of missing ids), without
+/// positions. Empty when the map can be saved. Broken formulas do not stop a map from
+/// reopening, so they are not listed.
 pub fn save_problems(map: &Map) -> Vec<Problem> {
     validate::map_problems(map)
 }

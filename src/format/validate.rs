@@ -40,16 +40,6 @@ pub(crate) fn map_problems(map: &Map) -> Vec<Problem> {
             }
         }
     }
-    for issue in check_formulas(map) {
-        let at = issue
-            .offset
-            .map(|k| format!(" (at character {} of the formula)", k + 1))
-            .unwrap_or_default();
-        problems.push(Problem::error(format!(
-            "`{}`: {}{at}",
-            issue.node, issue.message
-        )));
-    }
     problems
 }
 
@@ -89,12 +79,16 @@ fn id_of(p: &Placement) -> &str {
 /// Builds the map from converted nodes, links and scenarios, adding every problem found to
 /// `converted.findings` (errors and warnings). When there are errors the map is only good
 /// for finding more of them.
+///
+/// Formula problems (syntax, unknown ids, cycles) come back separately, as the third value:
+/// they are errors for `check`, but the map still opens — those metrics show "no value" with
+/// the reason — so that a map the app saved with a half-typed formula always reopens.
 pub(crate) fn build(
     title: String,
     converted: Converted,
     links: &[FileLink],
     scenarios: &[FileScenario],
-) -> (Map, Vec<Finding>) {
+) -> (Map, Vec<Finding>, Vec<Finding>) {
     let Converted {
         placements,
         nodes,
@@ -179,9 +173,10 @@ pub(crate) fn build(
     add_scenarios(&mut map, scenarios, &first, &mut findings);
 
     // Formulas, over the whole map.
+    let mut formula_findings = Vec::new();
     for issue in check_formulas(&map) {
         let index = first.get(issue.node.as_str()).copied().unwrap_or(0);
-        findings.push(Finding::error(
+        formula_findings.push(Finding::error(
             Place::Formula {
                 index,
                 offset: issue.offset,
@@ -189,7 +184,7 @@ pub(crate) fn build(
             format!("`{}`: {}", issue.node, issue.message),
         ));
     }
-    (map, findings)
+    (map, findings, formula_findings)
 }
 
 /// Finds cycles of parents: walks up from each node, marking the walk; meeting the current
