@@ -155,6 +155,10 @@ fn formula_set_in_the_inspector_changes_the_root_value() {
     );
     let after = value(h.state(), "nrr").expect("still a value");
     assert!((after - before - 0.025).abs() < 1e-9, "{before} -> {after}");
+    // …and the inspector shows the root's new value and status.
+    h.state_mut().select("nrr");
+    h.run();
+    h.get_by_label("109.5% · on track");
     // One field edit is one undo step.
     press_mod(&mut h, Modifiers::COMMAND, Key::Z);
     let back = value(h.state(), "nrr").expect("value");

@@ -145,6 +145,33 @@ impl FulcrumApp {
         self.report_ui(ctx);
         self.help_ui(ctx);
         self.toasts_ui(ctx);
+        self.drop_hint_ui(ctx);
+    }
+
+    /// While a file is dragged over the window: how to open it.
+    fn drop_hint_ui(&self, ctx: &egui::Context) {
+        if ctx.input(|i| i.raw.hovered_files.is_empty()) {
+            return;
+        }
+        let screen = ctx.content_rect();
+        let painter = ctx.layer_painter(egui::LayerId::new(
+            egui::Order::Foreground,
+            Id::unique("fulcrum_drop_hint"),
+        ));
+        painter.rect_filled(screen, 0.0, self.palette.accent.gamma_multiply(0.15));
+        painter.rect_stroke(
+            screen.shrink(12.0),
+            12.0,
+            egui::Stroke::new(3.0, self.palette.accent),
+            egui::StrokeKind::Inside,
+        );
+        painter.text(
+            screen.center(),
+            Align2::CENTER_CENTER,
+            "Drop a Fulcrum map (.ron) to open it",
+            egui::FontId::proportional(24.0),
+            self.palette.accent,
+        );
     }
 
     fn recovery_ui(&mut self, ctx: &egui::Context) {

@@ -58,6 +58,7 @@ impl FulcrumApp {
             .resizable(true)
             .default_size(350.0)
             .min_size(270.0)
+            .max_size(520.0)
             .show(ui, |ui| {
                 egui::ScrollArea::vertical()
                     .auto_shrink([false, false])
@@ -256,18 +257,23 @@ fn id_ui(ui: &mut egui::Ui, c: &Ctx<'_>, drafts: &mut Drafts, e: &mut Edits) {
             Ok(())
         }
     };
-    ui.horizontal(|ui| {
-        let edit = egui::TextEdit::singleline(&mut text)
-            .id(field)
-            .font(egui::TextStyle::Monospace)
-            .desired_width((ui.available_width() - 96.0).max(80.0));
-        ui.add(edit).accessible_name("id");
-        let typed = text.trim();
-        let can = typed != current && check(typed).is_ok();
+    // Right to left: the button takes its width first and the field the rest, so the row
+    // never asks for more than the panel has (which would widen the panel every frame).
+    let row = egui::Layout::right_to_left(egui::Align::Center);
+    let size = egui::vec2(ui.available_width(), ui.spacing().interact_size.y);
+    ui.allocate_ui_with_layout(size, row, |ui| {
+        let can = text.trim() != current && check(text.trim()).is_ok();
         let clicked = ui
             .add_enabled(can, egui::Button::new("Rename id"))
             .on_hover_text("Rename the id and rewrite every formula and link that uses it")
             .clicked();
+        let edit = egui::TextEdit::singleline(&mut text)
+            .id(field)
+            .font(egui::TextStyle::Monospace)
+            .desired_width(ui.available_width());
+        ui.add(edit).accessible_name("id");
+        let typed = text.trim();
+        let can = can && typed != current && check(typed).is_ok();
         if (clicked || enter)
             && can
             && let Ok(id) = NodeId::new(typed)
