@@ -155,6 +155,9 @@ proptest! {
             match command.clone().apply(&mut map) {
                 Ok(inverse) => {
                     prop_assert!(map.check_invariants().is_ok(), "{:?}", map.check_invariants());
+                    // Whatever commands built, it saves and reopens.
+                    prop_assert!(format::save_problems(&map).is_empty(), "{:?}", format::save_problems(&map));
+                    prop_assert!(format::parse_str(&format::to_string(&map)).is_ok());
                     let after = format::to_string(&map);
                     let mut undone = map.clone();
                     let redo = inverse.apply(&mut undone).unwrap();
@@ -226,6 +229,27 @@ fn rename_rewrites_formulas_links_and_scenarios_and_undoes_exactly() {
         ))
         .is_err()
     );
+    assert_eq!(format::to_string(doc.map()), before);
+}
+
+#[test]
+fn deleting_a_node_drops_its_scenario_overrides_and_undo_restores_them() {
+    let text = r#"Map(format: 1, title: "t", nodes: [
+        (id: "total", kind: Metric, title: "Total", formula: Sum),
+        (id: "churn", parent: "total", kind: Metric, title: "Churn", value: 3.0),
+    ],
+    scenarios: [(name: "S", overrides: {"churn": 1.0})])"#;
+    let mut doc = Document::new(format::parse_str(text).unwrap().map);
+    let before = format::to_string(doc.map());
+    doc.apply(Command::DeleteSubtree {
+        id: NodeId::new("churn").unwrap(),
+    })
+    .unwrap();
+    assert!(doc.map().scenario("S").unwrap().overrides.is_empty());
+    // The map saves and reopens.
+    assert!(format::save_problems(doc.map()).is_empty());
+    assert!(format::parse_str(&format::to_string(doc.map())).is_ok());
+    doc.undo().unwrap();
     assert_eq!(format::to_string(doc.map()), before);
 }
 

@@ -234,10 +234,27 @@ fn delete_subtree(map: &mut Map, id: &str) -> Result<Command, EditError> {
     removed.reverse();
     links.sort();
     links.dedup();
-    Ok(Command::InsertNodes {
+    let restore = Command::InsertNodes {
         nodes: removed,
         links,
-    })
+    };
+    // Scenario overrides of the deleted metrics go too (an override of a missing id would
+    // not reopen); undo puts them back after the nodes.
+    let gone: std::collections::HashSet<&NodeId> = order.iter().collect();
+    let mut old_scenarios = Vec::new();
+    for scenario in map.scenarios().to_vec() {
+        if scenario.overrides.keys().any(|id| gone.contains(id)) {
+            let mut trimmed = scenario.clone();
+            trimmed.overrides.retain(|id, _| !gone.contains(id));
+            old_scenarios.push(Command::SetScenario(map.replace_scenario(trimmed)?));
+        }
+    }
+    if old_scenarios.is_empty() {
+        return Ok(restore);
+    }
+    let mut undo = vec![restore];
+    undo.extend(old_scenarios);
+    Ok(Command::Batch(undo))
 }
 
 fn rename(

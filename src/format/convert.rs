@@ -207,15 +207,17 @@ fn status_finding(id: Who<'_>, kind: NodeKind, status: Status, out: &mut Vec<Nod
     };
     let name = status_name(status);
     let (severity, message) = match kind {
+        // A warning, not an error: changing a node's kind in the app keeps its status, and a
+        // map the app saves must always reopen.
         NodeKind::Solution if !status.is_solution_status() => (
-            Severity::Error,
+            Severity::Warning,
             format!(
                 "{id}: `{name}` is a test status; a solution's status is one of {}",
                 names(&Status::SOLUTION)
             ),
         ),
         NodeKind::Test if status.is_solution_status() => (
-            Severity::Error,
+            Severity::Warning,
             format!(
                 "{id}: `{name}` is a solution status; a test's status is one of {}",
                 names(&Status::TEST)
