@@ -65,7 +65,7 @@ fn save_as_through_the_path_field_then_load_back_identical() {
     let path = dir.path().join("saved");
     let mut h = harness(FulcrumApp::app_for_tests());
     rename_a_node(&mut h, "Upgrade MRR");
-    assert!(h.state().title().starts_with("● Untitled"));
+    assert_eq!(h.state().title(), "● workshop.ron — Fulcrum");
     // Untitled: Ctrl+S asks for a path in-app (no native dialogs in tests).
     press_mod(&mut h, Modifiers::COMMAND, Key::S);
     h.get_by_label("Save map as");
@@ -122,7 +122,7 @@ fn new_asks_to_save_unsaved_changes() {
     let mut h = harness(FulcrumApp::app_for_tests());
     rename_a_node(&mut h, "Upgrade MRR");
     press_mod(&mut h, Modifiers::COMMAND, Key::N);
-    h.get_by_label("Save changes to this untitled map?");
+    h.get_by_label("Save changes to workshop.ron?");
     h.get_by_label("Cancel").click();
     h.run();
     assert!(h.state().map().contains("upgrades"), "cancel keeps the map");
@@ -147,7 +147,7 @@ fn closing_with_unsaved_changes_is_held_back_by_the_prompt() {
     let commands = &h.output().viewport_output[&ViewportId::ROOT].commands;
     assert!(commands.contains(&egui::ViewportCommand::CancelClose));
     h.run();
-    h.get_by_label("Save changes to this untitled map?");
+    h.get_by_label("Save changes to workshop.ron?");
 }
 
 #[test]

@@ -216,10 +216,7 @@ impl FulcrumApp {
         let Some(pending) = self.dialogs.unsaved.clone() else {
             return;
         };
-        let name = self
-            .path
-            .as_deref()
-            .map_or_else(|| "this untitled map".to_owned(), display_name);
+        let name = self.document_name();
         let mut choice = None;
         let response = egui::Modal::new(Id::unique("fulcrum_unsaved")).show(ctx, |ui| {
             ui.set_max_width(440.0);

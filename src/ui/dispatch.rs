@@ -75,6 +75,14 @@ impl FulcrumApp {
         for action in fired {
             self.run_action(action, ctx);
         }
+        // Esc on the canvas closes what is open over it: the help, then the search bar.
+        if canvas && ctx.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Escape)) {
+            if self.help_open {
+                self.help_open = false;
+            } else {
+                self.search.close();
+            }
+        }
     }
 
     /// Whether an action can run now (menus grey it out otherwise).

@@ -101,6 +101,8 @@ impl Options {
 pub struct FulcrumApp {
     doc: Document,
     path: Option<PathBuf>,
+    /// The name shown for the map while it has no file.
+    untitled_name: String,
     options: Options,
     /// Load warnings of the open file (shown in the problems panel).
     warnings: Vec<Problem>,
@@ -139,6 +141,7 @@ impl FulcrumApp {
         let mut app = Self {
             doc,
             path,
+            untitled_name: "Untitled".to_owned(),
             options,
             warnings: Vec::new(),
             recovered: false,
@@ -173,7 +176,15 @@ impl FulcrumApp {
     /// An app on the bundled workshop sample, untitled, with [`Options::headless`]: what
     /// `fulcrum` with no file opens, for tests.
     pub fn app_for_tests() -> Self {
-        Self::new(Document::new(sample_map()), None, Options::headless())
+        Self::on_sample(Options::headless())
+    }
+
+    /// An app on the bundled workshop sample: untitled (Save asks for a path) and named
+    /// `workshop.ron` in the title.
+    pub fn on_sample(options: Options) -> Self {
+        let mut app = Self::new(Document::new(sample_map()), None, options);
+        app.untitled_name = "workshop.ron".to_owned();
+        app
     }
 
     /// An app on `map`, untitled, with [`Options::headless`], for tests and benches.
@@ -236,12 +247,18 @@ impl FulcrumApp {
         self.recovered || self.doc.is_dirty()
     }
 
+    /// The document's name: its file's name, or a name for an untitled map
+    /// (`workshop.ron` for the bundled sample, `Untitled` for a new map).
+    pub fn document_name(&self) -> String {
+        match self.path.as_ref().and_then(|p| p.file_name()) {
+            Some(name) => name.to_string_lossy().into_owned(),
+            None => self.untitled_name.clone(),
+        }
+    }
+
     /// The window title: `● name — Fulcrum` with unsaved changes.
     pub fn title(&self) -> String {
-        let name = self.path.as_ref().and_then(|p| p.file_name()).map_or_else(
-            || "Untitled".to_owned(),
-            |n| n.to_string_lossy().into_owned(),
-        );
+        let name = self.document_name();
         let dirty = if self.is_dirty() { "● " } else { "" };
         format!("{dirty}{name} — Fulcrum")
     }
@@ -406,6 +423,7 @@ impl FulcrumApp {
         self.files.discard_recovery();
         self.doc = doc;
         self.path = path;
+        self.untitled_name = "Untitled".to_owned();
         self.warnings = warnings;
         self.problems_open = !self.warnings.is_empty();
         self.recovered = false;
@@ -449,7 +467,7 @@ fn sample_map() -> Map {
 pub fn run(file: Option<PathBuf>) -> ExitCode {
     let options = Options::desktop();
     let mut app = match &file {
-        None => FulcrumApp::new(Document::new(sample_map()), None, options),
+        None => FulcrumApp::on_sample(options),
         Some(path) => {
             let mut app = FulcrumApp::new(Document::new(Map::new("Untitled")), None, options);
             app.open_at_start(path);

@@ -29,6 +29,11 @@ impl SearchState {
         self.wants_focus = true;
     }
 
+    /// Hides the bar (its query stays for next time).
+    pub fn close(&mut self) {
+        self.open = false;
+    }
+
     /// Closes the bar and forgets the hits (a new document).
     pub fn reset(&mut self) {
         *self = Self::default();
