@@ -5,26 +5,26 @@
 //! card is ~232 wide with a 15.5 px title so a projector audience can read it. Above
 //! [`DETAIL_ZOOM`] a card is drawn in full (kind header, wrapped title, value with unit and
 //! status, sparkline, leverage bar, OST chips); below it, as a coloured block with skeleton
-//! title lines, batched into one mesh, with no text at all. This module paints; it never
-//! edits the map or handles input.
+//! title lines, batched into one mesh, with no text at all (see `blocks.rs`; the OST chips
+//! are in `chips.rs`). This module paints; it never edits the map or handles input.
 
 use std::sync::Arc;
 
-use egui::epaint::{CornerRadius, Mesh, Shadow};
+use egui::epaint::{CornerRadius, Shadow};
 use egui::text::LayoutJob;
-use egui::{Align2, Color32, FontFamily, FontId, Galley, Painter, Pos2, Rect, Stroke, StrokeKind};
+use egui::{Color32, FontId, Galley, Painter, Pos2, Rect, Stroke, StrokeKind};
 
 use super::cache::Figures;
-use super::format_value::{Width, format_delta, format_lift, format_value};
+use super::format_value::{Width, format_delta, format_value};
 use super::icons;
 use super::theme::{Palette, strong_family};
 use crate::engine::{self, Rag};
-use crate::model::{Display, LinkKind, Map, Node, NodeId, NodeKind, Status};
+use crate::model::{Display, LinkKind, Map, Node, NodeId, NodeKind};
 
 /// Card width in world units.
 pub const CARD_W: f32 = 232.0;
 /// Horizontal padding inside a card.
-const PAD: f32 = 12.0;
+pub(super) const PAD: f32 = 12.0;
 /// Width titles are measured at (zoom 1). They are drawn 2% wider so that rounding at other
 /// zooms never needs an extra line.
 pub const TITLE_WRAP_WIDTH: f32 = CARD_W - 2.0 * PAD;
@@ -33,14 +33,14 @@ pub const MAX_TITLE_ROWS: usize = 5;
 /// Below this zoom, cards are drawn as blocks without text.
 pub const DETAIL_ZOOM: f32 = 0.42;
 
-const TOP: f32 = 9.0;
-const HEADER: f32 = 18.0;
-const HEADER_GAP: f32 = 5.0;
+pub(super) const TOP: f32 = 9.0;
+pub(super) const HEADER: f32 = 18.0;
+pub(super) const HEADER_GAP: f32 = 5.0;
 const BODY_GAP: f32 = 6.0;
 const VALUE_ROW: f32 = 32.0;
 const DETAIL_ROW: f32 = 18.0;
 const LEVER_ROW: f32 = 16.0;
-const CHIP_ROW: f32 = 24.0;
+pub(super) const CHIP_ROW: f32 = 24.0;
 const BOTTOM: f32 = 10.0;
 const RADIUS: f32 = 9.0;
 
@@ -502,155 +502,8 @@ impl CardPaint<'_> {
         }
     }
 
-    fn chips(&mut self, id: &NodeId, node: &Node, inner: Rect) {
-        let chips = self.chip_list(id, node);
-        let p = self.palette;
-        let z = self.zoom;
-        let font = FontId::proportional(12.0 * z);
-        let mut x = inner.min.x;
-        let y = inner.min.y + CHIP_ROW * 0.5 * z;
-        for chip in chips {
-            let fg = chip.color;
-            let icon_w = if chip.icon.is_some() { 14.0 * z } else { 0.0 };
-            let room = inner.max.x - x - 12.0 * z - icon_w;
-            if room < 24.0 * z {
-                break;
-            }
-            let g = self.text(chip.text, font.clone(), fg, room, 1);
-            let w = g.size().x + 12.0 * z + icon_w;
-            let r = Rect::from_min_size(egui::pos2(x, y - 10.0 * z), egui::vec2(w, 20.0 * z));
-            let cr = CornerRadius::same((10.0 * z).round() as u8);
-            if chip.filled {
-                self.painter.rect_filled(r, cr, fg.gamma_multiply(0.14));
-            } else {
-                self.painter.rect_stroke(
-                    r,
-                    cr,
-                    Stroke::new(1.0, fg.gamma_multiply(0.5)),
-                    StrokeKind::Inside,
-                );
-            }
-            if let Some(icon) = chip.icon {
-                let at = Rect::from_center_size(
-                    egui::pos2(r.min.x + 12.0 * z, y),
-                    egui::vec2(10.0, 10.0) * z,
-                );
-                match icon {
-                    ChipIcon::Target => icons::kind_icon(self.painter, at, NodeKind::Outcome, fg),
-                    ChipIcon::Warning => icons::warning(self.painter, at, fg, p.card),
-                    ChipIcon::Arrow => icons::arrow(self.painter, at, fg),
-                }
-            }
-            self.painter.galley(
-                egui::pos2(r.min.x + 6.0 * z + icon_w, y - g.size().y * 0.5),
-                g,
-                fg,
-            );
-            x += w + 5.0 * z;
-        }
-    }
-
-    fn chip_list(&mut self, id: &NodeId, node: &Node) -> Vec<Chip> {
-        let p = self.palette;
-        let mut chips = Vec::new();
-        match node.kind {
-            NodeKind::Opportunity => {
-                if node.targeted {
-                    chips.push(
-                        Chip::filled("target", p.kind(NodeKind::Opportunity))
-                            .icon(ChipIcon::Target),
-                    );
-                }
-                if let Some(s) = node.sizing {
-                    let score = u32::from(s.reach) * u32::from(s.frequency) * u32::from(s.severity);
-                    chips.push(Chip::outline(
-                        format!("R·F·S {}·{}·{} = {score}", s.reach, s.frequency, s.severity),
-                        p.text,
-                    ));
-                }
-                if let Some(o) = self.figures.opportunity(self.map, id)
-                    && let Some(lift) = o.best_expected_lift
-                {
-                    chips.push(Chip::filled(
-                        format!("best {}", format_lift(lift)),
-                        p.kind(NodeKind::Solution),
-                    ));
-                }
-            }
-            NodeKind::Solution => {
-                if let Some(s) = node.status {
-                    chips.push(Chip::filled(format!("{s:?}"), status_color(p, s)));
-                }
-                let summary = self.figures.solution(self.map, id).cloned();
-                if let Some(s) = &summary
-                    && !s.untested_leaps.is_empty()
-                {
-                    let n = s.untested_leaps.len();
-                    let text = if n == 1 {
-                        "1 untested leap".to_owned()
-                    } else {
-                        format!("{n} untested leaps")
-                    };
-                    chips.push(Chip::filled(text, p.danger).icon(ChipIcon::Warning));
-                }
-                if let Some(lift) = node.expected_lift {
-                    chips.push(Chip::outline(format!("lift {}", format_lift(lift)), p.text));
-                }
-                if let Some(effect) = summary.and_then(|s| s.north_star_effect) {
-                    chips.push(Chip::outline(
-                        format!("North Star {}", format_lift(effect)),
-                        p.accent,
-                    ));
-                }
-                if let Some(e) = node.effort {
-                    chips.push(Chip::outline(format!("effort {e}"), p.muted));
-                }
-            }
-            NodeKind::Assumption => {
-                if node.is_leap_of_faith() {
-                    chips.push(Chip::filled("leap of faith", p.danger).icon(ChipIcon::Warning));
-                }
-                if let Some(c) = node.category {
-                    chips.push(Chip::filled(format!("{c:?}"), p.kind(NodeKind::Assumption)));
-                }
-                match (node.importance, node.evidence_strength) {
-                    (Some(i), Some(e)) => {
-                        chips.push(Chip::outline(format!("imp {i} · ev {e}"), p.muted))
-                    }
-                    (Some(i), None) => chips.push(Chip::outline(format!("imp {i}"), p.muted)),
-                    (None, Some(e)) => chips.push(Chip::outline(format!("ev {e}"), p.muted)),
-                    (None, None) => {}
-                }
-            }
-            NodeKind::Test => {
-                if let Some(s) = node.status {
-                    chips.push(Chip::filled(format!("{s:?}"), status_color(p, s)));
-                }
-                if node.result.is_some() {
-                    chips.push(Chip::outline("result in", p.muted));
-                }
-            }
-            NodeKind::Outcome => {
-                let link = self
-                    .map
-                    .links_of(id.as_str())
-                    .into_iter()
-                    .find(|l| l.kind == LinkKind::Measures && &l.from == id);
-                if let Some(l) = link {
-                    let title = self
-                        .map
-                        .node(l.to.as_str())
-                        .map_or(l.to.as_str(), |n| n.title.as_str());
-                    chips.push(Chip::outline(title.to_owned(), p.link).icon(ChipIcon::Arrow));
-                }
-            }
-            NodeKind::Metric | NodeKind::Note => {}
-        }
-        chips
-    }
-
     /// Lays out `text` wrapped at `width`, elided after `rows` lines.
-    fn text(
+    pub(super) fn text(
         &self,
         text: String,
         font: FontId,
@@ -678,141 +531,4 @@ fn split_unit(value: f64, display: Display, unit: Option<&str>) -> (String, Opti
         ),
         _ => (format_value(value, display, unit, Width::Compact), None),
     }
-}
-
-struct Chip {
-    text: String,
-    color: Color32,
-    filled: bool,
-    icon: Option<ChipIcon>,
-}
-
-#[derive(Clone, Copy)]
-enum ChipIcon {
-    Target,
-    Warning,
-    Arrow,
-}
-
-impl Chip {
-    fn filled(text: impl Into<String>, color: Color32) -> Self {
-        Self {
-            text: text.into(),
-            color,
-            filled: true,
-            icon: None,
-        }
-    }
-    fn outline(text: impl Into<String>, color: Color32) -> Self {
-        Self {
-            text: text.into(),
-            color,
-            filled: false,
-            icon: None,
-        }
-    }
-    fn icon(mut self, icon: ChipIcon) -> Self {
-        self.icon = Some(icon);
-        self
-    }
-}
-
-fn status_color(p: &Palette, status: Status) -> Color32 {
-    match status {
-        Status::Idea | Status::Planned => p.muted,
-        Status::Exploring | Status::Running => p.accent,
-        Status::Building | Status::Inconclusive => p.rag(Rag::Amber),
-        Status::Shipped | Status::Passed => p.rag(Rag::Green),
-        Status::Dropped => p.muted,
-        Status::Failed => p.rag(Rag::Red),
-    }
-}
-
-/// Paints a card as a block with skeleton title lines into `mesh` (far zoom, no text).
-#[allow(clippy::too_many_arguments)]
-pub fn block(
-    mesh: &mut Mesh,
-    palette: &Palette,
-    kind: NodeKind,
-    rag: Option<Rag>,
-    rect: Rect,
-    zoom: f32,
-    title_rows: usize,
-    selected: bool,
-) {
-    if rect.width() < 6.0 {
-        mesh.add_colored_rect(rect, palette.kind(kind));
-        return;
-    }
-    let border = if selected {
-        palette.accent
-    } else {
-        palette.card_border
-    };
-    let b = if selected { 3.0 } else { 1.0 };
-    mesh.add_colored_rect(rect.expand(b), border);
-    mesh.add_colored_rect(rect, palette.card_for(kind));
-    let header = Rect::from_min_size(rect.min, egui::vec2(rect.width(), (TOP + HEADER) * zoom));
-    mesh.add_colored_rect(header, palette.kind(kind).gamma_multiply(0.55));
-    if let Some(r) = rag {
-        mesh.add_colored_rect(
-            Rect::from_min_size(rect.min, egui::vec2((6.0 * zoom).max(1.5), rect.height())),
-            palette.rag(r),
-        );
-    }
-    let line_h = 19.0 * zoom;
-    if line_h >= 2.0 {
-        let skeleton = palette.muted.gamma_multiply(0.35);
-        for k in 0..title_rows {
-            let w = if k + 1 == title_rows { 0.6 } else { 0.9 };
-            let y = rect.min.y + (TOP + HEADER + HEADER_GAP) * zoom + k as f32 * line_h;
-            let bar = Rect::from_min_size(
-                egui::pos2(rect.min.x + PAD * zoom, y + line_h * 0.25),
-                egui::vec2((CARD_W - 2.0 * PAD) * zoom * w, line_h * 0.5),
-            );
-            mesh.add_colored_rect(bar, skeleton);
-        }
-    }
-}
-
-/// The small pill at a card's child side: `+N` when folded, `−` to fold when hovered.
-pub fn fold_badge_rect(card: Rect, left_right: bool, zoom: f32) -> Rect {
-    let size = egui::vec2(34.0, 20.0) * zoom.max(0.5);
-    let center = if left_right {
-        egui::pos2(card.max.x + size.x * 0.5 - 4.0 * zoom, card.center().y)
-    } else {
-        egui::pos2(card.center().x, card.max.y + size.y * 0.5 - 4.0 * zoom)
-    };
-    Rect::from_center_size(center, size)
-}
-
-/// Paints the fold badge.
-pub fn fold_badge(
-    painter: &Painter,
-    palette: &Palette,
-    kind: NodeKind,
-    rect: Rect,
-    hidden: u32,
-    hovered: bool,
-) {
-    let color = palette.kind(kind);
-    let cr = CornerRadius::same((rect.height() * 0.5).round().min(255.0) as u8);
-    let text = if hidden > 0 {
-        format!("+{hidden}")
-    } else {
-        "−".to_owned()
-    };
-    let (fill, fg) = if hidden > 0 || hovered {
-        (color, Color32::WHITE)
-    } else {
-        (palette.card, color)
-    };
-    painter.rect(rect, cr, fill, Stroke::new(1.0, color), StrokeKind::Inside);
-    painter.text(
-        rect.center(),
-        Align2::CENTER_CENTER,
-        text,
-        FontId::new(rect.height() * 0.62, FontFamily::Proportional),
-        fg,
-    );
 }

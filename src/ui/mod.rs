@@ -15,25 +15,27 @@
 //! | `camera.rs` | zoom, pan, fit, glides |
 //! | `canvas.rs` | the map view: culling, cards, input, drag to reparent |
 //! | `edges.rs` | tree edges and dashed links |
-//! | `cards.rs` | card sizes and painting |
+//! | `cards.rs`, `chips.rs`, `blocks.rs` | card sizes and painting; OST chips; far-zoom blocks and fold badges |
 //! | `editing.rs` | title editing, structure commands, keyboard navigation |
 //! | `clipboard.rs` | copy/cut/paste of subtrees with fresh ids |
-//! | `inspector.rs`, `fields.rs` | the side panel for every field of a node |
+//! | `inspector/`, `fields.rs` | the side panel for every field of a node |
 //! | `files.rs` | open, save, recent files, autosave and recovery |
 //! | `dialogs.rs` | prompts, load errors, toasts, help overlay |
 //! | `panels.rs` | status bar and problems panel |
 //! | `search.rs` | Ctrl+F |
-//! | `theme.rs`, `format_value.rs` | colours, fonts, number formats |
+//! | `theme.rs`, `icons.rs`, `format_value.rs` | colours, fonts, kind icons, number formats |
 //!
 //! Tests and benches build the app with [`FulcrumApp::new`] and [`Options::headless`] (no
 //! native dialogs, no files outside the ones they choose) and drive one frame with
 //! [`FulcrumApp::show`].
 
 mod actions;
+mod blocks;
 mod cache;
 mod camera;
 mod canvas;
 mod cards;
+mod chips;
 mod clipboard;
 mod dialogs;
 mod dispatch;

@@ -1,0 +1,390 @@
+//! The map view: pan and zoom, culling to the visible cards, edges and links, cards at two
+//! levels of detail, fold badges, the inline title editor and drag-to-reparent.
+//!
+//! Positions come from the cached [`Scene`]; nothing here lays out the tree or computes
+//! values. When the layout changes, cards glide from where they were to where they are
+//! (~160 ms). Input becomes [`Intent`]s that are applied after drawing, through the same
+//! editing methods the keyboard uses.
+
+use egui::epaint::Mesh;
+use egui::{Id, Pos2, Rect, Sense, Shape, Stroke, Vec2};
+
+mod interact;
+
+use interact::{Drag, Intent, card_response};
+
+use super::FulcrumApp;
+use super::blocks;
+use super::cache::Scene;
+use super::camera::Camera;
+use super::cards::{self, CardPaint, CardState};
+use super::edges;
+use crate::model::NodeKind;
+
+/// How long cards glide to a new layout, in seconds.
+const ANIMATION_SECS: f64 = 0.16;
+/// Layouts with more cards than this change without gliding.
+const MAX_ANIMATED: usize = 20_000;
+/// The zoom the camera moves to when a card must be readable (editing, search hits).
+const READABLE_ZOOM: f32 = 0.8;
+
+/// View state of the canvas.
+pub(crate) struct CanvasState {
+    /// Zoom and pan.
+    pub camera: Camera,
+    /// The canvas area on screen in the last frame.
+    pub rect: Rect,
+    /// Fit the map to the window on the next frame.
+    pub fit_pending: bool,
+    /// …without gliding (on open).
+    pub fit_instantly: bool,
+    /// Bring the selection into view on the next frame.
+    pub reveal_selection: bool,
+    /// Centre the selection on the next frame (search jumps).
+    pub center_selection: bool,
+    anim: Option<Anim>,
+    drag: Option<Drag>,
+    last_time: Option<f64>,
+}
+
+impl Default for CanvasState {
+    fn default() -> Self {
+        Self {
+            camera: Camera::default(),
+            rect: Rect::from_min_size(Pos2::ZERO, Vec2::new(1200.0, 800.0)),
+            fit_pending: true,
+            fit_instantly: true,
+            reveal_selection: false,
+            center_selection: false,
+            anim: None,
+            drag: None,
+            last_time: None,
+        }
+    }
+}
+
+/// Where each card was when the layout last changed, and when.
+struct Anim {
+    from: Vec<Pos2>,
+    start: f64,
+}
+
+/// The kind and status colour of every laid-out card, for far-zoom blocks: looked up once
+/// per change instead of per card per frame.
+#[derive(Default)]
+pub(crate) struct BlockLooks {
+    key: Option<(u64, u64, Option<String>)>,
+    looks: Vec<(NodeKind, Option<crate::engine::Rag>)>,
+}
+
+impl BlockLooks {
+    fn get(
+        &mut self,
+        key: (u64, u64, Option<String>),
+        scene: &Scene,
+        map: &crate::model::Map,
+        figures: &super::cache::Figures,
+    ) -> &[(NodeKind, Option<crate::engine::Rag>)] {
+        if self.key.as_ref() != Some(&key) {
+            self.looks = scene
+                .ids
+                .iter()
+                .map(|id| {
+                    let Some(node) = map.node(id.as_str()) else {
+                        return (NodeKind::Note, None);
+                    };
+                    let rag = match figures.value(id.as_str()) {
+                        Some(Ok(v)) => crate::engine::status(node, v),
+                        _ => None,
+                    };
+                    (node.kind, rag)
+                })
+                .collect();
+            self.key = Some(key);
+        }
+        &self.looks
+    }
+}
+
+impl CanvasState {
+    /// A card's rectangle on screen (at its final place, ignoring any glide).
+    pub fn screen_rect(&self, scene: &Scene, i: usize) -> Rect {
+        self.camera.rect_to_screen(self.rect, scene.rect(i))
+    }
+
+    /// Sets the zoom around the canvas centre.
+    pub fn set_zoom(&mut self, zoom: f32) {
+        let factor = zoom / self.camera.zoom;
+        self.camera.zoom_at(self.rect, self.rect.center(), factor);
+        self.fit_pending = false;
+    }
+
+    /// Zooms by `factor` around the canvas centre.
+    pub fn zoom_step(&mut self, factor: f32) {
+        self.camera.zoom_at(self.rect, self.rect.center(), factor);
+        self.fit_pending = false;
+    }
+
+    /// Starts a glide from the cards' current places (in `old`) to `new`.
+    pub fn start_animation(&mut self, old: Option<&Scene>, new: &Scene, now: f64) {
+        self.anim = None;
+        let Some(old) = old else {
+            return;
+        };
+        if new.ids.len() > MAX_ANIMATED || old.ids.len() > MAX_ANIMATED {
+            return;
+        }
+        let mut moved = false;
+        let mut from = Vec::with_capacity(new.ids.len());
+        for (i, id) in new.ids.iter().enumerate() {
+            let target = new.rect(i).min;
+            let mut cur = Some(i);
+            let mut found = None;
+            while let Some(k) = cur {
+                if let Some(&j) = old.index.get(&new.ids[k]) {
+                    found = Some(self.world_pos_with(old, j, now));
+                    break;
+                }
+                cur = new.parent[k];
+            }
+            let start = found.unwrap_or(target);
+            moved |= start != target || !old.index.contains_key(id);
+            from.push(start);
+        }
+        if moved {
+            self.anim = Some(Anim { from, start: now });
+        }
+    }
+
+    fn progress(&self, now: f64) -> Option<f32> {
+        let anim = self.anim.as_ref()?;
+        let t = ((now - anim.start) / ANIMATION_SECS).clamp(0.0, 1.0) as f32;
+        (t < 1.0).then(|| 1.0 - (1.0 - t).powi(3))
+    }
+
+    fn world_pos_with(&self, scene: &Scene, i: usize, now: f64) -> Pos2 {
+        let to = scene.rect(i).min;
+        match (self.progress(now), self.anim.as_ref()) {
+            (Some(t), Some(anim)) => match anim.from.get(i) {
+                Some(from) => from.lerp(to, t),
+                None => to,
+            },
+            _ => to,
+        }
+    }
+
+    /// A card's rectangle on screen as drawn this frame (mid-glide if one is running).
+    fn drawn_rect(&self, scene: &Scene, i: usize, now: f64) -> Rect {
+        let world = Rect::from_min_size(self.world_pos_with(scene, i, now), scene.rect(i).size());
+        self.camera.rect_to_screen(self.rect, world)
+    }
+}
+
+impl FulcrumApp {
+    /// The central canvas.
+    pub(crate) fn canvas_ui(&mut self, ui: &mut egui::Ui) {
+        let (Some(scene), Some(mut figures)) = (self.scene.take(), self.figures.take()) else {
+            return;
+        };
+        let frame = egui::Frame::NONE.fill(self.palette.canvas);
+        let intents = egui::CentralPanel::default()
+            .frame(frame)
+            .show(ui, |ui| self.canvas_inner_ui(ui, &scene, &mut figures))
+            .inner;
+        self.scene = Some(scene);
+        self.figures = Some(figures);
+        for intent in intents {
+            self.apply_intent(intent, ui.ctx());
+        }
+    }
+
+    fn canvas_inner_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        scene: &Scene,
+        figures: &mut super::cache::Figures,
+    ) -> Vec<Intent> {
+        let mut intents = Vec::new();
+        let rect = ui.max_rect();
+        self.canvas.rect = rect;
+        let bg = ui.interact(rect, Id::unique("fulcrum_canvas"), Sense::click_and_drag());
+        let now = ui.input(|i| i.time);
+        let dt = self.canvas.last_time.map_or(0.0, |t| (now - t) as f32);
+        self.canvas.last_time = Some(now);
+        self.camera_input_ui(ui, rect, &bg);
+        self.camera_goals(scene, rect);
+        if self.canvas.camera.step(dt) || self.canvas.progress(now).is_some() {
+            ui.ctx().request_repaint();
+        }
+        let cam = self.canvas.camera.clone();
+        let painter = ui.painter_at(rect);
+        let detail = cam.zoom >= cards::DETAIL_ZOOM;
+        let world_view = cam.visible_world(rect);
+        let animating = self.canvas.progress(now).is_some();
+        let margin = Vec2::new(400.0, 200.0).max(Vec2::splat(120.0 / cam.zoom));
+        // Cards near the view (for edges that reach into it) and the cards in it; far out,
+        // one query serves both (blocks just past the edge are clipped).
+        let (near, visible): (Vec<usize>, Vec<usize>) = if animating {
+            let shown: Vec<usize> = (0..scene.ids.len())
+                .filter(|&i| self.canvas.drawn_rect(scene, i, now).intersects(rect))
+                .collect();
+            (shown.clone(), shown)
+        } else if detail {
+            (
+                scene.query(world_view.expand2(margin)),
+                scene.query(world_view),
+            )
+        } else {
+            let near = scene.query(world_view.expand2(margin));
+            (near.clone(), near)
+        };
+        let mut drag = self.canvas.drag.take();
+        let drawn = |i: usize| self.canvas.drawn_rect(scene, i, now);
+        // Edges.
+        let edge_color = self.palette.edge;
+        if detail {
+            let stroke = Stroke::new((1.6 * cam.zoom).clamp(1.0, 3.0), edge_color);
+            for &i in &near {
+                if let Some(p) = scene.parent[i] {
+                    let (a, b) = edges::edge_ends(drawn(p), drawn(i), scene.is_left_right(i));
+                    edges::curve(&painter, a, b, scene.is_left_right(i), stroke);
+                }
+            }
+        } else {
+            let mut mesh = Mesh::default();
+            for &i in &near {
+                if let Some(p) = scene.parent[i] {
+                    let (a, b) = edges::edge_ends(drawn(p), drawn(i), scene.is_left_right(i));
+                    edges::segment(&mut mesh, a, b, 1.0, edge_color);
+                }
+            }
+            painter.add(Shape::mesh(mesh));
+        }
+        // Links between trees.
+        let style = edges::LinkStyle {
+            zoom: cam.zoom,
+            color: self.palette.link,
+            label_bg: self.palette.card,
+            show_label: detail,
+        };
+        for &(from, to, kind) in &scene.links {
+            let (a, b) = (drawn(from), drawn(to));
+            if a.union(b).intersects(rect) {
+                edges::link(&painter, a, b, kind, &style);
+            }
+        }
+        // Cards.
+        let map = self.doc.map();
+        let hit = self.search.current_hit().cloned();
+        let drop_target = drag.as_ref().and_then(|d| d.target.clone());
+        let dragging = drag.as_ref().map(|d| d.id.clone());
+        if detail {
+            let mut paint = CardPaint {
+                painter: &painter,
+                palette: &self.palette,
+                map,
+                figures,
+                zoom: cam.zoom,
+                line_height: self.measure.as_ref().map_or(19.0, |m| m.line_height),
+            };
+            for &i in &visible {
+                let id = &scene.ids[i];
+                let Some(node) = map.node(id.as_str()) else {
+                    continue;
+                };
+                let r = drawn(i);
+                let response = ui
+                    .interact(
+                        r,
+                        Id::unique(("card", id.as_str())),
+                        Sense::click_and_drag(),
+                    )
+                    .on_hover_cursor(egui::CursorIcon::PointingHand);
+                response.widget_info(|| {
+                    egui::WidgetInfo::labeled(egui::Role::Button, true, &node.title)
+                });
+                let state = CardState {
+                    selected: self.selected.as_ref() == Some(id),
+                    hovered: response.hovered() && dragging.is_none(),
+                    search_hit: hit.as_ref() == Some(id),
+                    drop: drop_target
+                        .as_ref()
+                        .filter(|(t, _)| t == id)
+                        .map(|(_, ok)| *ok),
+                    editing: self.editing.as_ref().is_some_and(|e| &e.id == id),
+                };
+                paint.card(id, node, r, usize::from(scene.title_rows[i]), state);
+                card_response(&response, id, node.kind, &mut intents, &mut drag, r);
+                if scene.has_children(i) {
+                    let badge = blocks::fold_badge_rect(r, scene.is_left_right(i), cam.zoom);
+                    let b = ui.interact(badge, Id::unique(("fold", id.as_str())), Sense::click());
+                    let hidden = scene.hidden[i];
+                    if hidden > 0 || state.selected || response.hovered() || b.hovered() {
+                        blocks::fold_badge(
+                            &painter,
+                            &self.palette,
+                            node.kind,
+                            badge,
+                            hidden,
+                            b.hovered(),
+                        );
+                    }
+                    if b.clicked() {
+                        intents.push(Intent::ToggleFold(id.clone()));
+                    }
+                    let tip = if hidden > 0 {
+                        format!("Unfold: show {hidden} hidden nodes")
+                    } else {
+                        "Fold this subtree".to_owned()
+                    };
+                    b.on_hover_text(tip);
+                }
+            }
+        } else {
+            let key = (
+                self.doc.generation(),
+                self.fold_version,
+                self.scenario.clone(),
+            );
+            let looks = self.block_looks.get(key, scene, map, figures);
+            let mut mesh = Mesh::default();
+            mesh.reserve_triangles(visible.len() * 8);
+            mesh.reserve_vertices(visible.len() * 16);
+            for &i in &visible {
+                let id = &scene.ids[i];
+                let Some(&(kind, rag)) = looks.get(i) else {
+                    continue;
+                };
+                let selected = self.selected.as_ref() == Some(id) || hit.as_ref() == Some(id);
+                blocks::block(
+                    &mut mesh,
+                    &self.palette,
+                    kind,
+                    rag,
+                    drawn(i),
+                    cam.zoom,
+                    usize::from(scene.title_rows[i]),
+                    selected,
+                );
+            }
+            painter.add(Shape::mesh(mesh));
+            self.block_clicks_ui(ui, scene, &bg, &mut intents);
+        }
+        self.canvas.drag = drag;
+        self.drag_ui(ui, scene, &painter, &mut intents);
+        self.title_editor_ui(ui, scene, &mut intents);
+        if bg.clicked() && detail {
+            intents.push(Intent::Deselect);
+        }
+        if self.doc.map().is_empty() {
+            painter.text(
+                rect.center(),
+                egui::Align2::CENTER_CENTER,
+                "This map is empty — press Tab to add a metric",
+                egui::FontId::proportional(18.0),
+                self.palette.muted,
+            );
+        }
+        intents
+    }
+}

@@ -1,0 +1,334 @@
+//! The inspector's metric fields: formula (validated as typed, with a caret under the
+//! error), value, unit, display, target, direction, thresholds, lever flag, source and
+//! history, plus the read-only value, status and leverage figures.
+
+use std::collections::BTreeMap;
+
+use crate::engine::formula::Tape;
+use crate::engine::{self, Rag};
+use crate::model::{Direction, Display, Formula, Map, NodeId, NodeKind, Thresholds};
+
+use super::super::cache::Figures;
+use super::super::fields::{
+    Drafts, FieldLook, caption, choice, error_ui, number_field, readout, text_field,
+};
+use super::super::format_value::{Width, format_value, parse_number};
+use super::{Ctx, Edits, non_empty};
+
+pub(super) fn metric_ui(
+    ui: &mut egui::Ui,
+    c: &Ctx<'_>,
+    figures: &mut Figures,
+    drafts: &mut Drafts,
+    e: &mut Edits,
+) {
+    let display = e.node.display.unwrap_or_default();
+    let unit = e.node.unit.clone();
+    match figures.value(c.id.as_str()) {
+        Some(Ok(v)) => {
+            let rag = engine::status(&e.node, v);
+            let color = rag.map(|r| c.palette.rag(r));
+            let status = match rag {
+                Some(Rag::Green) => " · on track",
+                Some(Rag::Amber) => " · at risk",
+                Some(Rag::Red) => " · off track",
+                None => "",
+            };
+            readout(
+                ui,
+                "Value",
+                format!(
+                    "{}{status}",
+                    format_value(v, display, unit.as_deref(), Width::Full)
+                ),
+                color,
+            );
+        }
+        Some(Err(_)) if e.node.formula.is_none() && e.node.value.is_none() => {
+            readout(ui, "Value", "none yet".to_owned(), None);
+        }
+        Some(Err(reason)) => readout(
+            ui,
+            "Value",
+            format!("no value: {reason}"),
+            Some(c.palette.danger),
+        ),
+        None => {}
+    }
+    if let Some(lever) = figures
+        .leverage
+        .as_ref()
+        .and_then(|l| l.levers.iter().find(|l| &l.id == c.id))
+    {
+        let e_text = lever
+            .elasticity
+            .map_or("—".to_owned(), |x| format!("{x:+.3}"));
+        let approx = if lever.approximate {
+            " (active branch)"
+        } else {
+            ""
+        };
+        readout(ui, "Elasticity", format!("{e_text}{approx}"), None);
+        if let Some(impact) = lever.impact_to_target {
+            readout(ui, "Impact if on target", format!("{impact:+.4}"), None);
+        }
+    }
+    caption(ui, "Formula");
+    let kinds = [
+        "Input",
+        "Sum",
+        "Product",
+        "Mean",
+        "Min",
+        "Max",
+        "Expression",
+    ];
+    let current = match &e.node.formula {
+        None => 0,
+        Some(Formula::Sum) => 1,
+        Some(Formula::Product) => 2,
+        Some(Formula::Mean) => 3,
+        Some(Formula::Min) => 4,
+        Some(Formula::Max) => 5,
+        Some(Formula::Expr(_)) => 6,
+    };
+    let indices: Vec<usize> = (0..kinds.len()).collect();
+    if let Some(Some(k)) = choice(
+        ui,
+        "Formula kind",
+        Some(current),
+        &indices,
+        |k| kinds[k].to_owned(),
+        None,
+    ) {
+        e.node.formula = match k {
+            1 => Some(Formula::Sum),
+            2 => Some(Formula::Product),
+            3 => Some(Formula::Mean),
+            4 => Some(Formula::Min),
+            5 => Some(Formula::Max),
+            6 => Some(Formula::Expr(default_expression(c.map, c.id))),
+            _ => None,
+        };
+    }
+    if let Some(Formula::Expr(src)) = e.node.formula.clone() {
+        let map = c.map;
+        let me = c.id.as_str();
+        let look = FieldLook::wrapped("e.g. churned_accounts * avg_churned_mrr", true);
+        if let Some(t) = text_field(ui, drafts, "formula", &src, look, |t| {
+            check_formula(map, me, t)
+        }) {
+            e.node.formula = Some(Formula::Expr(t.trim().to_owned()));
+        }
+    }
+    if let Some(issue) = figures.issue(c.id.as_str()) {
+        let src = match &e.node.formula {
+            Some(Formula::Expr(s)) => s.clone(),
+            _ => String::new(),
+        };
+        error_ui(
+            ui,
+            &src,
+            &issue.message,
+            issue.offset.filter(|_| !src.is_empty()),
+        );
+    }
+    let value_label = if e.node.formula.is_some() {
+        "Reported actual"
+    } else {
+        "Value"
+    };
+    caption(ui, value_label);
+    if let Some(v) = number_field(ui, drafts, "value", e.node.value, "current period") {
+        e.node.value = v;
+    }
+    ui.horizontal(|ui| {
+        ui.vertical(|ui| {
+            ui.set_width(110.0);
+            caption(ui, "Unit");
+            if let Some(t) = text_field(
+                ui,
+                drafts,
+                "unit",
+                unit.as_deref().unwrap_or(""),
+                FieldLook::line("$, %, accounts"),
+                |_| Ok(()),
+            ) {
+                e.node.unit = non_empty(t);
+            }
+        });
+        ui.vertical(|ui| {
+            caption(ui, "Display");
+            let all = [
+                Display::Number,
+                Display::Percent,
+                Display::Currency,
+                Display::Integer,
+                Display::Ratio,
+            ];
+            if let Some(d) = choice(
+                ui,
+                "Display",
+                e.node.display,
+                &all,
+                |d| format!("{d:?}"),
+                Some("Number (default)"),
+            ) {
+                e.node.display = d;
+            }
+        });
+    });
+    caption(ui, "Target");
+    if let Some(v) = number_field(ui, drafts, "target", e.node.target, "value aimed for") {
+        e.node.target = v;
+    }
+    caption(ui, "Direction");
+    let dirs = [Direction::HigherIsBetter, Direction::LowerIsBetter];
+    let dir_name = |d: Direction| match d {
+        Direction::HigherIsBetter => "Higher is better".to_owned(),
+        Direction::LowerIsBetter => "Lower is better".to_owned(),
+    };
+    if let Some(d) = choice(
+        ui,
+        "Direction",
+        e.node.direction,
+        &dirs,
+        dir_name,
+        Some("Higher is better (default)"),
+    ) {
+        e.node.direction = d;
+    }
+    caption(ui, "Thresholds: warn, alert");
+    let shown = e
+        .node
+        .thresholds
+        .map(|t| format!("{}, {}", t.warn, t.alert))
+        .unwrap_or_default();
+    let look = FieldLook::line("e.g. 1.08, 1.00");
+    let check = |t: &str| parse_thresholds(t).map(|_| ());
+    if let Some(t) = text_field(ui, drafts, "thresholds", &shown, look, check)
+        && let Ok(th) = parse_thresholds(&t)
+    {
+        e.node.thresholds = th;
+    }
+    ui.checkbox(&mut e.node.controllable, "Controllable lever");
+    caption(ui, "Source");
+    if let Some(t) = text_field(
+        ui,
+        drafts,
+        "source",
+        e.node.source.as_deref().unwrap_or(""),
+        FieldLook::line("where the number comes from"),
+        |_| Ok(()),
+    ) {
+        e.node.source = non_empty(t);
+    }
+    caption(ui, "History (one “period: value” per line)");
+    let history: String = e
+        .node
+        .history
+        .iter()
+        .map(|(p, v)| format!("{p}: {v}\n"))
+        .collect();
+    let look = FieldLook {
+        code: true,
+        ..FieldLook::paragraph("2026-10: 100000")
+    };
+    let check = |t: &str| parse_history(t).map(|_| ());
+    if let Some(t) = text_field(ui, drafts, "history", history.trim_end(), look, check)
+        && let Ok(h) = parse_history(&t)
+    {
+        e.node.history = h;
+    }
+}
+
+/// Checks a formula as typed: syntax (with the offset), and every id naming another metric.
+fn check_formula(map: &Map, me: &str, src: &str) -> Result<(), (String, Option<usize>)> {
+    let tape = Tape::parse(src).map_err(|e| (e.message, Some(e.offset)))?;
+    for (k, var) in tape.vars().iter().enumerate() {
+        let at = Some(tape.var_offsets(k));
+        match map.node(var) {
+            None => return Err((format!("there is no metric `{var}`"), at)),
+            Some(n) if n.kind != NodeKind::Metric => {
+                return Err((format!("`{var}` is not a metric"), at));
+            }
+            Some(_) if var == me => {
+                return Err(("a formula cannot use its own metric".to_owned(), at));
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(())
+}
+
+/// A starting expression: the sum of the metric children, or 0.
+fn default_expression(map: &Map, id: &NodeId) -> String {
+    let kids: Vec<&str> = map
+        .children(id.as_str())
+        .filter(|k| {
+            map.node(k.as_str())
+                .is_some_and(|n| n.kind == NodeKind::Metric)
+        })
+        .map(NodeId::as_str)
+        .collect();
+    if kids.is_empty() {
+        "0".to_owned()
+    } else {
+        kids.join(" + ")
+    }
+}
+
+fn parse_thresholds(text: &str) -> Result<Option<Thresholds>, (String, Option<usize>)> {
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    let parts: Vec<&str> = text.split([',', ';', '/']).collect();
+    match parts.as_slice() {
+        [w, a] => match (parse_number(w), parse_number(a)) {
+            (Some(warn), Some(alert)) => Ok(Some(Thresholds { warn, alert })),
+            _ => Err(("both thresholds must be numbers".to_owned(), None)),
+        },
+        _ => Err(("write two numbers: warn, alert".to_owned(), None)),
+    }
+}
+
+fn parse_history(text: &str) -> Result<BTreeMap<String, f64>, (String, Option<usize>)> {
+    let mut out = BTreeMap::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let Some((period, value)) = line.split_once(':') else {
+            return Err((format!("line {}: write “period: value”", n + 1), None));
+        };
+        let Some(v) = parse_number(value) else {
+            return Err((
+                format!("line {}: `{}` is not a number", n + 1, value.trim()),
+                None,
+            ));
+        };
+        out.insert(period.trim().to_owned(), v);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thresholds_and_history_parse() {
+        assert_eq!(parse_thresholds(""), Ok(None));
+        assert_eq!(
+            parse_thresholds("1.08, 1.00"),
+            Ok(Some(Thresholds {
+                warn: 1.08,
+                alert: 1.0
+            }))
+        );
+        assert!(parse_thresholds("1.08").is_err());
+        let h = parse_history("2026-09: 96,000\n2026-10: 100000").expect("parses");
+        assert_eq!(h.get("2026-09"), Some(&96000.0));
+        assert!(parse_history("2026-09 96000").is_err());
+    }
+}
