@@ -221,3 +221,16 @@ fn find_jumps_to_each_hit() {
     press(&mut h, Key::Escape);
     assert!(h.query_by_label("1 of 1").is_none());
 }
+
+#[test]
+fn a_scenario_chosen_in_the_status_bar_rolls_the_map_up_under_it() {
+    let mut h = harness(FulcrumApp::app_for_tests());
+    h.get_by_label("107% · at risk");
+    h.get_by_label("Scenario").click();
+    h.run();
+    h.get_by_label("Save desk").click();
+    h.run();
+    // Save desk: 15 churned accounts instead of 25, so NRR is 109%.
+    h.get_by_label("109% · on track");
+    assert!(!h.state().is_dirty(), "a scenario is a view, not an edit");
+}

@@ -371,8 +371,13 @@ impl CardPaint<'_> {
         let display = node.display.unwrap_or_default();
         let unit = node.unit.as_deref();
         let font = FontId::proportional(12.5 * z);
-        let left = if let (Some(actual), Some(v)) = (self.figures.actual_value(id.as_str()), value)
-        {
+        // Under a scenario, metrics it moves show the actual and the difference.
+        let moved = self
+            .figures
+            .actual_value(id.as_str())
+            .zip(value)
+            .filter(|(actual, v)| (v - actual).abs() > 1e-9 * actual.abs().max(1.0));
+        let left = if let Some((actual, v)) = moved {
             format!(
                 "actual {} · {}",
                 format_value(actual, display, unit, Width::Compact),

@@ -29,7 +29,7 @@ impl FulcrumApp {
                 ));
                 if !scenarios.is_empty() {
                     ui.separator();
-                    ui.label("Scenario");
+                    let label = ui.label("Scenario");
                     let shown = self
                         .scenario
                         .clone()
@@ -43,7 +43,7 @@ impl FulcrumApp {
                             }
                         })
                         .response
-                        .accessible_name("Scenario");
+                        .labelled_by(label.id);
                 }
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     if ui
