@@ -275,10 +275,11 @@ impl FulcrumApp {
         self.canvas.set_zoom(zoom);
     }
 
-    /// Fits the map to the window on the next frame.
+    /// Fits the whole map to the window on the next frame, at once (no glide).
     pub fn fit_to_window(&mut self) {
         self.canvas.fit_pending = true;
         self.canvas.fit_instantly = true;
+        self.canvas.opening = false;
     }
 
     /// Applies a command as one undo step, reporting a refusal as a toast.

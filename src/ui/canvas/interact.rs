@@ -71,7 +71,7 @@ impl FulcrumApp {
     pub(super) fn camera_goals(&mut self, scene: &Scene, rect: Rect) {
         let canvas = &mut self.canvas;
         if canvas.fit_pending && !scene.ids.is_empty() {
-            if canvas.fit_instantly {
+            if canvas.opening {
                 // On open: the whole map if it is readable, else the selection's tree.
                 let whole = scene.bounds();
                 let (zoom, _) = Camera::fitting(rect, whole);
@@ -85,14 +85,16 @@ impl FulcrumApp {
                     _ => whole,
                 };
                 canvas.camera.fit_now(rect, world);
+            } else if canvas.fit_instantly {
+                canvas.camera.fit_now(rect, scene.bounds());
             } else {
                 canvas.camera.fit_smoothly(rect, scene.bounds());
             }
+        }
+        if canvas.fit_pending {
             canvas.fit_pending = false;
             canvas.fit_instantly = false;
-        } else if canvas.fit_pending {
-            canvas.fit_pending = false;
-            canvas.fit_instantly = false;
+            canvas.opening = false;
         }
         let target = self
             .selected

@@ -38,6 +38,8 @@ pub(crate) struct CanvasState {
     pub fit_pending: bool,
     /// …without gliding (on open).
     pub fit_instantly: bool,
+    /// …as on opening a map: the whole map if readable, else the selection's tree.
+    pub opening: bool,
     /// Bring the selection into view on the next frame.
     pub reveal_selection: bool,
     /// Centre the selection on the next frame (search jumps).
@@ -54,6 +56,7 @@ impl Default for CanvasState {
             rect: Rect::from_min_size(Pos2::ZERO, Vec2::new(1200.0, 800.0)),
             fit_pending: true,
             fit_instantly: true,
+            opening: true,
             reveal_selection: false,
             center_selection: false,
             anim: None,
