@@ -21,7 +21,9 @@ const WINDOW: egui::Vec2 = egui::vec2(1600.0, 1000.0);
 
 /// One frame: run the app, then tessellate what it painted. Returns the primitive count.
 fn frame(ctx: &egui::Context, app: &mut FulcrumApp) -> usize {
-    let output = app.headless_frame(ctx, WINDOW);
+    let mut output = app.headless_frame(ctx, WINDOW);
+    // No renderer uploads the font atlas here.
+    output.textures_delta.clear();
     ctx.tessellate(output.shapes, output.pixels_per_point).len()
 }
 

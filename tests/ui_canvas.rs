@@ -234,3 +234,31 @@ fn a_scenario_chosen_in_the_status_bar_rolls_the_map_up_under_it() {
     h.get_by_label("109% · on track");
     assert!(!h.state().is_dirty(), "a scenario is a view, not an edit");
 }
+
+/// Deep and wide maps open and draw without recursion (a 100 000-level chain, a node with
+/// 100 000 children), run on a thread with a small stack to catch deep recursion.
+#[test]
+fn huge_chains_and_fans_draw_on_a_small_stack() {
+    let run = || {
+        for map in [
+            fulcrum::model::synthetic::chain(100_000),
+            fulcrum::model::synthetic::wide(100_000),
+        ] {
+            let ctx = egui::Context::default();
+            let mut app = FulcrumApp::with_map(map);
+            for _ in 0..3 {
+                let mut out = app.headless_frame(&ctx, egui::vec2(1400.0, 900.0));
+                out.textures_delta.clear();
+                ctx.tessellate(out.shapes, out.pixels_per_point);
+            }
+            assert!(app.is_shown("m99999"));
+            assert!(app.card_rect("m0").is_some());
+        }
+    };
+    std::thread::Builder::new()
+        .stack_size(2 * 1024 * 1024)
+        .spawn(run)
+        .expect("thread")
+        .join()
+        .expect("no stack overflow, no panic");
+}
