@@ -240,7 +240,17 @@ impl FulcrumApp {
                 egui::Button::new(label).shortcut_text(shortcut),
             )
         };
-        let response = response.on_hover_text(action.tooltip());
+        let tip = match action.shortcuts().first() {
+            Some(s) if action.is_toggle() => {
+                format!(
+                    "{} ({})",
+                    action.tooltip(),
+                    super::actions::shortcut_text(s)
+                )
+            }
+            _ => action.tooltip().to_owned(),
+        };
+        let response = response.on_hover_text(tip);
         if response.clicked() {
             ui.close();
             true

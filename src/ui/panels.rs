@@ -19,6 +19,7 @@ impl FulcrumApp {
         let trees = map.roots().len();
         let scenarios: Vec<String> = map.scenarios().iter().map(|s| s.name.clone()).collect();
         let zoom = self.canvas.camera.zoom;
+        let editing = self.editing.is_some();
         let mut fit = false;
         egui::Panel::bottom("status_bar").show(ui, |ui| {
             ui.horizontal(|ui| {
@@ -27,6 +28,15 @@ impl FulcrumApp {
                     "{nodes} nodes · {trees} {}",
                     if trees == 1 { "tree" } else { "trees" }
                 ));
+                if editing {
+                    ui.separator();
+                    ui.label(
+                        RichText::new(
+                            "Enter keeps the title · Tab keeps it and adds a child · Esc cancels",
+                        )
+                        .color(self.palette.accent),
+                    );
+                }
                 if !scenarios.is_empty() {
                     ui.separator();
                     let label = ui.label("Scenario");

@@ -303,6 +303,13 @@ impl FulcrumApp {
                         Sense::click_and_drag(),
                     )
                     .on_hover_cursor(egui::CursorIcon::PointingHand);
+                // A reason too long for the card is shown in full on hover.
+                let response = match paint.figures.value(id.as_str()) {
+                    Some(Err(reason)) if node.formula.is_some() => {
+                        response.on_hover_text(format!("no value: {reason}"))
+                    }
+                    _ => response,
+                };
                 response.widget_info(|| {
                     egui::WidgetInfo::labeled(egui::Role::Button, true, &node.title)
                 });
