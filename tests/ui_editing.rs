@@ -3,31 +3,16 @@
 //! labels (egui_kittest) and check the map through `FulcrumApp::map`.
 #![cfg(feature = "app")]
 
+mod common;
+
+use common::{harness, press, press_mod};
+
 use egui::{Event, Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use fulcrum::engine::Analysis;
 use fulcrum::model::{Formula, Map};
 use fulcrum::ui::FulcrumApp;
-
-fn harness(app: FulcrumApp) -> Harness<'static, FulcrumApp> {
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .with_max_steps(200)
-        .build_eframe(|_cc| app);
-    h.run();
-    h
-}
-
-fn press(h: &mut Harness<'_, FulcrumApp>, key: Key) {
-    h.key_press(key);
-    h.run();
-}
-
-fn press_mod(h: &mut Harness<'_, FulcrumApp>, modifiers: Modifiers, key: Key) {
-    h.key_press_modifiers(modifiers, key);
-    h.run();
-}
 
 fn type_text(h: &mut Harness<'_, FulcrumApp>, text: &str) {
     h.event(Event::Text(text.to_owned()));

@@ -3,6 +3,10 @@
 //! and autosave with crash recovery.
 #![cfg(feature = "app")]
 
+mod common;
+
+use common::{harness, press_mod};
+
 use std::path::Path;
 
 use egui::{Event, Key, Modifiers, ViewportEvent, ViewportId};
@@ -12,20 +16,6 @@ use fulcrum::edit::Document;
 use fulcrum::format;
 use fulcrum::model::Map;
 use fulcrum::ui::{FulcrumApp, Options};
-
-fn harness(app: FulcrumApp) -> Harness<'static, FulcrumApp> {
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .with_max_steps(200)
-        .build_eframe(|_cc| app);
-    h.run();
-    h
-}
-
-fn press_mod(h: &mut Harness<'_, FulcrumApp>, modifiers: Modifiers, key: Key) {
-    h.key_press_modifiers(modifiers, key);
-    h.run();
-}
 
 /// Replaces the text of the focused field.
 fn type_over(h: &mut Harness<'_, FulcrumApp>, text: &str) {
