@@ -73,9 +73,15 @@ impl Program {
     pub fn compile(map: &Map) -> Program {
         let dense = map.dense();
         let mut p = Program::default();
+        // Metrics are numbered in tree post-order (children before parents), so for the usual
+        // tree of formulas the numbering itself is an evaluation order and the roll-up walks
+        // its arrays front to back.
+        let post_order = post_order(&dense);
         // Dense position → metric index (u32::MAX for other kinds).
         let mut metric_of = vec![u32::MAX; dense.ids.len()];
-        for (k, node) in dense.nodes.iter().enumerate() {
+        for &k in &post_order {
+            let k = k as usize;
+            let node = dense.nodes[k];
             if node.kind == NodeKind::Metric {
                 metric_of[k] = p.ids.len() as u32;
                 p.index.insert(dense.ids[k].clone(), p.ids.len() as u32);
@@ -85,7 +91,9 @@ impl Program {
             }
         }
         p.arg_start.push(0);
-        for (k, node) in dense.nodes.iter().enumerate() {
+        for &k in &post_order {
+            let k = k as usize;
+            let node = dense.nodes[k];
             if metric_of[k] == u32::MAX {
                 continue;
             }
@@ -192,6 +200,15 @@ impl Program {
     /// sort runs again until every metric is placed.
     fn sort_topologically(&mut self) {
         let n = self.ids.len();
+        let numbering_is_an_order = (0..n).all(|i| {
+            matches!(self.ops[i], Op::Broken(_))
+                || self.args_of(i as u32).iter().all(|&a| (a as usize) < i)
+        });
+        if numbering_is_an_order {
+            self.order = (0..n as u32).collect();
+            self.rank = self.order.clone();
+            return;
+        }
         loop {
             let needs_args = |op: Op| !matches!(op, Op::Broken(_));
             let mut pending: Vec<u32> = (0..n)
@@ -341,6 +358,24 @@ impl Program {
     pub fn is_input(&self, i: u32) -> bool {
         self.ops[i as usize] == Op::Input
     }
+}
+
+/// Dense positions in tree post-order: children (in order) before their parent, trees in
+/// order. Iterative.
+fn post_order(dense: &crate::model::Dense<'_>) -> Vec<u32> {
+    let n = dense.ids.len();
+    // Visiting parent-first with children pushed in order (so the last child is visited
+    // first), then reversing, gives children-first with children in order.
+    let mut out = Vec::with_capacity(n);
+    let mut stack: Vec<u32> = (0..n as u32)
+        .filter(|&k| dense.parent[k as usize].is_none())
+        .collect();
+    while let Some(k) = stack.pop() {
+        out.push(k);
+        stack.extend_from_slice(dense.children(k as usize));
+    }
+    out.reverse();
+    out
 }
 
 fn formula_name(formula: &Formula) -> &'static str {
