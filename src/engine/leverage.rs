@@ -176,11 +176,17 @@ pub fn leverage(
         .filter(|&i| i != t && reached[i as usize])
         .collect();
     // Metrics in the top's subtree that its formulas do not use still get a row (all zeros).
-    for id in map.subtree(top_id.as_str()).into_iter().skip(1) {
-        if let Some(i) = program.metric(id.as_str())
-            && !reached[i as usize]
-        {
-            under.push(i);
+    // Ancestors have larger indices (post-order), so walking down from the top's index marks
+    // each metric after its nearest metric ancestor.
+    let mut in_subtree = vec![false; program.len()];
+    in_subtree[t as usize] = true;
+    for i in (0..t).rev() {
+        let parent = program.tree_parent[i as usize];
+        if parent != u32::MAX && in_subtree[parent as usize] {
+            in_subtree[i as usize] = true;
+            if !reached[i as usize] {
+                under.push(i);
+            }
         }
     }
     let mut levers: Vec<Lever> = under

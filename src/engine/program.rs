@@ -65,6 +65,9 @@ pub struct Program {
     pub(crate) targets: Vec<Option<f64>>,
     /// Whether each metric is marked controllable.
     pub(crate) controllable: Vec<bool>,
+    /// Each metric's nearest metric ancestor in the tree (`u32::MAX` for none). Metrics are
+    /// numbered in post-order, so an ancestor always has a larger index.
+    pub(crate) tree_parent: Vec<u32>,
     issues: Vec<FormulaIssue>,
 }
 
@@ -88,6 +91,20 @@ impl Program {
                 p.ids.push(dense.ids[k].clone());
                 p.targets.push(node.target);
                 p.controllable.push(node.controllable);
+            }
+        }
+        p.tree_parent = vec![u32::MAX; p.ids.len()];
+        for (k, &m) in metric_of.iter().enumerate() {
+            if m == u32::MAX {
+                continue;
+            }
+            let mut up = dense.parent[k];
+            while let Some(a) = up {
+                if metric_of[a as usize] != u32::MAX {
+                    p.tree_parent[m as usize] = metric_of[a as usize];
+                    break;
+                }
+                up = dense.parent[a as usize];
             }
         }
         p.arg_start.push(0);
