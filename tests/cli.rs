@@ -240,3 +240,29 @@ fn a_newer_format_is_refused_and_left_untouched() {
     }
     assert_eq!(std::fs::read_to_string(&path).unwrap(), contents);
 }
+
+#[test]
+fn a_computed_metric_with_a_reported_value_shows_both() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = temp_file(
+        dir.path(),
+        "reported.ron",
+        r#"Map(format: 1, title: "t", nodes: [
+    (id: "total", kind: Metric, title: "Total", formula: Sum, value: 10.5),
+    (id: "a", parent: "total", kind: Metric, title: "A", value: 4.0),
+    (id: "b", parent: "total", kind: Metric, title: "B", value: 6.0),
+])"#,
+    );
+    let out = fulcrum(&["rollup", path.to_str().unwrap(), "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["nodes"][0]["value"], 10.0);
+    assert_eq!(json["nodes"][0]["reported"], 10.5);
+    assert!(json["nodes"][1].get("reported").is_none());
+    let out = fulcrum(&["rollup", path.to_str().unwrap(), "--format", "csv"]);
+    let csv = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        csv.starts_with("id,title,value,status,reported,model_minus_reported,error"),
+        "{csv}"
+    );
+    assert!(csv.contains("total,Total,10,,10.5,-0.5,"), "{csv}");
+}

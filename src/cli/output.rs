@@ -22,6 +22,10 @@ pub(super) struct RollupRow {
     /// The value without the scenario; only under `--scenario`.
     #[serde(skip_serializing_if = "Option::is_none")]
     actual: Option<Option<f64>>,
+    /// For a computed metric that also has a `value`: that reported figure (the model's
+    /// figure is `value`). Absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reported: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -43,7 +47,9 @@ pub(super) fn rollup_rows(map: &Map, analysis: &Analysis) -> Vec<RollupRow> {
                 .actual
                 .as_ref()
                 .map(|_| analysis.actual_value(id.as_str()).and_then(Result::ok));
+            let reported = node.formula.as_ref().and(node.value);
             Some(RollupRow {
+                reported,
                 id: id.to_string(),
                 title: node.title.clone(),
                 status: value.and_then(|v| status(node, v)),
@@ -64,6 +70,10 @@ pub(super) fn rollup(rows: &[RollupRow], scenario: bool, format: OutputFormat) -
             if scenario {
                 header.extend(["actual", "delta"]);
             }
+            let reported = rows.iter().any(|r| r.reported.is_some());
+            if reported {
+                header.extend(["reported", "model_minus_reported"]);
+            }
             header.push("error");
             let body = rows
                 .iter()
@@ -78,6 +88,10 @@ pub(super) fn rollup(rows: &[RollupRow], scenario: bool, format: OutputFormat) -
                         let actual = r.actual.flatten();
                         let delta = r.value.zip(actual).map(|(v, a)| v - a);
                         cells.extend([number(actual), number(delta)]);
+                    }
+                    if reported {
+                        let gap = r.value.zip(r.reported).map(|(v, a)| v - a);
+                        cells.extend([number(r.reported), number(gap)]);
                     }
                     cells.push(r.error.clone().unwrap_or_default());
                     cells
