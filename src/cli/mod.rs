@@ -123,7 +123,7 @@ fn render(path: &Path, problems: &[Problem]) -> String {
 }
 
 /// Loads a map for a command that needs a valid one; errors become the message to print.
-fn load_for_use(path: &Path) -> Result<Map, String> {
+fn load_for_use(path: &Path) -> Result<format::Loaded, String> {
     match format::load(path) {
         Ok(loaded) => {
             let errors: Vec<Problem> = loaded
@@ -136,7 +136,7 @@ fn load_for_use(path: &Path) -> Result<Map, String> {
                 // Formula problems do not stop a roll-up: those metrics show "no value".
                 eprintln!("{}", render(path, &errors));
             }
-            Ok(loaded.map)
+            Ok(loaded)
         }
         Err(err) => Err(render(path, &err.problems())),
     }
@@ -208,9 +208,15 @@ fn fmt(files: &[PathBuf], check_only: bool) -> Result<ExitCode, String> {
 
 /// Loads a map and rolls it up as the options say.
 fn analyse(path: &Path, options: &RunOptions) -> Result<(Map, Analysis), String> {
-    let map = load_for_use(path)?;
-    let analysis = Analysis::new(&map, options.scenario.as_deref(), options.period.as_deref())
-        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let loaded = load_for_use(path)?;
+    let (map, program) = (loaded.map, loaded.program);
+    let analysis = Analysis::with_program(
+        program,
+        &map,
+        options.scenario.as_deref(),
+        options.period.as_deref(),
+    )
+    .map_err(|e| format!("{}: {e}", path.display()))?;
     Ok((map, analysis))
 }
 

@@ -36,7 +36,17 @@ impl Analysis {
         scenario: Option<&str>,
         period: Option<&str>,
     ) -> Result<Self, EngineError> {
-        let program = Program::compile(map);
+        Self::with_program(Program::compile(map), map, scenario, period)
+    }
+
+    /// Rolls up a map whose program was already compiled (it must be this map's program,
+    /// such as the one the loader compiled while checking formulas).
+    pub fn with_program(
+        program: Program,
+        map: &Map,
+        scenario: Option<&str>,
+        period: Option<&str>,
+    ) -> Result<Self, EngineError> {
         let rollup = program.evaluate(program.inputs(map, scenario, period)?);
         let actual = match scenario {
             Some(_) => Some(program.evaluate(program.inputs(map, None, period)?)),

@@ -62,6 +62,9 @@ pub struct Loaded {
     /// (unusual OST shapes), and formula errors (severity `Error`: a syntax error, an unknown
     /// id, a cycle), whose metrics roll up to "no value". `check` fails on the latter.
     pub warnings: Vec<Problem>,
+    /// The map's metrics compiled while validating its formulas (for
+    /// [`crate::engine::Analysis::with_program`], so a roll-up does not compile them again).
+    pub program: crate::engine::Program,
 }
 
 /// Reads a map from format-1 text (an optional byte-order mark is ignored).
@@ -88,7 +91,7 @@ pub fn parse_str(text: &str) -> Result<Loaded, FormatError> {
         }
         None => return Err(missing_format(text, scan::scan(text).map_start)),
     }
-    let (map, findings, formula_findings) =
+    let (map, findings, formula_findings, program) =
         validate::build(parsed.title, parsed.nodes, &parsed.links, &parsed.scenarios);
     let (errors, mut warnings): (Vec<Problem>, Vec<Problem>) = place::resolve(text, findings)
         .into_iter()
@@ -96,7 +99,11 @@ pub fn parse_str(text: &str) -> Result<Loaded, FormatError> {
     if errors.is_empty() {
         warnings.extend(place::resolve(text, formula_findings));
         warnings.sort_by_key(|p| (p.line, p.col));
-        Ok(Loaded { map, warnings })
+        Ok(Loaded {
+            map,
+            warnings,
+            program,
+        })
     } else {
         Err(FormatError::invalid(errors))
     }

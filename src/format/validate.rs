@@ -9,7 +9,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::engine::check_formulas;
+use crate::engine::Program;
 use crate::model::{Link, LinkKind, Map, Node, NodeId, Scenario};
 
 use super::convert::{self, Converted, Placement, article};
@@ -88,7 +88,7 @@ pub(crate) fn build(
     converted: Converted,
     links: &[FileLink],
     scenarios: &[FileScenario],
-) -> (Map, Vec<Finding>, Vec<Finding>) {
+) -> (Map, Vec<Finding>, Vec<Finding>, Program) {
     let Converted {
         placements,
         nodes,
@@ -174,7 +174,10 @@ pub(crate) fn build(
 
     // Formulas, over the whole map.
     let mut formula_findings = Vec::new();
-    for issue in check_formulas(&map) {
+    // Compiling finds the formula problems; the program is handed on so a caller that rolls
+    // the map up does not compile it again.
+    let program = Program::compile(&map);
+    for issue in program.issues() {
         let index = first.get(issue.node.as_str()).copied().unwrap_or(0);
         formula_findings.push(Finding::error(
             Place::Formula {
@@ -184,7 +187,7 @@ pub(crate) fn build(
             format!("`{}`: {}", issue.node, issue.message),
         ));
     }
-    (map, findings, formula_findings)
+    (map, findings, formula_findings, program)
 }
 
 /// Finds cycles of parents: walks up from each node, marking the walk; meeting the current
