@@ -6,7 +6,7 @@
 //! active branch's, and the figure is flagged approximate.
 
 use super::program::{Op, Program};
-use super::rollup::{EngineError, Rollup};
+use super::rollup::{EngineError, Rollup, WhatIf};
 use crate::model::{Map, NodeId};
 
 /// The leverage figures of one metric.
@@ -189,6 +189,7 @@ pub fn leverage(
             }
         }
     }
+    let mut what_if = WhatIf::default();
     let mut levers: Vec<Lever> = under
         .into_iter()
         .filter_map(|i| {
@@ -198,7 +199,11 @@ pub fn leverage(
             let elasticity = Some(s * value / r).filter(|e| e.is_finite() && r != 0.0);
             let impact_to_target = program.targets[i as usize]
                 .filter(|_| reached[i as usize])
-                .and_then(|target| program.what_if(rollup, i, target, t).ok())
+                .and_then(|target| {
+                    program
+                        .what_if_with(&mut what_if, rollup, i, target, t)
+                        .ok()
+                })
                 .map(|new| new - r)
                 .filter(|d| d.is_finite());
             Some(Lever {

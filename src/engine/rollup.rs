@@ -229,31 +229,60 @@ impl Program {
     /// The value `top` would take if metric `x` were fixed at `value` (everything else as in
     /// `rollup`): an exact re-evaluation of only the metrics that depend on `x`.
     pub fn what_if(&self, rollup: &Rollup, x: u32, value: f64, top: u32) -> Result<f64, String> {
-        let mut overlay: HashMap<u32, f64> = HashMap::new();
-        overlay.insert(x, value);
-        let mut found = vec![x];
+        self.what_if_with(&mut WhatIf::default(), rollup, x, value, top)
+    }
+
+    /// [`Program::what_if`] with reusable buffers, for asking many questions in a row.
+    pub(crate) fn what_if_with(
+        &self,
+        w: &mut WhatIf,
+        rollup: &Rollup,
+        x: u32,
+        value: f64,
+        top: u32,
+    ) -> Result<f64, String> {
+        let n = self.ids.len();
+        if w.stamps.len() != n {
+            w.stamps = vec![0; n];
+            w.values = vec![f64::NAN; n];
+            w.stamp = 0;
+        }
+        w.stamp = w.stamp.wrapping_add(1);
+        if w.stamp == 0 {
+            w.stamps.iter_mut().for_each(|s| *s = 0);
+            w.stamp = 1;
+        }
+        let stamp = w.stamp;
+        w.stamps[x as usize] = stamp;
+        w.values[x as usize] = value;
+        w.found.clear();
+        w.found.push(x);
+        let top_rank = self.rank[top as usize];
         let mut head = 0;
-        while head < found.len() {
-            let cur = found[head];
+        while head < w.found.len() {
+            let cur = w.found[head];
             head += 1;
             for &u in self.users_of(cur) {
-                if self.rank[u as usize] <= self.rank[top as usize] && !overlay.contains_key(&u) {
-                    overlay.insert(u, f64::NAN);
-                    found.push(u);
+                if self.rank[u as usize] <= top_rank && w.stamps[u as usize] != stamp {
+                    w.stamps[u as usize] = stamp;
+                    w.values[u as usize] = f64::NAN;
+                    w.found.push(u);
                 }
             }
         }
-        found.sort_unstable_by_key(|&k| self.rank[k as usize]);
-        let mut eval = Evaluator::default();
+        w.found.sort_unstable_by_key(|&k| self.rank[k as usize]);
         let mut reason = None;
-        for &k in found.iter().skip(1) {
+        for idx in 1..w.found.len() {
+            let k = w.found[idx];
+            let (stamps, values) = (&w.stamps, &w.values);
             let get = |a: u32| {
-                overlay
-                    .get(&a)
-                    .copied()
-                    .unwrap_or(rollup.values[a as usize])
+                if stamps[a as usize] == stamp {
+                    values[a as usize]
+                } else {
+                    rollup.values[a as usize]
+                }
             };
-            let v = match eval.compute(self, rollup, k, get) {
+            let v = match w.eval.compute(self, rollup, k, get) {
                 Ok(v) => v,
                 Err(why) => {
                     if k == top {
@@ -262,14 +291,29 @@ impl Program {
                     f64::NAN
                 }
             };
-            overlay.insert(k, v);
+            w.values[k as usize] = v;
         }
-        match overlay.get(&top) {
-            Some(v) if !v.is_nan() => Ok(*v),
-            Some(_) => Err(reason.unwrap_or_else(|| "no value".to_owned())),
-            None => rollup.value(top).map_err(str::to_owned),
+        if w.stamps[top as usize] != stamp {
+            return rollup.value(top).map_err(str::to_owned);
+        }
+        let v = w.values[top as usize];
+        if v.is_nan() {
+            Err(reason.unwrap_or_else(|| "no value".to_owned()))
+        } else {
+            Ok(v)
         }
     }
+}
+
+/// Buffers for [`Program::what_if_with`]: values overridden in the current question, marked by
+/// a stamp so nothing O(n) is cleared between questions.
+#[derive(Default)]
+pub(crate) struct WhatIf {
+    stamps: Vec<u32>,
+    stamp: u32,
+    values: Vec<f64>,
+    found: Vec<u32>,
+    eval: Evaluator,
 }
 
 /// Reusable buffers for evaluating nodes.
