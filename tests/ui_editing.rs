@@ -19,6 +19,16 @@ fn type_text(h: &mut Harness<'_, FulcrumApp>, text: &str) {
     h.run();
 }
 
+/// Selects `node`, focuses the inspector field labelled `field` and replaces its text.
+fn replace_field(h: &mut Harness<'_, FulcrumApp>, node: &str, field: &str, text: &str) {
+    h.state_mut().select(node);
+    h.run();
+    h.get_by_label(field).focus();
+    h.run();
+    press_mod(h, Modifiers::COMMAND, Key::A);
+    type_text(h, text);
+}
+
 fn parent_of(map: &Map, id: &str) -> Option<String> {
     map.parent(id).map(|p| p.as_str().to_owned())
 }
@@ -122,14 +132,13 @@ fn formula_set_in_the_inspector_changes_the_root_value() {
         a.value(id).and_then(Result::ok)
     };
     let before = value(h.state(), "nrr").expect("nrr has a value");
-    h.state_mut().select("churned");
-    h.run();
     // The formula field shows the current expression; replace it.
-    let field = h.get_by_label("formula");
-    field.focus();
-    h.run();
-    press_mod(&mut h, Modifiers::COMMAND, Key::A);
-    type_text(&mut h, "churned_accounts * avg_churned_mrr / 2");
+    replace_field(
+        &mut h,
+        "churned",
+        "formula",
+        "churned_accounts * avg_churned_mrr / 2",
+    );
     press(&mut h, Key::Enter);
     let node = h.state().map().node("churned").expect("exists");
     assert_eq!(
@@ -153,12 +162,12 @@ fn formula_set_in_the_inspector_changes_the_root_value() {
 #[test]
 fn a_broken_formula_shows_its_error_and_is_not_applied() {
     let mut h = harness(FulcrumApp::app_for_tests());
-    h.state_mut().select("churned");
-    h.run();
-    h.get_by_label("formula").focus();
-    h.run();
-    press_mod(&mut h, Modifiers::COMMAND, Key::A);
-    type_text(&mut h, "churned_accounts * (avg_churned_mrr");
+    replace_field(
+        &mut h,
+        "churned",
+        "formula",
+        "churned_accounts * (avg_churned_mrr",
+    );
     h.run();
     // The message names the problem and a caret line points under its position.
     assert!(h.query_by_label_contains("to close the `(`").is_some());
@@ -230,12 +239,7 @@ fn copy_paste_inserts_a_subtree_with_fresh_ids() {
 #[test]
 fn rename_id_rewrites_the_formulas_that_use_it() {
     let mut h = harness(FulcrumApp::app_for_tests());
-    h.state_mut().select("churned");
-    h.run();
-    h.get_by_label("id").focus();
-    h.run();
-    press_mod(&mut h, Modifiers::COMMAND, Key::A);
-    type_text(&mut h, "churned_mrr");
+    replace_field(&mut h, "churned", "id", "churned_mrr");
     // Typing alone renames nothing: the rename is an explicit action.
     assert!(h.state().map().contains("churned"));
     h.get_by_label("Rename id").click();
@@ -260,12 +264,7 @@ fn rename_id_rewrites_the_formulas_that_use_it() {
 #[test]
 fn an_id_already_in_use_is_refused() {
     let mut h = harness(FulcrumApp::app_for_tests());
-    h.state_mut().select("churned");
-    h.run();
-    h.get_by_label("id").focus();
-    h.run();
-    press_mod(&mut h, Modifiers::COMMAND, Key::A);
-    type_text(&mut h, "expansion");
+    replace_field(&mut h, "churned", "id", "expansion");
     h.get_by_label("the id `expansion` is already used");
     press(&mut h, Key::Enter);
     assert!(h.state().map().contains("churned"));
