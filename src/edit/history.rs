@@ -3,6 +3,10 @@
 //! [`Document`] pairs a map with its history so that every change — from the UI, the CLI or a
 //! test — goes through [`Document::apply`], is one undo step, and bumps the generation counter
 //! that caches (roll-up, layout) key on.
+//!
+//! A gesture that lasts (a title typed after Tab, a drag, a what-if slider) stays one step
+//! without undoing and reapplying: it starts with [`Document::apply`], remembers the
+//! [`StepId`] of that step, and folds each later change into it with [`Document::amend`].
 
 use super::{Command, EditError};
 use crate::model::Map;
@@ -17,6 +21,10 @@ struct Step {
     /// What undoes it.
     inverse: Command,
 }
+
+/// Names one undo step, so that a gesture can amend the step it started.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct StepId(u64);
 
 /// The undo and redo stacks, with a marker for the state last saved.
 #[derive(Clone, Debug, Default)]
@@ -45,6 +53,42 @@ impl History {
             inverse,
         });
         Ok(())
+    }
+
+    /// The newest undo step, if any.
+    pub fn last_step(&self) -> Option<StepId> {
+        self.undo.last().map(|s| StepId(s.serial))
+    }
+
+    /// Applies `command` and folds it into the newest step when that is `step` (so the whole
+    /// gesture stays one undo step); when another step came after it, or it was undone, the
+    /// command becomes a step of its own. Returns the step that now holds the change.
+    pub fn amend(
+        &mut self,
+        map: &mut Map,
+        step: StepId,
+        command: Command,
+    ) -> Result<StepId, EditError> {
+        let amendable = self.redo.is_empty() && self.last_step() == Some(step);
+        if !amendable {
+            self.apply(map, command)?;
+            return Ok(StepId(self.next_serial));
+        }
+        let inverse = command.clone().apply(map)?;
+        let Some(top) = self.undo.pop() else {
+            return Ok(step);
+        };
+        if self.saved == Some(top.serial) {
+            // The saved state was this step before it grew: nothing reaches it any more.
+            self.saved_lost = true;
+        }
+        self.next_serial += 1;
+        self.undo.push(Step {
+            serial: self.next_serial,
+            forward: Command::Batch(flatten(vec![top.forward, command])),
+            inverse: Command::Batch(flatten(vec![inverse, top.inverse])),
+        });
+        Ok(StepId(self.next_serial))
     }
 
     /// Undoes the last step. Returns whether there was one.
@@ -105,6 +149,19 @@ impl History {
     }
 }
 
+/// Commands in order, with nested batches opened (a batch applies its parts in order, so
+/// this changes nothing but the depth of the step).
+fn flatten(commands: Vec<Command>) -> Vec<Command> {
+    let mut out = Vec::with_capacity(commands.len());
+    for c in commands {
+        match c {
+            Command::Batch(inner) => out.extend(inner),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// A map with its history: the one place where a map changes.
 #[derive(Clone, Debug, Default)]
 pub struct Document {
@@ -133,6 +190,19 @@ impl Document {
         self.history.apply(&mut self.map, command)?;
         self.generation += 1;
         Ok(())
+    }
+
+    /// Applies a command and folds it into `step` while that is still the newest step (see
+    /// [`History::amend`]); returns the step that holds the change.
+    pub fn amend(&mut self, step: StepId, command: Command) -> Result<StepId, EditError> {
+        let step = self.history.amend(&mut self.map, step, command)?;
+        self.generation += 1;
+        Ok(step)
+    }
+
+    /// The newest undo step, for a gesture that will amend it.
+    pub fn last_step(&self) -> Option<StepId> {
+        self.history.last_step()
     }
 
     /// Undoes the last step; returns whether anything changed.

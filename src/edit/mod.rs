@@ -6,4 +6,4 @@ mod command;
 mod history;
 
 pub use command::{Command, EditError, NewNode};
-pub use history::{Document, History};
+pub use history::{Document, History, StepId};

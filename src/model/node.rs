@@ -46,7 +46,8 @@ impl NodeKind {
     pub fn child_kind(self) -> NodeKind {
         match self {
             NodeKind::Metric => NodeKind::Metric,
-            NodeKind::Outcome | NodeKind::Opportunity => NodeKind::Opportunity,
+            NodeKind::Outcome => NodeKind::Opportunity,
+            NodeKind::Opportunity => NodeKind::Solution,
             NodeKind::Solution => NodeKind::Assumption,
             NodeKind::Assumption => NodeKind::Test,
             NodeKind::Test | NodeKind::Note => NodeKind::Note,

@@ -9,41 +9,89 @@ use egui::{Key, KeyboardShortcut, Modifiers};
 
 use crate::model::NodeKind;
 
-/// Every command a person can give the app.
-#[allow(missing_docs)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Action {
+/// Declares [`Action`] and the list of its plain variants together, so that no action can
+/// be added without being in [`Action::variants`] (which the tests check against the menus
+/// and the help).
+macro_rules! actions {
+    ($($(#[$doc:meta])* $name:ident),* $(,)?) => {
+        /// Every command a person can give the app.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum Action {
+            $($(#[$doc])* $name,)*
+            /// Ctrl+1…7: change the selection's kind.
+            SetKind(NodeKind),
+        }
+
+        impl Action {
+            const PLAIN: &[Action] = &[$(Action::$name),*];
+        }
+    };
+}
+
+actions! {
+    /// Start a new, empty map.
     New,
+    /// Open a map file.
     Open,
+    /// Save to the map's file.
     Save,
+    /// Save to a new file.
     SaveAs,
+    /// Close the window.
     Quit,
+    /// Undo the last step.
     Undo,
+    /// Redo the last undone step.
     Redo,
+    /// Copy the selected subtree, then delete it.
     Cut,
+    /// Copy the selected subtree.
     Copy,
+    /// Paste the copied subtree under the selection.
     Paste,
+    /// Delete the selected subtree.
     Delete,
+    /// Add a child and type its title.
     AddChild,
+    /// Add a sibling and type its title.
     AddSibling,
+    /// Edit the selection's title.
     EditTitle,
+    /// Move the selection one place earlier among its siblings.
     MoveEarlier,
+    /// Move the selection one place later among its siblings.
     MoveLater,
-    SetKind(NodeKind),
+    /// Arrow up.
     SelectUp,
+    /// Arrow down.
     SelectDown,
+    /// Arrow left.
     SelectLeft,
+    /// Arrow right.
     SelectRight,
+    /// Fold or unfold the selection's subtree.
     ToggleFold,
+    /// Open the find bar.
     Find,
+    /// Jump to the next hit.
     FindNext,
+    /// Jump to the previous hit.
     FindPrevious,
+    /// Zoom in.
     ZoomIn,
+    /// Zoom out.
     ZoomOut,
+    /// Fit the whole map to the window.
     FitView,
+    /// Move the keyboard into the inspector, or back to the canvas.
+    FocusInspector,
+    /// Show or hide the inspector.
     ToggleInspector,
+    /// Show or hide the problems panel.
     ToggleProblems,
+    /// Light or dark theme.
     ToggleTheme,
+    /// The shortcut overlay.
     Help,
 }
 
@@ -56,7 +104,7 @@ pub enum Scope {
     Canvas,
 }
 
-/// The menus, in menu-bar order.
+/// The menus: the menu bar's, in order, and a card's context menu.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Menu {
     /// New, open, save.
@@ -67,11 +115,13 @@ pub enum Menu {
     View,
     /// Shortcuts.
     Help,
+    /// Right-click on a card.
+    Card,
 }
 
 impl Menu {
-    /// Menu-bar order.
-    pub const ALL: [Menu; 4] = [Menu::File, Menu::Edit, Menu::View, Menu::Help];
+    /// The menu bar, in order.
+    pub const BAR: [Menu; 4] = [Menu::File, Menu::Edit, Menu::View, Menu::Help];
 
     /// The menu's title.
     pub fn label(self) -> &'static str {
@@ -80,6 +130,7 @@ impl Menu {
             Menu::Edit => "Edit",
             Menu::View => "View",
             Menu::Help => "Help",
+            Menu::Card => "Card",
         }
     }
 }
@@ -96,7 +147,9 @@ fn key(modifiers: Modifiers, key: Key) -> KeyboardShortcut {
 }
 
 impl Action {
-    /// Every action, grouped by menu, in menu order (`None` entries are separators).
+    /// Every menu entry, grouped by menu, in menu order (`None` entries are separators). A
+    /// card's context menu is here too ([`Menu::Card`]); its "Change kind" entries open a
+    /// submenu of every kind but the card's own.
     pub fn table() -> Vec<(Menu, Option<Action>)> {
         use Action::*;
         let mut rows: Vec<(Menu, Option<Action>)> = Vec::new();
@@ -162,17 +215,76 @@ impl Action {
                 Some(SelectRight),
                 None,
                 Some(ToggleInspector),
+                Some(FocusInspector),
                 Some(ToggleProblems),
                 Some(ToggleTheme),
             ],
         );
         add(&mut rows, Menu::Help, &[Some(Help)]);
+        add(
+            &mut rows,
+            Menu::Card,
+            &[
+                Some(AddChild),
+                Some(AddSibling),
+                Some(EditTitle),
+                Some(ToggleFold),
+            ],
+        );
+        rows.extend(
+            NodeKind::ALL
+                .iter()
+                .map(|k| (Menu::Card, Some(SetKind(*k)))),
+        );
+        add(
+            &mut rows,
+            Menu::Card,
+            &[None, Some(Copy), Some(Cut), Some(Paste), None, Some(Delete)],
+        );
         rows
     }
 
-    /// Every action once.
+    /// Every action reachable from a menu, once each, in menu order.
     pub fn all() -> Vec<Action> {
-        Self::table().into_iter().filter_map(|(_, a)| a).collect()
+        let mut out: Vec<Action> = Vec::new();
+        for (_, action) in Self::table() {
+            if let Some(a) = action
+                && !out.contains(&a)
+            {
+                out.push(a);
+            }
+        }
+        out
+    }
+
+    /// Every action there is (menus or not): the plain ones and each kind.
+    pub fn variants() -> Vec<Action> {
+        let mut out = Self::PLAIN.to_vec();
+        out.extend(NodeKind::ALL.iter().map(|k| Action::SetKind(*k)));
+        out
+    }
+
+    /// Whether the canvas keeps the keyboard after this action, so that the next key of
+    /// the same frame is the canvas's too (moving around, zooming); any other action may
+    /// open an editor or change the layout, so the keys after it wait a frame.
+    pub fn keeps_canvas_keyboard(self) -> bool {
+        use Action::*;
+        matches!(
+            self,
+            SelectUp
+                | SelectDown
+                | SelectLeft
+                | SelectRight
+                | ZoomIn
+                | ZoomOut
+                | FitView
+                | Copy
+                | FindNext
+                | FindPrevious
+                | ToggleProblems
+                | ToggleTheme
+                | Help
+        )
     }
 
     /// The menu label.
@@ -207,6 +319,7 @@ impl Action {
             ZoomIn => "Zoom in",
             ZoomOut => "Zoom out",
             FitView => "Fit map to window",
+            FocusInspector => "Focus inspector / canvas",
             ToggleInspector => "Inspector panel",
             ToggleProblems => "Problems panel",
             ToggleTheme => "Dark theme",
@@ -255,6 +368,9 @@ impl Action {
             ZoomIn => "Zoom in around the pointer (also: Ctrl+wheel, pinch)",
             ZoomOut => "Zoom out around the pointer",
             FitView => "Show the whole map",
+            FocusInspector => {
+                "Move the keyboard into the inspector's first field, or back to the canvas"
+            }
             ToggleInspector => "Show or hide the inspector",
             ToggleProblems => "Show or hide load warnings and formula problems",
             ToggleTheme => "Switch between the light and dark theme",
@@ -314,6 +430,7 @@ impl Action {
             ZoomIn => vec![key(CMD, Key::Equals), key(CMD, Key::Plus)],
             ZoomOut => vec![key(CMD, Key::Minus)],
             FitView => vec![key(CMD, Key::Num0)],
+            FocusInspector => vec![key(NONE, Key::F6)],
             ToggleInspector => vec![key(CMD, Key::I)],
             ToggleProblems => vec![],
             ToggleTheme => vec![],
@@ -326,9 +443,8 @@ impl Action {
         use Action::*;
         match self {
             New | Open | Save | SaveAs | Quit | Find | FindNext | FindPrevious | ZoomIn
-            | ZoomOut | FitView | ToggleInspector | ToggleProblems | ToggleTheme | Help => {
-                Scope::Global
-            }
+            | ZoomOut | FitView | FocusInspector | ToggleInspector | ToggleProblems
+            | ToggleTheme | Help => Scope::Global,
             _ => Scope::Canvas,
         }
     }
@@ -409,6 +525,46 @@ mod tests {
                 assert!(a != b, "{x:?} and {y:?} share a shortcut");
             }
         }
+    }
+
+    /// An action reachable from no menu bar menu is in no menu and not in the F1 overlay
+    /// (both are generated from the bar's rows); one whose shortcut the README's keyboard
+    /// map does not name is undocumented.
+    #[test]
+    fn every_action_is_in_a_menu_and_documented() {
+        let bar: Vec<Action> = Action::table()
+            .into_iter()
+            .filter(|(m, _)| Menu::BAR.contains(m))
+            .filter_map(|(_, a)| a)
+            .collect();
+        let readme = include_str!("../../README.md");
+        for action in Action::variants() {
+            assert!(bar.contains(&action), "{action:?} is in no menu");
+            assert!(!action.tooltip().is_empty(), "{action:?} has no tooltip");
+            if matches!(action, Action::SetKind(_)) {
+                continue;
+            }
+            if let Some(first) = action.shortcuts().first() {
+                let text = shortcut_text(first);
+                assert!(
+                    readme.contains(&text),
+                    "README's keyboard map does not name {text} ({action:?})"
+                );
+            }
+        }
+        for action in Action::all() {
+            assert!(Action::variants().contains(&action));
+        }
+    }
+
+    #[test]
+    fn the_card_menu_is_in_the_table() {
+        let card: Vec<Action> = Action::table()
+            .into_iter()
+            .filter(|(m, _)| *m == Menu::Card)
+            .filter_map(|(_, a)| a)
+            .collect();
+        assert!(card.contains(&Action::AddChild) && card.contains(&Action::Delete));
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use egui::epaint::{CornerRadius, Mesh};
 use egui::{Align2, Color32, FontFamily, FontId, Painter, Rect, Stroke, StrokeKind};
 
-use super::cards::{CARD_W, HEADER, HEADER_GAP, PAD, TOP};
+use super::card_geometry::{CARD_W, HEADER, HEADER_GAP, PAD, TOP};
 use super::theme::Palette;
 use crate::engine::Rag;
 use crate::model::NodeKind;

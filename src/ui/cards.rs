@@ -14,88 +14,16 @@ use egui::epaint::{CornerRadius, Shadow};
 use egui::text::LayoutJob;
 use egui::{Color32, FontId, Galley, Painter, Pos2, Rect, Stroke, StrokeKind};
 
-use super::cache::Figures;
+use super::card_geometry::{
+    BODY_GAP, BOTTOM, DETAIL_ROW, HEADER, HEADER_GAP, LEVER_ROW, PAD, RADIUS, TITLE_WRAP_WIDTH,
+    TOP, VALUE_ROW, title_font,
+};
+use super::figures::Figures;
 use super::format_value::{Width, format_delta, format_value};
 use super::icons;
 use super::theme::{Palette, strong_family};
 use crate::engine::{self, Rag};
-use crate::model::{Display, LinkKind, Map, Node, NodeId, NodeKind};
-
-/// Card width in world units.
-pub const CARD_W: f32 = 232.0;
-/// Horizontal padding inside a card.
-pub(super) const PAD: f32 = 12.0;
-/// Width titles are measured at (zoom 1). They are drawn 2% wider so that rounding at other
-/// zooms never needs an extra line.
-pub const TITLE_WRAP_WIDTH: f32 = CARD_W - 2.0 * PAD;
-/// Titles longer than this many lines are elided.
-pub const MAX_TITLE_ROWS: usize = 5;
-/// Below this zoom, cards are drawn as blocks without text.
-pub const DETAIL_ZOOM: f32 = 0.42;
-
-pub(super) const TOP: f32 = 9.0;
-pub(super) const HEADER: f32 = 18.0;
-pub(super) const HEADER_GAP: f32 = 5.0;
-const BODY_GAP: f32 = 6.0;
-const VALUE_ROW: f32 = 32.0;
-const DETAIL_ROW: f32 = 18.0;
-const LEVER_ROW: f32 = 16.0;
-pub(super) const CHIP_ROW: f32 = 24.0;
-const BOTTOM: f32 = 10.0;
-const RADIUS: f32 = 9.0;
-
-/// What a card shows below its title.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Body {
-    /// Value, target/status line, leverage bar.
-    Metric,
-    /// A row of chips (sizing, status, badges).
-    Chips,
-    /// Nothing.
-    Plain,
-}
-
-/// The body of a node's card.
-pub fn body_of(map: &Map, id: &NodeId, node: &Node) -> Body {
-    match node.kind {
-        NodeKind::Metric => Body::Metric,
-        NodeKind::Opportunity | NodeKind::Solution | NodeKind::Assumption | NodeKind::Test => {
-            Body::Chips
-        }
-        NodeKind::Outcome => {
-            let measures = map
-                .links_of(id.as_str())
-                .iter()
-                .any(|l| l.kind == LinkKind::Measures && &l.from == id);
-            if measures { Body::Chips } else { Body::Plain }
-        }
-        NodeKind::Note => Body::Plain,
-    }
-}
-
-/// A card's height for its body and title line count.
-pub fn card_height(body: Body, title_rows: usize, line_height: f32) -> f32 {
-    let body_h = match body {
-        Body::Metric => BODY_GAP + VALUE_ROW + DETAIL_ROW + LEVER_ROW,
-        Body::Chips => BODY_GAP + CHIP_ROW,
-        Body::Plain => 0.0,
-    };
-    TOP + HEADER + HEADER_GAP + title_rows as f32 * line_height + body_h + BOTTOM
-}
-
-/// The title font at a zoom.
-pub fn title_font(zoom: f32) -> FontId {
-    FontId::new(15.5 * zoom, strong_family())
-}
-
-/// Where the title sits inside a card (screen coordinates), for the inline editor.
-pub fn title_rect(card: Rect, zoom: f32, rows: usize, line_height: f32) -> Rect {
-    let min = card.min + egui::vec2(PAD, TOP + HEADER + HEADER_GAP) * zoom;
-    Rect::from_min_size(
-        min,
-        egui::vec2(CARD_W - 2.0 * PAD, rows.max(1) as f32 * line_height) * zoom,
-    )
-}
+use crate::model::{Display, Map, Node, NodeId, NodeKind};
 
 /// How a card is being interacted with, for its outline.
 #[derive(Clone, Copy, Debug, Default)]
@@ -121,7 +49,7 @@ pub struct CardPaint<'a> {
     /// The map.
     pub map: &'a Map,
     /// Engine results.
-    pub figures: &'a mut Figures,
+    pub figures: &'a Figures,
     /// Zoom (screen points per world unit).
     pub zoom: f32,
     /// Height of a title line at zoom 1.

@@ -6,7 +6,8 @@
 use egui::epaint::CornerRadius;
 use egui::{Color32, FontId, Rect, Stroke, StrokeKind};
 
-use super::cards::{CHIP_ROW, CardPaint};
+use super::card_geometry::CHIP_ROW;
+use super::cards::CardPaint;
 use super::format_value::format_lift;
 use super::icons;
 use super::theme::Palette;
@@ -93,7 +94,7 @@ impl CardPaint<'_> {
                 if let Some(s) = node.status {
                     chips.push(Chip::filled(format!("{s:?}"), status_color(p, s)));
                 }
-                let summary = self.figures.solution(self.map, id).cloned();
+                let summary = self.figures.solution(self.map, id);
                 if let Some(s) = &summary
                     && !s.untested_leaps.is_empty()
                 {

@@ -23,17 +23,17 @@ pub(crate) struct Clip {
 impl FulcrumApp {
     /// Ctrl+C: copies the selected subtree.
     pub(crate) fn copy_selected(&mut self, ctx: &egui::Context) {
-        let Some(id) = self.selected.clone() else {
+        let Some(id) = self.view.selection.clone() else {
             return;
         };
-        let map = subtree_map(self.doc.map(), &id);
+        let map = subtree_map(self.session.map(), &id);
         ctx.copy_text(format::to_string(&map));
-        self.clipboard = Some(Clip { map });
+        self.shell.clipboard = Some(Clip { map });
     }
 
     /// Ctrl+X: copies, then deletes, the selected subtree.
     pub(crate) fn cut_selected(&mut self, ctx: &egui::Context) {
-        if self.selected.is_some() {
+        if self.view.selection.is_some() {
             self.copy_selected(ctx);
             self.delete_selected();
         }
@@ -41,7 +41,7 @@ impl FulcrumApp {
 
     /// Ctrl+V with Fulcrum's own clipboard.
     pub(crate) fn paste_clipboard(&mut self) {
-        let Some(clip) = &self.clipboard else {
+        let Some(clip) = &self.shell.clipboard else {
             return;
         };
         let source = clip.map.clone();
@@ -58,8 +58,8 @@ impl FulcrumApp {
 
     fn paste_map(&mut self, source: &Map) {
         self.commit_title_edit();
-        let parent = self.selected.clone();
-        let map = self.doc.map();
+        let parent = self.view.selection.clone();
+        let map = self.session.map();
         let index = parent
             .as_ref()
             .map_or(map.roots().len(), |p| map.child_count(p.as_str()));
@@ -69,21 +69,19 @@ impl FulcrumApp {
             return;
         }
         if self.apply(Command::InsertNodes { nodes, links }) {
-            if let Some(p) = &parent
-                && self.folded.remove(p)
-            {
-                self.fold_version += 1;
+            if let Some(p) = &parent {
+                self.view.folds.unfold(p.as_str());
             }
-            self.selected = first;
-            self.canvas.reveal_selection = true;
+            self.view.selection = first;
+            self.view.canvas.reveal_selection = true;
         }
     }
 
     /// Pastes lines of text as nodes under the selection, nested by indentation.
     fn paste_outline(&mut self, text: &str) {
         self.commit_title_edit();
-        let map = self.doc.map();
-        let parent = self.selected.clone();
+        let map = self.session.map();
+        let parent = self.view.selection.clone();
         let parent_kind = parent
             .as_ref()
             .and_then(|p| map.node(p.as_str()))
@@ -134,8 +132,8 @@ impl FulcrumApp {
             nodes,
             links: Vec::new(),
         }) {
-            self.selected = first;
-            self.canvas.reveal_selection = true;
+            self.view.selection = first;
+            self.view.canvas.reveal_selection = true;
         }
     }
 }

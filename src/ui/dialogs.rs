@@ -2,8 +2,8 @@
 //! (when there is no native file dialog), load and save errors with every problem and its
 //! place, the crash-recovery offer, short toasts and the F1 shortcut overlay.
 //!
-//! Dialogs hold what they ask about; the decisions are carried out by the file and edit
-//! methods of the app. Nothing here touches the disk.
+//! Dialogs hold what they ask about; the answers are sent as commands and carried out by
+//! the file handlers (`files.rs`). Nothing here touches the disk or the session.
 
 use std::path::{Path, PathBuf};
 
@@ -11,9 +11,11 @@ use egui::{Align2, Id, Key, Modifiers, RichText};
 
 use crate::format::{FormatError, Problem};
 
-use super::FulcrumApp;
+use super::Viewer;
 use super::actions::{Action, Menu};
-use super::files::{Pending, Recovery, with_ron_extension};
+use super::autosave::Recovery;
+use super::commands::{Pending, UiCommand};
+use super::theme::Palette;
 
 /// Seconds a toast stays up.
 const TOAST_SECS: f64 = 3.5;
@@ -29,9 +31,12 @@ pub(crate) enum PathPurpose {
 
 /// The in-app path field.
 pub(crate) struct PathPrompt {
-    purpose: PathPurpose,
-    text: String,
-    error: Option<String>,
+    /// What the path is for.
+    pub purpose: PathPurpose,
+    /// The path typed so far.
+    pub text: String,
+    /// Why the last path typed was not taken.
+    pub error: Option<String>,
     wants_focus: bool,
 }
 
@@ -131,25 +136,25 @@ impl Dialogs {
     }
 }
 
-impl FulcrumApp {
-    /// The messages currently shown as toasts.
-    pub fn toasts(&self) -> Vec<String> {
-        self.dialogs.toasts().map(str::to_owned).collect()
-    }
+/// Every prompt, message and overlay of this frame.
+pub(crate) fn dialogs_ui(
+    ctx: &egui::Context,
+    cx: &Viewer<'_>,
+    dialogs: &mut Dialogs,
+    help_open: &mut bool,
+) {
+    recovery_ui(ctx, cx, dialogs);
+    unsaved_ui(ctx, cx, dialogs);
+    path_prompt_ui(ctx, cx, dialogs);
+    report_ui(ctx, dialogs);
+    help_ui(ctx, help_open);
+    toasts_ui(ctx, cx.palette, dialogs);
+    drop_hint_ui(ctx, cx.palette);
+}
 
-    /// Every prompt, message and overlay of this frame.
-    pub(crate) fn dialogs_ui(&mut self, ctx: &egui::Context) {
-        self.recovery_ui(ctx);
-        self.unsaved_ui(ctx);
-        self.path_prompt_ui(ctx);
-        self.report_ui(ctx);
-        self.help_ui(ctx);
-        self.toasts_ui(ctx);
-        self.drop_hint_ui(ctx);
-    }
-
-    /// While a file is dragged over the window: how to open it.
-    fn drop_hint_ui(&self, ctx: &egui::Context) {
+/// While a file is dragged over the window: how to open it.
+fn drop_hint_ui(ctx: &egui::Context, palette: &Palette) {
+    {
         if ctx.input(|i| i.raw.hovered_files.is_empty()) {
             return;
         }
@@ -158,11 +163,11 @@ impl FulcrumApp {
             egui::Order::Foreground,
             Id::unique("fulcrum_drop_hint"),
         ));
-        painter.rect_filled(screen, 0.0, self.palette.accent.gamma_multiply(0.15));
+        painter.rect_filled(screen, 0.0, palette.accent.gamma_multiply(0.15));
         painter.rect_stroke(
             screen.shrink(12.0),
             12.0,
-            egui::Stroke::new(3.0, self.palette.accent),
+            egui::Stroke::new(3.0, palette.accent),
             egui::StrokeKind::Inside,
         );
         painter.text(
@@ -170,15 +175,16 @@ impl FulcrumApp {
             Align2::CENTER_CENTER,
             "Drop a Fulcrum map (.ron) to open it",
             egui::FontId::proportional(24.0),
-            self.palette.accent,
+            palette.accent,
         );
     }
+}
 
-    fn recovery_ui(&mut self, ctx: &egui::Context) {
-        let Some(recovery) = self.dialogs.recovery.clone() else {
+fn recovery_ui(ctx: &egui::Context, cx: &Viewer<'_>, dialogs: &Dialogs) {
+    {
+        let Some(recovery) = dialogs.recovery.as_ref() else {
             return;
         };
-        let mut choice = None;
         egui::Modal::new(Id::unique("fulcrum_recovery")).show(ctx, |ui| {
             ui.set_max_width(460.0);
             ui.heading("Restore unsaved work?");
@@ -192,31 +198,22 @@ impl FulcrumApp {
             ui.add_space(8.0);
             ui.horizontal(|ui| {
                 if ui.button(RichText::new("Restore").strong()).clicked() {
-                    choice = Some(true);
+                    cx.commands.send(UiCommand::RestoreRecovery);
                 }
                 if ui.button("Discard").clicked() {
-                    choice = Some(false);
+                    cx.commands.send(UiCommand::DiscardRecovery);
                 }
             });
         });
-        match choice {
-            Some(true) => {
-                self.dialogs.recovery = None;
-                self.restore(&recovery);
-            }
-            Some(false) => {
-                self.dialogs.recovery = None;
-                self.discard_found_recovery(&recovery);
-            }
-            None => {}
-        }
     }
+}
 
-    fn unsaved_ui(&mut self, ctx: &egui::Context) {
-        let Some(pending) = self.dialogs.unsaved.clone() else {
+fn unsaved_ui(ctx: &egui::Context, cx: &Viewer<'_>, dialogs: &mut Dialogs) {
+    {
+        let Some(pending) = dialogs.unsaved.clone() else {
             return;
         };
-        let name = self.document_name();
+        let name = cx.session.document_name();
         let mut choice = None;
         let response = egui::Modal::new(Id::unique("fulcrum_unsaved")).show(ctx, |ui| {
             ui.set_max_width(440.0);
@@ -241,27 +238,18 @@ impl FulcrumApp {
         let Some(choice) = choice else {
             return;
         };
-        self.dialogs.unsaved = None;
+        dialogs.unsaved = None;
         match choice {
-            0 => {
-                if self.path.is_some() {
-                    if self.save() {
-                        self.perform(pending);
-                    }
-                } else {
-                    self.save_as_dialog(Some(pending));
-                }
-            }
-            1 => {
-                self.recovered = false;
-                self.perform(pending);
-            }
+            0 => cx.commands.send(UiCommand::SaveThen(pending)),
+            1 => cx.commands.send(UiCommand::DiscardThen(pending)),
             _ => {}
         }
     }
+}
 
-    fn path_prompt_ui(&mut self, ctx: &egui::Context) {
-        let Some(prompt) = self.dialogs.path.as_mut() else {
+fn path_prompt_ui(ctx: &egui::Context, cx: &Viewer<'_>, dialogs: &mut Dialogs) {
+    {
+        let Some(prompt) = dialogs.path.as_mut() else {
             return;
         };
         let (title, verb) = match prompt.purpose {
@@ -276,10 +264,6 @@ impl FulcrumApp {
             ui.label("No file dialog is available here; type the file's path.");
             ui.add_space(4.0);
             let field_id = Id::unique("fulcrum_path_field");
-            if ui.memory(|m| m.has_focus(field_id)) {
-                confirm |= ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Enter));
-                cancel |= ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Escape));
-            }
             ui.horizontal(|ui| {
                 let label = ui.label("Path");
                 let response = ui
@@ -292,12 +276,18 @@ impl FulcrumApp {
                                 tab: false,
                             })
                             .id(field_id)
+                            .return_key(None)
                             .desired_width(440.0),
                     )
                     .labelled_by(label.id);
                 if prompt.wants_focus {
                     response.request_focus();
                     prompt.wants_focus = false;
+                }
+                // After the field has read this frame's letters.
+                if response.has_focus() {
+                    confirm |= ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Enter));
+                    cancel |= ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Escape));
                 }
             });
             if let Some(err) = &prompt.error {
@@ -310,51 +300,16 @@ impl FulcrumApp {
             });
         });
         if cancel {
-            self.dialogs.path = None;
+            dialogs.path = None;
         } else if confirm {
-            self.confirm_path();
+            cx.commands.send(UiCommand::ConfirmPath);
         }
     }
+}
 
-    fn confirm_path(&mut self) {
-        let Some(prompt) = self.dialogs.path.as_mut() else {
-            return;
-        };
-        let typed = prompt.text.trim();
-        if typed.is_empty() {
-            prompt.error = Some("Type a path first.".to_owned());
-            return;
-        }
-        let path = PathBuf::from(typed);
-        match prompt.purpose.clone() {
-            PathPurpose::Open => {
-                if !path.is_file() {
-                    prompt.error = Some(format!("There is no file at {}.", path.display()));
-                    return;
-                }
-                self.dialogs.path = None;
-                self.open_path(&path);
-            }
-            PathPurpose::SaveAs(then) => {
-                let path = with_ron_extension(path);
-                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
-                    && !dir.is_dir()
-                {
-                    prompt.error = Some(format!("The folder {} does not exist.", dir.display()));
-                    return;
-                }
-                self.dialogs.path = None;
-                if self.save_to(&path)
-                    && let Some(next) = then
-                {
-                    self.perform(next);
-                }
-            }
-        }
-    }
-
-    fn report_ui(&mut self, ctx: &egui::Context) {
-        let Some(report) = &self.dialogs.report else {
+fn report_ui(ctx: &egui::Context, dialogs: &mut Dialogs) {
+    {
+        let Some(report) = &dialogs.report else {
             return;
         };
         let mut close = false;
@@ -409,12 +364,14 @@ impl FulcrumApp {
             });
         });
         if close {
-            self.dialogs.report = None;
+            dialogs.report = None;
         }
     }
+}
 
-    fn help_ui(&mut self, ctx: &egui::Context) {
-        let mut open = self.help_open;
+fn help_ui(ctx: &egui::Context, help_open: &mut bool) {
+    {
+        let mut open = *help_open;
         egui::Window::new("Keyboard shortcuts")
             .open(&mut open)
             .collapsible(false)
@@ -423,7 +380,7 @@ impl FulcrumApp {
             .anchor(Align2::CENTER_CENTER, [0.0, 0.0])
             .show(ctx, |ui| {
                 egui::ScrollArea::vertical().max_height(560.0).show(ui, |ui| {
-                    for menu in Menu::ALL {
+                    for menu in Menu::BAR {
                         ui.label(RichText::new(menu.label()).strong());
                         egui::Grid::new(("help", menu.label())).num_columns(3).striped(true).show(ui, |ui| {
                             for (m, action) in Action::table() {
@@ -443,28 +400,29 @@ impl FulcrumApp {
                     ui.weak("Also: type on a selected card to replace its title · double-click a card to edit it · drag a card onto another to move it there · right-click a card for its menu · drag empty space or scroll to pan · Ctrl+wheel or pinch to zoom.");
                 });
             });
-        self.help_open = open;
+        *help_open = open;
     }
+}
 
-    fn toasts_ui(&mut self, ctx: &egui::Context) {
+fn toasts_ui(ctx: &egui::Context, palette: &Palette, dialogs: &mut Dialogs) {
+    {
         let now = ctx.input(|i| i.time);
-        for (_, until) in &mut self.dialogs.toasts {
+        for (_, until) in &mut dialogs.toasts {
             until.get_or_insert(now + TOAST_SECS);
         }
-        self.dialogs
+        dialogs
             .toasts
             .retain(|(_, until)| until.is_some_and(|u| u > now));
-        if self.dialogs.toasts.is_empty() {
+        if dialogs.toasts.is_empty() {
             return;
         }
         ctx.request_repaint_after(std::time::Duration::from_millis(250));
-        let palette = self.palette.clone();
         egui::Area::new(Id::unique("fulcrum_toasts"))
             .anchor(Align2::CENTER_BOTTOM, [0.0, -48.0])
             .order(egui::Order::Tooltip)
             .interactable(false)
             .show(ctx, |ui| {
-                for (text, _) in &self.dialogs.toasts {
+                for (text, _) in &dialogs.toasts {
                     egui::Frame::popup(ui.style())
                         .fill(palette.text)
                         .corner_radius(8.0)

@@ -1,41 +1,19 @@
-//! Editing gestures on the canvas: inline title editing, adding children and siblings,
-//! deleting, reordering, changing kind, folding, reparenting and keyboard navigation.
+//! The handlers of editing commands: inline title editing, adding children and siblings,
+//! deleting, reordering, changing kind, folding, reparenting, renaming ids and keyboard
+//! navigation. `dispatch.rs` calls them when it drains the frame's commands.
 //!
-//! Every change goes through [`crate::edit::Document::apply`], and each gesture is one undo
-//! step: `Tab`, typing, `Enter` first adds a placeholder node (so it shows at once), and on
-//! commit replaces that step with a single `AddNode` whose id is made from the typed title.
-//! `Esc` on a just-added node undoes it. This module decides what to do; the canvas draws
-//! the editor.
+//! Every change goes through [`crate::edit::Document`], and each gesture is one undo step:
+//! `Tab`, typing, `Enter` first adds a placeholder node (so it shows at once), and on commit
+//! *amends* that step with the typed title and the id made from it
+//! ([`crate::edit::Document::amend`]) — nothing is undone and reapplied. `Esc` on a
+//! just-added node undoes it. This module decides what to do; the canvas draws the editor.
 
 use crate::edit::{Command, NewNode};
-use crate::model::{Node, NodeId, NodeKind};
+use crate::model::{Formula, Node, NodeId, NodeKind};
 
 use super::FulcrumApp;
-
-/// A title being edited in place.
-pub(crate) struct TitleEdit {
-    /// The node.
-    pub id: NodeId,
-    /// The text typed so far.
-    pub text: String,
-    /// Shown while the text is empty.
-    pub hint: String,
-    /// The node was just added by this gesture.
-    fresh: Option<Fresh>,
-    /// Focus must be given to the editor when it is next drawn.
-    pub wants_focus: bool,
-}
-
-/// How a node added by Tab/Enter was added, to re-add it with its real title and id.
-struct Fresh {
-    /// The document generation right after the placeholder was added.
-    generation: u64,
-    parent: Option<NodeId>,
-    index: usize,
-    node: Node,
-    /// The node selected before, to go back to on cancel.
-    origin: Option<NodeId>,
-}
+use super::scene::Scene;
+use super::view::{Fresh, TitleEdit};
 
 /// A direction on screen, for arrow-key navigation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,10 +26,11 @@ pub(crate) enum Dir {
 
 impl FulcrumApp {
     /// Tab: adds a child of the selection's usual child kind and starts typing its title.
+    /// A metric that gets its first metric child becomes their sum (it was an input).
     pub(crate) fn add_child(&mut self) {
         self.commit_title_edit();
-        let map = self.doc.map();
-        let Some(parent) = self.selected.clone() else {
+        let map = self.session.map();
+        let Some(parent) = self.view.selection.clone() else {
             self.add_root_if_empty();
             return;
         };
@@ -60,17 +39,27 @@ impl FulcrumApp {
         };
         let kind = node.kind.child_kind();
         let index = map.child_count(parent.as_str());
-        if self.folded.remove(&parent) {
-            self.fold_version += 1;
-        }
-        self.add_placeholder(Some(parent.clone()), index, kind, Some(parent));
+        let becomes_sum = node.kind == NodeKind::Metric
+            && kind == NodeKind::Metric
+            && node.formula.is_none()
+            && index == 0;
+        let before = becomes_sum.then(|| {
+            let mut sum = node.clone();
+            sum.formula = Some(Formula::Sum);
+            Command::SetNode {
+                id: parent.clone(),
+                node: Box::new(sum),
+            }
+        });
+        self.view.folds.unfold(parent.as_str());
+        self.add_placeholder(Some(parent.clone()), index, kind, Some(parent), before);
     }
 
     /// Enter: adds a sibling after the selection (a new tree after a root) and starts typing.
     pub(crate) fn add_sibling(&mut self) {
         self.commit_title_edit();
-        let map = self.doc.map();
-        let Some(current) = self.selected.clone() else {
+        let map = self.session.map();
+        let Some(current) = self.view.selection.clone() else {
             self.add_root_if_empty();
             return;
         };
@@ -80,81 +69,85 @@ impl FulcrumApp {
         let kind = node.kind;
         let parent = map.parent(current.as_str()).cloned();
         let index = map.position(current.as_str()).map_or(0, |p| p + 1);
-        self.add_placeholder(parent, index, kind, Some(current));
+        self.add_placeholder(parent, index, kind, Some(current), None);
     }
 
     fn add_root_if_empty(&mut self) {
-        if self.doc.map().is_empty() {
-            self.add_placeholder(None, 0, NodeKind::Metric, None);
+        if self.session.map().is_empty() {
+            self.add_placeholder(None, 0, NodeKind::Metric, None, None);
         }
     }
 
+    /// Adds a node titled "New …" (after `before`, in the same step) and opens its title
+    /// editor; the typed title will amend this step.
     fn add_placeholder(
         &mut self,
         parent: Option<NodeId>,
         index: usize,
         kind: NodeKind,
         origin: Option<NodeId>,
+        before: Option<Command>,
     ) {
         let hint = format!("New {}", kind.name().to_lowercase());
         let node = Node::new(kind, hint.clone());
-        let id = self.doc.map().fresh_id(&hint);
-        let new = NewNode {
+        let id = self.session.map().fresh_id(&hint);
+        let add = Command::AddNode(Box::new(NewNode {
             id: id.clone(),
             node: node.clone(),
-            parent: parent.clone(),
+            parent,
             index,
+        }));
+        let command = match before {
+            Some(first) => Command::Batch(vec![first, add]),
+            None => add,
         };
-        if !self.apply(Command::AddNode(Box::new(new))) {
+        if !self.apply(command) {
             return;
         }
-        self.selected = Some(id.clone());
-        self.editing = Some(TitleEdit {
+        let Some(step) = self.session.doc.last_step() else {
+            return;
+        };
+        self.view.selection = Some(id.clone());
+        self.view.start_title_edit(TitleEdit {
             id,
             text: String::new(),
             hint,
-            fresh: Some(Fresh {
-                generation: self.doc.generation(),
-                parent,
-                index,
-                node,
-                origin,
-            }),
+            fresh: Some(Fresh { step, node, origin }),
             wants_focus: true,
         });
-        self.canvas.reveal_selection = true;
+        self.view.canvas.reveal_selection = true;
     }
 
-    /// F2 / double-click: edits the selection's title, starting from `initial` (typing
-    /// over it) or from the current title.
+    /// F2 / double-click / typing: edits the selection's title, starting from `initial`
+    /// (typing over it) or from the current title.
     pub(crate) fn start_title_edit(&mut self, initial: Option<String>) {
         self.commit_title_edit();
-        let Some(id) = self.selected.clone() else {
+        let Some(id) = self.view.selection.clone() else {
             return;
         };
-        let Some(node) = self.doc.map().node(id.as_str()) else {
+        let Some(node) = self.session.map().node(id.as_str()) else {
             return;
         };
-        self.editing = Some(TitleEdit {
+        self.view.start_title_edit(TitleEdit {
             text: initial.unwrap_or_else(|| node.title.clone()),
             hint: node.title.clone(),
             id,
             fresh: None,
             wants_focus: true,
         });
-        self.canvas.reveal_selection = true;
+        self.view.canvas.reveal_selection = true;
     }
 
     /// Enter / focus lost: keeps the typed title (one undo step for the whole gesture).
     pub(crate) fn commit_title_edit(&mut self) {
-        let Some(edit) = self.editing.take() else {
+        let Some(edit) = self.view.take_title_edit() else {
             return;
         };
         let typed = edit.text.trim().to_owned();
         match edit.fresh {
             Some(fresh) => self.commit_fresh(edit.id, typed, fresh),
             None => {
-                let Some(node) = self.doc.map().node(edit.id.as_str()) else {
+                let Some(node) = self.session.map().node(edit.id.as_str()) else {
                     return;
                 };
                 if typed.is_empty() || typed == node.title {
@@ -170,6 +163,8 @@ impl FulcrumApp {
         }
     }
 
+    /// The typed title of a node added by Tab/Enter, and the id made from it, amend the
+    /// step that added it.
     fn commit_fresh(&mut self, placeholder: NodeId, typed: String, fresh: Fresh) {
         let title = if typed.is_empty() {
             fresh.node.title.clone()
@@ -179,59 +174,46 @@ impl FulcrumApp {
         if title == fresh.node.title {
             return;
         }
-        if self.doc.generation() == fresh.generation && matches!(self.doc.undo(), Ok(true)) {
-            let id = self.doc.map().fresh_id(&title);
-            let mut node = fresh.node;
-            node.title = title;
-            let new = NewNode {
-                id: id.clone(),
-                node,
-                parent: fresh.parent,
-                index: fresh.index,
-            };
-            if self.apply(Command::AddNode(Box::new(new))) {
-                self.selected = Some(id);
-            }
-            return;
-        }
-        // Something else changed the map meanwhile: rename in place (two steps, rare).
-        let Some(node) = self.doc.map().node(placeholder.as_str()) else {
+        let map = self.session.map();
+        let Some(node) = map.node(placeholder.as_str()) else {
             return;
         };
         let mut node = node.clone();
         node.title = title.clone();
-        let id = self.doc.map().fresh_id(&title);
-        let batch = Command::Batch(vec![
-            Command::SetNode {
-                id: placeholder.clone(),
-                node: Box::new(node),
-            },
-            Command::rename(placeholder, id.clone()),
-        ]);
-        if self.apply(batch) {
-            self.selected = Some(id);
+        // The placeholder's own id is free for the typed title.
+        let id = NodeId::from_title(&title, |s| s != placeholder.as_str() && map.contains(s));
+        let mut changes = vec![Command::SetNode {
+            id: placeholder.clone(),
+            node: Box::new(node),
+        }];
+        if id != placeholder {
+            changes.push(Command::rename(placeholder, id.clone()));
+        }
+        match self.session.doc.amend(fresh.step, Command::Batch(changes)) {
+            Ok(_) => self.view.selection = Some(id),
+            Err(err) => self.shell.dialogs.toast(format!("Can't do that: {err}")),
         }
     }
 
     /// Esc: drops the typed text; a node just added by this gesture is removed again.
     pub(crate) fn cancel_title_edit(&mut self) {
-        let Some(edit) = self.editing.take() else {
+        let Some(edit) = self.view.take_title_edit() else {
             return;
         };
         if let Some(fresh) = edit.fresh
-            && self.doc.generation() == fresh.generation
-            && matches!(self.doc.undo(), Ok(true))
+            && self.session.doc.last_step() == Some(fresh.step)
+            && matches!(self.session.doc.undo(), Ok(true))
         {
-            self.selected = fresh.origin;
+            self.view.selection = fresh.origin;
         }
     }
 
     /// Delete: removes the selection's subtree and selects a neighbour.
     pub(crate) fn delete_selected(&mut self) {
-        let Some(id) = self.selected.clone() else {
+        let Some(id) = self.view.selection.clone() else {
             return;
         };
-        let map = self.doc.map();
+        let map = self.session.map();
         let siblings: Vec<NodeId> = match map.parent(id.as_str()) {
             Some(p) => map.children(p.as_str()).cloned().collect(),
             None => map.roots().cloned().collect(),
@@ -243,16 +225,16 @@ impl FulcrumApp {
             .cloned()
             .or_else(|| map.parent(id.as_str()).cloned());
         if self.apply(Command::DeleteSubtree { id }) {
-            self.selected = next;
+            self.view.selection = next;
         }
     }
 
     /// Alt+Up/Down: moves the selection one place among its siblings.
     pub(crate) fn move_among_siblings(&mut self, later: bool) {
-        let Some(id) = self.selected.clone() else {
+        let Some(id) = self.view.selection.clone() else {
             return;
         };
-        let map = self.doc.map();
+        let map = self.session.map();
         let Some(pos) = map.position(id.as_str()) else {
             return;
         };
@@ -277,10 +259,10 @@ impl FulcrumApp {
 
     /// Ctrl+1…7: changes the selection's kind.
     pub(crate) fn set_kind(&mut self, kind: NodeKind) {
-        let Some(id) = self.selected.clone() else {
+        let Some(id) = self.view.selection.clone() else {
             return;
         };
-        let Some(node) = self.doc.map().node(id.as_str()) else {
+        let Some(node) = self.session.map().node(id.as_str()) else {
             return;
         };
         if node.kind == kind {
@@ -296,32 +278,18 @@ impl FulcrumApp {
 
     /// Space: folds or unfolds a node's subtree (view state, not an edit).
     pub(crate) fn toggle_fold(&mut self, id: &NodeId) {
-        if self.doc.map().child_count(id.as_str()) == 0 {
-            return;
-        }
-        if !self.folded.remove(id) {
-            self.folded.insert(id.clone());
-        }
-        self.fold_version += 1;
-    }
-
-    /// Unfolds every ancestor of `id` so its card is shown.
-    pub(crate) fn unfold_to(&mut self, id: &str) {
-        let mut cur = self.doc.map().parent(id).cloned();
-        while let Some(p) = cur {
-            if self.folded.remove(&p) {
-                self.fold_version += 1;
-            }
-            cur = self.doc.map().parent(p.as_str()).cloned();
+        if self.session.map().child_count(id.as_str()) > 0 {
+            self.view.folds.toggle(id);
         }
     }
 
     /// Drag and drop: moves `id` to be the last child of `target`, refusing a drop into its
     /// own subtree.
     pub(crate) fn reparent(&mut self, id: &NodeId, target: &NodeId) {
-        let map = self.doc.map();
+        let map = self.session.map();
         if map.is_ancestor_or_self(id.as_str(), target.as_str()) {
-            self.dialogs
+            self.shell
+                .dialogs
                 .toast("Can't move a node into its own subtree".to_owned());
             return;
         }
@@ -334,27 +302,36 @@ impl FulcrumApp {
             parent: Some(target.clone()),
             index,
         }) {
-            if self.folded.remove(target) {
-                self.fold_version += 1;
+            self.view.folds.unfold(target.as_str());
+            self.view.selection = Some(id.clone());
+        }
+    }
+
+    /// The inspector's "Rename id": rewrites formulas and links, keeps selection and fold.
+    pub(crate) fn rename_id(&mut self, old: &NodeId, new: NodeId) {
+        if self.apply(Command::rename(old.clone(), new.clone())) {
+            self.view.folds.rename(old.as_str(), &new);
+            if self.view.selection.as_ref() == Some(old) {
+                self.view.selection = Some(new);
             }
-            self.selected = Some(id.clone());
         }
     }
 
     /// Arrow keys: parent, child or sibling depending on the tree's orientation; at the end
     /// of a row, the nearest card in that direction.
     pub(crate) fn navigate(&mut self, dir: Dir) {
-        let Some(scene) = self.scene.as_ref() else {
+        let Some(derived) = self.derived.as_ref() else {
             return;
         };
-        let Some(current) = self.selected.clone() else {
-            self.select_first_root();
+        let scene = &derived.scene;
+        let Some(current) = self.view.selection.clone() else {
+            self.view.selection = self.session.map().roots().next().cloned();
             return;
         };
         let Some(&i) = scene.index.get(&current) else {
             return;
         };
-        let map = self.doc.map();
+        let map = self.session.map();
         let left_right = scene.is_left_right(i);
         let (to_parent, to_child, to_prev, to_next) = if left_right {
             (Dir::Left, Dir::Right, Dir::Up, Dir::Down)
@@ -384,53 +361,51 @@ impl FulcrumApp {
             };
             k.and_then(|k| siblings.get(k)).map(|s| (*s).clone())
         };
-        let target = structural.or_else(|| self.nearest_in_direction(i, dir));
+        let target = structural.or_else(|| nearest_in_direction(scene, i, dir));
         if let Some(t) = target {
-            self.selected = Some(t);
-            self.canvas.reveal_selection = true;
+            self.view.select_and_reveal(t);
         }
-    }
-
-    /// The laid-out card nearest to card `i` in direction `dir` (within 45° of it).
-    fn nearest_in_direction(&self, i: usize, dir: Dir) -> Option<NodeId> {
-        let scene = self.scene.as_ref()?;
-        let from = scene.rect(i).center();
-        let mut best: Option<(f32, usize)> = None;
-        for j in 0..scene.ids.len() {
-            if j == i {
-                continue;
-            }
-            let d = scene.rect(j).center() - from;
-            let (along, across) = match dir {
-                Dir::Up => (-d.y, d.x),
-                Dir::Down => (d.y, d.x),
-                Dir::Left => (-d.x, d.y),
-                Dir::Right => (d.x, d.y),
-            };
-            if along <= 1.0 || across.abs() > along {
-                continue;
-            }
-            let score = along + 2.0 * across.abs();
-            if best.is_none_or(|(s, _)| score < s) {
-                best = Some((score, j));
-            }
-        }
-        best.map(|(_, j)| scene.ids[j].clone())
     }
 
     /// Ctrl+Z.
     pub(crate) fn undo(&mut self) {
         self.commit_title_edit();
-        if let Err(err) = self.doc.undo() {
-            self.dialogs.toast(format!("Undo failed: {err}"));
+        if let Err(err) = self.session.doc.undo() {
+            self.shell.dialogs.toast(format!("Undo failed: {err}"));
         }
     }
 
     /// Ctrl+Shift+Z / Ctrl+Y.
     pub(crate) fn redo(&mut self) {
         self.commit_title_edit();
-        if let Err(err) = self.doc.redo() {
-            self.dialogs.toast(format!("Redo failed: {err}"));
+        if let Err(err) = self.session.doc.redo() {
+            self.shell.dialogs.toast(format!("Redo failed: {err}"));
         }
     }
+}
+
+/// The laid-out card nearest to card `i` in direction `dir` (within 45° of it).
+fn nearest_in_direction(scene: &Scene, i: usize, dir: Dir) -> Option<NodeId> {
+    let from = scene.rect(i).center();
+    let mut best: Option<(f32, usize)> = None;
+    for j in 0..scene.ids.len() {
+        if j == i {
+            continue;
+        }
+        let d = scene.rect(j).center() - from;
+        let (along, across) = match dir {
+            Dir::Up => (-d.y, d.x),
+            Dir::Down => (d.y, d.x),
+            Dir::Left => (-d.x, d.y),
+            Dir::Right => (d.x, d.y),
+        };
+        if along <= 1.0 || across.abs() > along {
+            continue;
+        }
+        let score = along + 2.0 * across.abs();
+        if best.is_none_or(|(s, _)| score < s) {
+            best = Some((score, j));
+        }
+    }
+    best.map(|(_, j)| scene.ids[j].clone())
 }

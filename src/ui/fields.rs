@@ -84,6 +84,11 @@ impl FieldLook<'_> {
     }
 }
 
+/// The egui id of the field for `key` (to give it focus).
+pub(crate) fn field_id(key: &str) -> Id {
+    Id::unique(("fulcrum_field", key))
+}
+
 /// A text field for `key` showing `current`. Returns the new text when an edit is committed
 /// and `validate` accepts it. `validate` returns an error message and, optionally, the char
 /// offset it points at (drawn as a caret under the text).
@@ -95,14 +100,8 @@ pub(crate) fn text_field(
     look: FieldLook<'_>,
     validate: impl Fn(&str) -> Result<(), (String, Option<usize>)>,
 ) -> Option<String> {
-    let id = Id::unique(("fulcrum_field", key));
-    if look.multiline && look.enter_commits && ui.memory(|m| m.has_focus(id)) {
-        let enter =
-            ui.input_mut(|i| !i.modifiers.shift && i.consume_key(Modifiers::NONE, Key::Enter));
-        if enter {
-            ui.memory_mut(|m| m.surrender_focus(id));
-        }
-    }
+    let id = field_id(key);
+    let focused_before = ui.memory(|m| m.has_focus(id));
     let mut text = drafts
         .texts
         .get(key)
@@ -127,12 +126,24 @@ pub(crate) fn text_field(
     }
     let name = key.replace('_', " ");
     let response = ui.add(edit).accessible_name(name);
+    // Enter commits a wrapped field once the field has read this frame's letters (the
+    // keyboard router makes Enter the frame's last key).
+    if look.multiline
+        && look.enter_commits
+        && response.has_focus()
+        && ui.input_mut(|i| !i.modifiers.shift && i.consume_key(Modifiers::NONE, Key::Enter))
+    {
+        ui.memory_mut(|m| m.surrender_focus(id));
+    }
     let verdict = validate(&text);
     let escaped = ui.input(|i| i.key_pressed(Key::Escape));
     let mut commit = None;
+    // Left this frame: by Enter, Tab, Esc or a click elsewhere (also when the field only got
+    // the keyboard this frame, as after F6).
+    let left = response.lost_focus() || (focused_before && !response.has_focus());
     if response.has_focus() {
         drafts.texts.insert(key.to_owned(), text.clone());
-    } else if response.lost_focus() {
+    } else if left {
         if escaped || text == current {
             drafts.texts.remove(key);
         } else if verdict.is_ok() {

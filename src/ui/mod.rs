@@ -1,56 +1,72 @@
-//! The desktop app (egui/eframe): a thin layer that reads the model and emits commands.
+//! The desktop app (egui/eframe): a thin layer that reads the model and sends commands.
 //!
-//! [`FulcrumApp`] owns an [`edit::Document`] — the only way the map changes — plus view
-//! state that never goes into the file (selection, fold state, camera, panels). Each frame
-//! it handles shortcuts from the one action table ([`actions`]), refreshes the derived
-//! figures and layout only when the document or fold state changed ([`cache`]), then draws
-//! the menu bar, panels and canvas. Files, prompts, search and the inspector live in their
-//! own modules, each adding `*_ui` methods to the app.
+//! State has three owners (rerun's `AppState` beside its store hub and per-frame
+//! `ViewerContext` are the model):
+//! - the [`session::Session`]: the document (map + undo history), its file, load warnings;
+//! - the [`view::View`]: selection, folds, scenario, camera, open panels, search, the mode;
+//! - the [`derived::Derived`] data: figures, layout and text measurement, built once at the
+//!   start of each frame from the other two.
+//!
+//! A frame ([`FulcrumApp::show`]) goes: file chores → the keyboard router hands the frame's
+//! key events, in order, to whoever has the keyboard ([`keyboard`]) → derived data is
+//! brought up to date → every panel draws from a read-only [`Viewer`] (session, derived,
+//! palette, the command queue) and its own `&mut` view state, sending [`commands::UiCommand`]s
+//! → the queue is drained at one point ([`dispatch`]), where the handlers (`editing.rs`,
+//! `clipboard.rs`, `files.rs`, `search.rs`) change the session and the view. Drawing code
+//! never changes the map.
 //!
 //! | file | job |
 //! |---|---|
-//! | `actions.rs` | the action table: labels, shortcuts, scopes |
-//! | `dispatch.rs` | shortcuts, menus and running actions, all from the table |
-//! | `cache.rs` | roll-up, leverage and layout, rebuilt per change |
-//! | `camera.rs` | zoom, pan, fit, glides |
-//! | `canvas.rs` | the map view: culling, cards, input, drag to reparent |
-//! | `edges.rs` | tree edges and dashed links |
-//! | `cards.rs`, `chips.rs`, `blocks.rs` | card sizes and painting; OST chips; far-zoom blocks and fold badges |
-//! | `editing.rs` | title editing, structure commands, keyboard navigation |
-//! | `clipboard.rs` | copy/cut/paste of subtrees with fresh ids |
+//! | `session.rs`, `view.rs`, `derived.rs` | the three state owners |
+//! | `figures.rs`, `scene.rs` | engine figures and the laid-out scene, rebuilt per change |
+//! | `commands.rs`, `dispatch.rs` | the command queue; draining it, enabled/checked state |
+//! | `keyboard.rs` | key events in order to the canvas, the title editor or a field |
+//! | `actions.rs`, `menus.rs` | the action table; menu bar and context menu from it |
+//! | `editing.rs`, `clipboard.rs`, `search.rs` | handlers: title editing, structure, navigation; copy/cut/paste; find |
+//! | `files.rs`, `recent.rs`, `autosave.rs`, `desktop.rs` | open/save and the unsaved gate; recent list; autosave and recovery; config folder and dialog support |
+//! | `canvas/` | the map view: culling, cards, input, drag to reparent, the title editor |
+//! | `card_geometry.rs`, `cards.rs`, `chips.rs`, `blocks.rs`, `edges.rs`, `icons.rs` | card sizes; painting cards, OST chips, far-zoom blocks, edges, icons |
 //! | `inspector/`, `fields.rs` | the side panel for every field of a node |
-//! | `files.rs` | open, save, recent files, autosave and recovery |
 //! | `dialogs.rs` | prompts, load errors, toasts, help overlay |
 //! | `panels.rs` | status bar and problems panel |
-//! | `search.rs` | Ctrl+F |
-//! | `theme.rs`, `icons.rs`, `format_value.rs` | colours, fonts, kind icons, number formats |
+//! | `camera.rs`, `theme.rs` | zoom, pan, fit, glides; colours and fonts |
 //!
 //! Tests and benches build the app with [`FulcrumApp::new`] and [`Options::headless`] (no
 //! native dialogs, no files outside the ones they choose) and drive one frame with
 //! [`FulcrumApp::show`].
 
 mod actions;
+mod autosave;
 mod blocks;
-mod cache;
 mod camera;
 mod canvas;
+mod card_geometry;
 mod cards;
 mod chips;
 mod clipboard;
+mod commands;
+mod derived;
+mod desktop;
 mod dialogs;
 mod dispatch;
 mod edges;
 mod editing;
 mod fields;
+mod figures;
 mod files;
 mod format_value;
 mod icons;
 mod inspector;
+mod keyboard;
+mod menus;
 mod panels;
+mod recent;
+mod scene;
 mod search;
+mod session;
 mod theme;
+mod view;
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -58,8 +74,18 @@ pub use actions::Action;
 pub use theme::Theme;
 
 use crate::edit::{Command, Document};
-use crate::format::{self, Problem};
+use crate::format;
 use crate::model::{Map, NodeId};
+
+use autosave::Autosave;
+use commands::Commands;
+use derived::Derived;
+use dialogs::Dialogs;
+use keyboard::{Keyboard, Owner};
+use recent::RecentFiles;
+use session::Session;
+use theme::Palette;
+use view::{Panels, View};
 
 /// The bundled sample opened when no file is given.
 const WORKSHOP_SAMPLE: &str = include_str!("../../samples/workshop.ron");
@@ -89,9 +115,9 @@ impl Options {
     /// The desktop setup: native dialogs when a backend exists, autosave and recent files
     /// under the user's config folder.
     pub fn desktop() -> Self {
-        let config_dir = files::config_dir();
+        let config_dir = desktop::config_dir();
         Self {
-            native_dialogs: files::native_dialogs_available(),
+            native_dialogs: desktop::native_dialogs_available(),
             autosave_dir: config_dir.as_ref().map(|d| d.join("recovery")),
             config_dir,
             system_fonts: true,
@@ -101,78 +127,86 @@ impl Options {
 
 /// The Fulcrum desktop app.
 pub struct FulcrumApp {
-    doc: Document,
-    path: Option<PathBuf>,
-    /// The name shown for the map while it has no file.
-    untitled_name: String,
-    options: Options,
-    /// Load warnings of the open file (shown in the problems panel).
-    warnings: Vec<Problem>,
-    /// The document holds restored, never-saved work (dirty until saved).
-    recovered: bool,
-    selected: Option<NodeId>,
-    folded: HashSet<NodeId>,
-    fold_version: u64,
-    scenario: Option<String>,
-    theme: Theme,
-    palette: theme::Palette,
+    session: Session,
+    view: View,
+    /// `None` until the first frame (it needs the fonts), and after a new session.
+    derived: Option<Derived>,
+    shell: Shell,
+    commands: Commands,
+    keyboard: Keyboard,
+}
+
+/// What belongs to the window rather than to a document: options, theme, the recent list,
+/// the autosave worker, prompts, the clipboard.
+pub(crate) struct Shell {
+    /// How the app talks to the outside world.
+    pub options: Options,
+    /// Light or dark.
+    pub theme: Theme,
+    /// The colours of `theme`.
+    pub palette: Palette,
+    /// The theme egui is styled with (`None` before the first frame).
     styled: Option<Theme>,
-    inspector_open: bool,
-    problems_open: bool,
-    help_open: bool,
-    canvas: canvas::CanvasState,
-    block_looks: canvas::BlockLooks,
-    editing: Option<editing::TitleEdit>,
-    clipboard: Option<clipboard::Clip>,
-    search: search::SearchState,
-    inspector: inspector::InspectorState,
-    files: files::FilesState,
-    dialogs: dialogs::Dialogs,
-    figures: Option<cache::Figures>,
-    scene: Option<cache::Scene>,
-    measure: Option<cache::TextMeasure>,
+    /// Recently opened files.
+    pub recent: RecentFiles,
+    /// The autosave worker.
+    pub autosave: Autosave,
+    /// Prompts, reports and toasts.
+    pub dialogs: Dialogs,
+    /// The copied subtree.
+    pub clipboard: Option<clipboard::Clip>,
     window_title: String,
-    /// Set when the app decided to close (after the unsaved-changes prompt).
-    closing: bool,
+    /// The app decided to close (after the unsaved-changes prompt).
+    pub closing: bool,
+    /// The close was sent to the window.
+    pub close_sent: bool,
+}
+
+/// What every panel reads while it draws: the session, the frame's derived data, the
+/// colours, and the queue to send commands to. Built once per frame, read-only.
+pub(crate) struct Viewer<'a> {
+    /// The open document.
+    pub session: &'a Session,
+    /// Figures, scene and measurements of this frame.
+    pub derived: &'a Derived,
+    /// Colours.
+    pub palette: &'a Palette,
+    /// Light or dark.
+    pub theme: Theme,
+    /// Where commands go.
+    pub commands: &'a Commands,
+    /// Whether a subtree has been copied (Paste is enabled).
+    pub has_clip: bool,
+    /// Recently opened files.
+    pub recent: &'a [PathBuf],
 }
 
 impl FulcrumApp {
     /// An app on `doc`, saved at `path` (`None`: untitled, so Save asks for a path).
     pub fn new(doc: Document, path: Option<PathBuf>, options: Options) -> Self {
-        let files = files::FilesState::new(&options);
-        let mut app = Self {
-            doc,
-            path,
-            untitled_name: "Untitled".to_owned(),
+        let session = Session::new(doc, path, Vec::new());
+        let view = View::fresh(session.map(), Panels::default(), false);
+        let shell = Shell {
+            recent: RecentFiles::new(options.config_dir.as_deref()),
+            autosave: Autosave::new(options.autosave_dir.as_deref()),
             options,
-            warnings: Vec::new(),
-            recovered: false,
-            selected: None,
-            folded: HashSet::new(),
-            fold_version: 0,
-            scenario: None,
             theme: Theme::Light,
-            palette: theme::Palette::of(Theme::Light),
+            palette: Palette::of(Theme::Light),
             styled: None,
-            inspector_open: true,
-            problems_open: false,
-            help_open: false,
-            canvas: canvas::CanvasState::default(),
-            block_looks: canvas::BlockLooks::default(),
-            editing: None,
+            dialogs: Dialogs::default(),
             clipboard: None,
-            search: search::SearchState::default(),
-            inspector: inspector::InspectorState::default(),
-            files,
-            dialogs: dialogs::Dialogs::default(),
-            figures: None,
-            scene: None,
-            measure: None,
             window_title: String::new(),
             closing: false,
+            close_sent: false,
         };
-        app.select_first_root();
-        app
+        Self {
+            session,
+            view,
+            derived: None,
+            shell,
+            commands: Commands::default(),
+            keyboard: Keyboard::default(),
+        }
     }
 
     /// An app on the bundled workshop sample, untitled, with [`Options::headless`]: what
@@ -185,7 +219,7 @@ impl FulcrumApp {
     /// `workshop.ron` in the title.
     pub fn on_sample(options: Options) -> Self {
         let mut app = Self::new(Document::new(sample_map()), None, options);
-        app.untitled_name = "workshop.ron".to_owned();
+        app.session.untitled_name = "workshop.ron".to_owned();
         app
     }
 
@@ -196,66 +230,63 @@ impl FulcrumApp {
 
     /// The document (map and history).
     pub fn document(&self) -> &Document {
-        &self.doc
+        &self.session.doc
     }
 
     /// The open map.
     pub fn map(&self) -> &Map {
-        self.doc.map()
+        self.session.map()
     }
 
     /// The file the map is saved to, `None` while untitled.
     pub fn path(&self) -> Option<&Path> {
-        self.path.as_deref()
+        self.session.path()
     }
 
     /// The selected node.
     pub fn selected(&self) -> Option<&NodeId> {
-        self.selected.as_ref()
+        self.view.selection.as_ref()
     }
 
     /// Selects a node (ignored if there is no such node).
     pub fn select(&mut self, id: &str) {
-        self.selected = self.doc.map().id(id).cloned();
+        self.view.selection = self.session.map().id(id).cloned();
     }
 
     /// Whether a node's subtree is folded away.
     pub fn is_folded(&self, id: &str) -> bool {
-        self.folded.contains(id)
+        self.view.folds.contains(id)
     }
 
     /// Whether a node is laid out on the canvas (not hidden under a folded ancestor), as of
     /// the last frame.
     pub fn is_shown(&self, id: &str) -> bool {
-        self.scene
+        self.derived
             .as_ref()
-            .is_some_and(|s| s.index.contains_key(id))
+            .is_some_and(|d| d.scene.index.contains_key(id))
     }
 
     /// A node's card on screen as of the last frame (`None` when not laid out).
     pub fn card_rect(&self, id: &str) -> Option<egui::Rect> {
-        let scene = self.scene.as_ref()?;
+        let scene = &self.derived.as_ref()?.scene;
         let i = *scene.index.get(id)?;
-        Some(self.canvas.screen_rect(scene, i))
+        Some(self.view.canvas.screen_rect(scene, i))
     }
 
     /// The node whose title is being edited.
     pub fn editing(&self) -> Option<&NodeId> {
-        self.editing.as_ref().map(|e| &e.id)
+        self.view.title_edit().map(|e| &e.id)
     }
 
     /// Whether there are unsaved changes.
     pub fn is_dirty(&self) -> bool {
-        self.recovered || self.doc.is_dirty()
+        self.session.is_dirty()
     }
 
     /// The document's name: its file's name, or a name for an untitled map
     /// (`workshop.ron` for the bundled sample, `Untitled` for a new map).
     pub fn document_name(&self) -> String {
-        match self.path.as_ref().and_then(|p| p.file_name()) {
-            Some(name) => name.to_string_lossy().into_owned(),
-            None => self.untitled_name.clone(),
-        }
+        self.session.document_name()
     }
 
     /// The window title: `● name — Fulcrum` with unsaved changes.
@@ -267,42 +298,48 @@ impl FulcrumApp {
 
     /// The current zoom of the canvas.
     pub fn zoom(&self) -> f32 {
-        self.canvas.camera.zoom
+        self.view.canvas.camera.zoom
     }
 
     /// Sets the zoom, keeping the canvas centre in place (for benches and tests).
     pub fn set_zoom(&mut self, zoom: f32) {
-        self.canvas.set_zoom(zoom);
+        self.view.canvas.set_zoom(zoom);
     }
 
     /// Fits the whole map to the window on the next frame, at once (no glide).
     pub fn fit_to_window(&mut self) {
-        self.canvas.fit_pending = true;
-        self.canvas.fit_instantly = true;
-        self.canvas.opening = false;
+        let canvas = &mut self.view.canvas;
+        canvas.fit_pending = true;
+        canvas.fit_instantly = true;
+        canvas.opening = false;
+    }
+
+    /// The messages currently shown as toasts.
+    pub fn toasts(&self) -> Vec<String> {
+        self.shell.dialogs.toasts().map(str::to_owned).collect()
     }
 
     /// Applies a command as one undo step, reporting a refusal as a toast.
     pub fn apply(&mut self, command: Command) -> bool {
         // A change the engine does not read (a title, an owner, notes) keeps the roll-up.
-        let before = self.doc.generation();
+        let before = self.session.doc.generation();
         let keeps_figures = match &command {
             Command::SetNode { id, node } => self
-                .doc
+                .session
                 .map()
                 .node(id.as_str())
-                .is_some_and(|old| !cache::engine_reads_change(old, node)),
+                .is_some_and(|old| !figures::engine_reads_change(old, node)),
             _ => false,
         };
-        match self.doc.apply(command) {
+        match self.session.doc.apply(command) {
             Ok(()) => {
-                if let (true, Some(figures)) = (keeps_figures, self.figures.as_mut()) {
-                    figures.carry_over(before, self.doc.generation());
+                if let (true, Some(derived)) = (keeps_figures, self.derived.as_mut()) {
+                    derived.carry_over(before, self.session.doc.generation());
                 }
                 true
             }
             Err(err) => {
-                self.dialogs.toast(format!("Can't do that: {err}"));
+                self.shell.dialogs.toast(format!("Can't do that: {err}"));
                 false
             }
         }
@@ -312,21 +349,69 @@ impl FulcrumApp {
     /// benches call it directly).
     pub fn show(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
-        self.apply_style(&ctx);
-        self.files_tick(&ctx);
-        self.handle_shortcuts(&ctx);
-        self.refresh(&ctx);
-        self.menu_bar_ui(ui);
-        self.search_bar_ui(ui);
-        self.status_bar_ui(ui);
-        self.problems_ui(ui);
-        if self.inspector_open {
-            self.inspector_ui(ui);
+        if self.shell.apply_style(&ctx) {
+            self.derived = None;
         }
-        self.refresh(&ctx);
-        self.canvas_ui(ui);
-        self.dialogs_ui(&ctx);
+        self.files_tick(&ctx);
+        let owner = self.keyboard_owner(&ctx);
+        let typing = self.view.selection.is_some() && self.view.title_edit().is_none();
+        self.keyboard.route(&ctx, owner, typing, &self.commands);
+        let Self {
+            session,
+            view,
+            derived,
+            shell,
+            commands,
+            ..
+        } = self;
+        let derived = match derived {
+            Some(d) => {
+                d.refresh(session, view, &ctx);
+                d
+            }
+            None => derived.insert(Derived::new(session, view, &ctx)),
+        };
+        let cx = Viewer {
+            session,
+            derived,
+            palette: &shell.palette,
+            theme: shell.theme,
+            commands,
+            has_clip: shell.clipboard.is_some(),
+            recent: shell.recent.list(),
+        };
+        menus::menu_bar_ui(ui, &cx, view);
+        search::search_bar_ui(ui, &cx, &mut view.search);
+        panels::status_bar_ui(ui, &cx, view);
+        panels::problems_ui(ui, &cx, view);
+        if view.panels.inspector {
+            inspector::inspector_ui(ui, &cx, view);
+        }
+        canvas::canvas_ui(ui, &cx, view);
+        dialogs::dialogs_ui(&ctx, &cx, &mut shell.dialogs, &mut view.panels.help);
+        self.run_commands(&ctx);
+        self.keyboard.end_frame(&ctx);
         self.update_window_title(&ctx);
+    }
+
+    /// Who gets this frame's keys: a prompt, an open drop-down, the title editor, a panel's
+    /// field, or the canvas.
+    fn keyboard_owner(&self, ctx: &egui::Context) -> Owner {
+        if self.shell.dialogs.is_modal_open() {
+            Owner::Modal
+        } else if self.view.title_edit().is_some() {
+            Owner::TitleEditor
+        } else if egui::Popup::is_any_open(ctx) {
+            Owner::Popup
+        } else if self.keyboard.widget_had_focus()
+            || ctx.memory(|m| m.focused().is_some())
+            || self.view.inspector.wants_focus()
+            || self.view.search.wants_focus()
+        {
+            Owner::Widget
+        } else {
+            Owner::Canvas
+        }
     }
 
     /// Runs one whole frame headless on `ctx` with a window of `size` points and no input
@@ -339,109 +424,47 @@ impl FulcrumApp {
         ctx.run_ui(input, |ui| self.show(ui))
     }
 
-    fn apply_style(&mut self, ctx: &egui::Context) {
-        if self.styled == Some(self.theme) {
-            return;
-        }
-        if self.styled.is_none() {
-            theme::install_fonts(ctx, self.options.system_fonts);
-            ctx.options_mut(|o| o.zoom_with_keyboard = false);
-            self.measure = None;
-        }
-        theme::apply_style(ctx, self.theme);
-        self.palette = theme::Palette::of(self.theme);
-        self.styled = Some(self.theme);
-    }
-
-    /// Rebuilds figures and layout if the document, scenario or fold state changed.
-    fn refresh(&mut self, ctx: &egui::Context) {
-        let generation = self.doc.generation();
-        let map = self.doc.map();
-        if self
-            .selected
-            .as_ref()
-            .is_some_and(|s| !map.contains(s.as_str()))
-        {
-            self.selected = None;
-        }
-        if !self
-            .figures
-            .as_ref()
-            .is_some_and(|f| f.is_for(generation, self.scenario.as_deref()))
-        {
-            if self
-                .scenario
-                .as_ref()
-                .is_some_and(|s| map.scenario(s).is_none())
-            {
-                self.scenario = None;
-            }
-            self.figures = Some(cache::Figures::compute(
-                map,
-                generation,
-                self.scenario.as_deref(),
-            ));
-        }
-        if !self
-            .scene
-            .as_ref()
-            .is_some_and(|s| s.is_for(generation, self.fold_version))
-        {
-            self.folded.retain(|id| map.child_count(id.as_str()) > 0);
-            let measure = self
-                .measure
-                .get_or_insert_with(|| cache::TextMeasure::new(ctx));
-            let scene = cache::Scene::build(
-                map,
-                generation,
-                &self.folded,
-                self.fold_version,
-                measure,
-                ctx,
-            );
-            let now = ctx.input(|i| i.time);
-            self.canvas
-                .start_animation(self.scene.as_ref(), &scene, now);
-            self.scene = Some(scene);
-            if self.selected.is_none() && self.editing.is_none() && !map.is_empty() {
-                self.select_first_root();
-            }
-        }
-    }
-
-    fn select_first_root(&mut self) {
-        self.selected = self.doc.map().roots().next().cloned();
-    }
-
     fn update_window_title(&mut self, ctx: &egui::Context) {
         let title = self.title();
-        if title != self.window_title {
+        if title != self.shell.window_title {
             ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
-            self.window_title = title;
+            self.shell.window_title = title;
         }
     }
 
-    /// Replaces the open document (after open, new or restore), resetting view state.
-    fn replace_document(&mut self, doc: Document, path: Option<PathBuf>, warnings: Vec<Problem>) {
-        self.files.discard_recovery();
-        self.doc = doc;
-        self.path = path;
-        self.untitled_name = "Untitled".to_owned();
-        self.warnings = warnings;
-        self.problems_open = !self.warnings.is_empty();
-        self.recovered = false;
-        self.editing = None;
-        self.folded.clear();
-        self.fold_version += 1;
-        self.figures = None;
-        self.scene = None;
-        self.search.reset();
-        self.inspector = inspector::InspectorState::default();
-        self.canvas = canvas::CanvasState::default();
-        self.select_first_root();
-        if let Some(p) = &self.path {
-            self.files.remember_recent(p);
+    /// Makes `session` the open one (after open, new or restore), with a fresh view that
+    /// keeps only the person's panel choices.
+    fn replace_session(&mut self, session: Session) {
+        self.shell.autosave.discard();
+        self.view = View::fresh(
+            session.map(),
+            self.view.panels,
+            !session.warnings.is_empty(),
+        );
+        if let Some(p) = &session.path {
+            self.shell.recent.remember(p);
         }
+        self.session = session;
+        self.derived = None;
+    }
+}
+
+impl Shell {
+    /// Installs fonts (first frame) and the theme's style when it changed. Returns whether
+    /// the fonts were (re)installed, so measurements must be redone.
+    fn apply_style(&mut self, ctx: &egui::Context) -> bool {
+        if self.styled == Some(self.theme) {
+            return false;
+        }
+        let first = self.styled.is_none();
+        if first {
+            theme::install_fonts(ctx, self.options.system_fonts);
+            ctx.options_mut(|o| o.zoom_with_keyboard = false);
+        }
+        theme::apply_style(ctx, self.theme);
+        self.palette = Palette::of(self.theme);
+        self.styled = Some(self.theme);
+        first
     }
 }
 
@@ -452,9 +475,9 @@ impl eframe::App for FulcrumApp {
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
         if !self.is_dirty() {
-            self.files.discard_recovery();
+            self.shell.autosave.discard();
         }
-        self.files.finish();
+        self.shell.autosave.finish();
     }
 }
 

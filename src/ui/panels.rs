@@ -7,20 +7,23 @@ use egui::RichText;
 
 use crate::format::Severity;
 
-use super::FulcrumApp;
+use super::Viewer;
+use super::actions::Action;
+use super::commands::UiCommand;
+use super::view::View;
 
-impl FulcrumApp {
-    /// The bar along the bottom of the window.
-    pub(crate) fn status_bar_ui(&mut self, ui: &mut egui::Ui) {
-        let issues = self.figures.as_ref().map_or(0, |f| f.issues().len());
-        let problems = issues + self.warnings.len();
-        let map = self.doc.map();
+/// The status bar: the map's title and size, the editing hint, the scenario picker, the
+/// problem count and the zoom.
+pub(crate) fn status_bar_ui(ui: &mut egui::Ui, cx: &Viewer<'_>, view: &View) {
+    {
+        let issues = cx.derived.figures.issues().len();
+        let problems = issues + cx.session.warnings.len();
+        let map = cx.session.map();
         let nodes = map.len();
         let trees = map.roots().len();
         let scenarios: Vec<String> = map.scenarios().iter().map(|s| s.name.clone()).collect();
-        let zoom = self.canvas.camera.zoom;
-        let editing = self.editing.is_some();
-        let mut fit = false;
+        let zoom = view.canvas.camera.zoom;
+        let editing = view.title_edit().is_some();
         egui::Panel::bottom("status_bar").show(ui, |ui| {
             ui.horizontal(|ui| {
                 ui.label(RichText::new(map.title()).strong());
@@ -34,26 +37,30 @@ impl FulcrumApp {
                         RichText::new(
                             "Enter keeps the title · Tab keeps it and adds a child · Esc cancels",
                         )
-                        .color(self.palette.accent),
+                        .color(cx.palette.accent),
                     );
                 }
                 if !scenarios.is_empty() {
                     ui.separator();
                     let label = ui.label("Scenario");
-                    let shown = self
+                    let shown = view
                         .scenario
                         .clone()
                         .unwrap_or_else(|| "Actuals".to_owned());
+                    let mut picked = view.scenario.clone();
                     egui::ComboBox::from_id_salt("scenario")
                         .selected_text(shown)
                         .show_ui(ui, |ui| {
-                            ui.selectable_value(&mut self.scenario, None, "Actuals");
+                            ui.selectable_value(&mut picked, None, "Actuals");
                             for name in &scenarios {
-                                ui.selectable_value(&mut self.scenario, Some(name.clone()), name);
+                                ui.selectable_value(&mut picked, Some(name.clone()), name);
                             }
                         })
                         .response
                         .labelled_by(label.id);
+                    if picked != view.scenario {
+                        cx.commands.send(UiCommand::SetScenario(picked));
+                    }
                 }
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     if ui
@@ -61,7 +68,7 @@ impl FulcrumApp {
                         .on_hover_text("Fit the map to the window (Ctrl+0)")
                         .clicked()
                     {
-                        fit = true;
+                        cx.commands.send(UiCommand::Fit);
                     }
                     ui.weak("Zoom");
                     ui.separator();
@@ -71,7 +78,7 @@ impl FulcrumApp {
                         n => format!("{n} problems"),
                     };
                     let color = if problems > 0 {
-                        self.palette.rag(crate::engine::Rag::Amber)
+                        cx.palette.rag(crate::engine::Rag::Amber)
                     } else {
                         ui.visuals().weak_text_color()
                     };
@@ -80,28 +87,24 @@ impl FulcrumApp {
                         .on_hover_text("Show or hide the problems panel")
                         .clicked()
                     {
-                        self.problems_open = !self.problems_open;
+                        cx.commands.send(UiCommand::Run(Action::ToggleProblems));
                     }
                 });
             });
         });
-        if fit {
-            self.canvas.fit_pending = true;
-        }
     }
+}
 
-    /// Load warnings and formula problems.
-    pub(crate) fn problems_ui(&mut self, ui: &mut egui::Ui) {
-        if !self.problems_open {
-            return;
-        }
-        let file = self
-            .path
-            .as_ref()
-            .and_then(|p| p.file_name())
-            .map_or_else(|| "map".to_owned(), |n| n.to_string_lossy().into_owned());
-        let mut jump = None;
-        let mut close = false;
+/// The problems panel: load warnings and formula problems, each formula problem a link to
+/// its node.
+pub(crate) fn problems_ui(ui: &mut egui::Ui, cx: &Viewer<'_>, view: &View) {
+    if !view.panels.problems {
+        return;
+    }
+    {
+        let file = cx.session.file_label();
+        let figures = &cx.derived.figures;
+        let warnings = &cx.session.warnings;
         egui::Panel::bottom("problems")
             .resizable(true)
             .default_size(150.0)
@@ -109,22 +112,24 @@ impl FulcrumApp {
                 ui.horizontal(|ui| {
                     ui.label(RichText::new("Problems").strong());
                     ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                        close = ui.button("Close").clicked();
+                        if ui.button("Close").clicked() {
+                            cx.commands.send(UiCommand::Run(Action::ToggleProblems));
+                        }
                     });
                 });
                 egui::ScrollArea::vertical()
                     .auto_shrink([false, true])
                     .show(ui, |ui| {
-                        let issues = self.figures.as_ref().map(|f| f.issues()).unwrap_or(&[]);
-                        if let Some(err) = self.figures.as_ref().and_then(|f| f.error.as_ref()) {
+                        let issues = figures.issues();
+                        if let Some(err) = figures.error.as_ref() {
                             ui.label(format!("roll-up: {err}"));
                         }
-                        if issues.is_empty() && self.warnings.is_empty() {
+                        if issues.is_empty() && warnings.is_empty() {
                             ui.weak(
                                 "No problems: every formula computes and the file loaded cleanly.",
                             );
                         }
-                        for w in &self.warnings {
+                        for w in warnings {
                             let kind = if w.severity == Severity::Warning {
                                 "warning"
                             } else {
@@ -139,18 +144,11 @@ impl FulcrumApp {
                                 .unwrap_or_default();
                             let text = format!("{}: formula: {}{at}", issue.node, issue.message);
                             if ui.link(text).on_hover_text("Select this node").clicked() {
-                                jump = Some(issue.node.clone());
+                                cx.commands
+                                    .send(UiCommand::SelectAndCenter(issue.node.clone()));
                             }
                         }
                     });
             });
-        if close {
-            self.problems_open = false;
-        }
-        if let Some(id) = jump {
-            self.unfold_to(id.as_str());
-            self.selected = Some(id);
-            self.canvas.center_selection = true;
-        }
     }
 }

@@ -8,7 +8,8 @@ use egui::{Key, Modifiers};
 
 use crate::model::{Map, NodeId};
 
-use super::FulcrumApp;
+use super::commands::UiCommand;
+use super::{FulcrumApp, Viewer};
 
 /// The search bar's state.
 #[derive(Default)]
@@ -34,9 +35,9 @@ impl SearchState {
         self.open = false;
     }
 
-    /// Closes the bar and forgets the hits (a new document).
-    pub fn reset(&mut self) {
-        *self = Self::default();
+    /// Whether the find field takes the keyboard when next drawn.
+    pub fn wants_focus(&self) -> bool {
+        self.open && self.wants_focus
     }
 
     /// Whether there is a hit to step to.
@@ -92,111 +93,102 @@ pub fn find(map: &Map, query: &str) -> Vec<NodeId> {
 }
 
 impl FulcrumApp {
-    /// F3 / Enter in the search field: the next (or previous) hit.
+    /// F3 / Shift+F3 / Enter in the find bar: the next or previous hit.
     pub(crate) fn search_step(&mut self, forward: bool) {
-        if !self.search.open {
-            self.search.open();
+        let search = &mut self.view.search;
+        if !search.open {
+            search.open();
         }
-        let n = self.search.hits.len();
+        let n = search.hits.len();
         if n == 0 {
             return;
         }
-        let next = match self.search.current {
+        let next = match search.current {
             Some(c) if forward => (c + 1) % n,
             Some(c) => (c + n - 1) % n,
             None => 0,
         };
-        self.search.current = Some(next);
+        search.current = Some(next);
         self.jump_to_hit();
     }
 
-    fn jump_to_hit(&mut self) {
-        let Some(id) = self
-            .search
-            .current
-            .and_then(|i| self.search.hits.get(i))
-            .cloned()
-        else {
+    /// Selects and centres the current hit, unfolding what hides it.
+    pub(crate) fn jump_to_hit(&mut self) {
+        let search = &self.view.search;
+        let Some(id) = search.current.and_then(|i| search.hits.get(i)).cloned() else {
             return;
         };
         self.commit_title_edit();
-        self.unfold_to(id.as_str());
-        self.selected = Some(id);
-        self.canvas.center_selection = true;
+        if self.session.map().contains(id.as_str()) {
+            self.view.select_and_center(self.session.map(), id);
+        }
     }
+}
 
-    /// The search bar under the menu bar, while open.
-    pub(crate) fn search_bar_ui(&mut self, ui: &mut egui::Ui) {
-        if !self.search.open {
-            return;
-        }
-        let mut step: Option<bool> = None;
-        let mut close = false;
-        egui::Panel::top("search_bar").show(ui, |ui| {
-            ui.horizontal(|ui| {
-                ui.label("Find");
-                let id = egui::Id::unique("fulcrum_search_field");
-                let focused = ui.memory(|m| m.has_focus(id));
-                if focused {
-                    if ui.input_mut(|i| i.consume_key(Modifiers::SHIFT, Key::Enter)) {
-                        step = Some(false);
-                    } else if ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Enter)) {
-                        step = Some(true);
-                    } else if ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Escape)) {
-                        close = true;
-                    }
+/// The find bar, while open: the query field, "n of m", previous/next and close.
+pub(crate) fn search_bar_ui(ui: &mut egui::Ui, cx: &Viewer<'_>, search: &mut SearchState) {
+    if !search.open {
+        return;
+    }
+    egui::Panel::top("search_bar").show(ui, |ui| {
+        ui.horizontal(|ui| {
+            ui.label("Find");
+            let id = egui::Id::unique("fulcrum_search_field");
+            let field = egui::TextEdit::singleline(&mut search.query)
+                .id(id)
+                .hint_text("title, id, owner or notes")
+                .return_key(None)
+                .event_filter(egui::EventFilter {
+                    escape: true,
+                    horizontal_arrows: true,
+                    vertical_arrows: true,
+                    tab: false,
+                })
+                .desired_width(320.0);
+            let response = ui.add(field);
+            if search.wants_focus {
+                response.request_focus();
+                search.wants_focus = false;
+            }
+            // After the field has read this frame's letters: Enter steps, Esc closes.
+            if response.has_focus() {
+                if ui.input_mut(|i| i.consume_key(Modifiers::SHIFT, Key::Enter)) {
+                    cx.commands.send(UiCommand::FindStep(false));
+                } else if ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Enter)) {
+                    cx.commands.send(UiCommand::FindStep(true));
+                } else if ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Escape)) {
+                    cx.commands.send(UiCommand::CloseFind);
                 }
-                let field = egui::TextEdit::singleline(&mut self.search.query)
-                    .id(id)
-                    .hint_text("title, id, owner or notes")
-                    .event_filter(egui::EventFilter {
-                        escape: true,
-                        horizontal_arrows: true,
-                        vertical_arrows: true,
-                        tab: false,
-                    })
-                    .desired_width(320.0);
-                let response = ui.add(field);
-                if self.search.wants_focus {
-                    response.request_focus();
-                    self.search.wants_focus = false;
-                }
-                let status = match (self.search.current, self.search.hits.len()) {
-                    (_, 0) if self.search.query.trim().is_empty() => String::new(),
-                    (_, 0) => "No matches".to_owned(),
-                    (Some(c), n) => format!("{} of {n}", c + 1),
-                    (None, n) => format!("{n} matches"),
-                };
-                ui.label(status);
-                let any = self.search.has_hits();
-                if ui
-                    .add_enabled(any, egui::Button::new("Previous"))
-                    .on_hover_text("Shift+Enter or Shift+F3")
-                    .clicked()
-                {
-                    step = Some(false);
-                }
-                if ui
-                    .add_enabled(any, egui::Button::new("Next"))
-                    .on_hover_text("Enter or F3")
-                    .clicked()
-                {
-                    step = Some(true);
-                }
-                if ui.button("Close").on_hover_text("Esc").clicked() {
-                    close = true;
-                }
-            });
+            }
+            let status = match (search.current, search.hits.len()) {
+                (_, 0) if search.query.trim().is_empty() => String::new(),
+                (_, 0) => "No matches".to_owned(),
+                (Some(c), n) => format!("{} of {n}", c + 1),
+                (None, n) => format!("{n} matches"),
+            };
+            ui.label(status);
+            let any = search.has_hits();
+            if ui
+                .add_enabled(any, egui::Button::new("Previous"))
+                .on_hover_text("Shift+Enter or Shift+F3")
+                .clicked()
+            {
+                cx.commands.send(UiCommand::FindStep(false));
+            }
+            if ui
+                .add_enabled(any, egui::Button::new("Next"))
+                .on_hover_text("Enter or F3")
+                .clicked()
+            {
+                cx.commands.send(UiCommand::FindStep(true));
+            }
+            if ui.button("Close").on_hover_text("Esc").clicked() {
+                cx.commands.send(UiCommand::CloseFind);
+            }
         });
-        if self.search.refresh(self.doc.map(), self.doc.generation()) {
-            self.jump_to_hit();
-        }
-        if let Some(forward) = step {
-            self.search_step(forward);
-        }
-        if close {
-            self.search.open = false;
-        }
+    });
+    if search.refresh(cx.session.map(), cx.session.doc.generation()) {
+        cx.commands.send(UiCommand::FindJump);
     }
 }
 

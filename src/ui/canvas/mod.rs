@@ -1,25 +1,29 @@
 //! The map view: pan and zoom, culling to the visible cards, edges and links, cards at two
 //! levels of detail, fold badges, the inline title editor and drag-to-reparent.
 //!
-//! Positions come from the cached [`Scene`]; nothing here lays out the tree or computes
-//! values. When the layout changes, cards glide from where they were to where they are
-//! (~160 ms). Input becomes [`Intent`]s that are applied after drawing, through the same
-//! editing methods the keyboard uses.
+//! Positions come from the frame's derived [`Scene`]; nothing here lays out the tree or
+//! computes values. When the layout changes, cards glide from where they were to where they
+//! are (~160 ms). The canvas changes only its own view state (camera, drag); every other
+//! gesture is sent as a [`super::commands::UiCommand`], handled with the keyboard's.
 
 use egui::epaint::Mesh;
 use egui::{Id, Pos2, Rect, Sense, Shape, Stroke, Vec2};
 
 mod interact;
 
-use interact::{Drag, Intent, card_response};
+use interact::{
+    Drag, block_clicks_ui, camera_goals, camera_input_ui, card_response, drag_ui, title_editor_ui,
+};
 
-use super::FulcrumApp;
+use super::Viewer;
 use super::blocks;
-use super::cache::Scene;
 use super::camera::Camera;
-use super::cards::{self, CardPaint, CardState};
+use super::card_geometry::DETAIL_ZOOM;
+use super::cards::{CardPaint, CardState};
+use super::commands::UiCommand;
 use super::edges;
-use crate::model::NodeKind;
+use super::scene::Scene;
+use super::view::View;
 
 /// How long cards glide to a new layout, in seconds.
 const ANIMATION_SECS: f64 = 0.16;
@@ -70,43 +74,6 @@ impl Default for CanvasState {
 struct Anim {
     from: Vec<Pos2>,
     start: f64,
-}
-
-/// The kind and status colour of every laid-out card, for far-zoom blocks: looked up once
-/// per change instead of per card per frame.
-#[derive(Default)]
-pub(crate) struct BlockLooks {
-    key: Option<(u64, u64, Option<String>)>,
-    looks: Vec<(NodeKind, Option<crate::engine::Rag>)>,
-}
-
-impl BlockLooks {
-    fn get(
-        &mut self,
-        key: (u64, u64, Option<String>),
-        scene: &Scene,
-        map: &crate::model::Map,
-        figures: &super::cache::Figures,
-    ) -> &[(NodeKind, Option<crate::engine::Rag>)] {
-        if self.key.as_ref() != Some(&key) {
-            self.looks = scene
-                .ids
-                .iter()
-                .map(|id| {
-                    let Some(node) = map.node(id.as_str()) else {
-                        return (NodeKind::Note, None);
-                    };
-                    let rag = match figures.value(id.as_str()) {
-                        Some(Ok(v)) => crate::engine::status(node, v),
-                        _ => None,
-                    };
-                    (node.kind, rag)
-                })
-                .collect();
-            self.key = Some(key);
-        }
-        &self.looks
-    }
 }
 
 impl CanvasState {
@@ -183,53 +150,40 @@ impl CanvasState {
     }
 }
 
-impl FulcrumApp {
-    /// The central canvas.
-    pub(crate) fn canvas_ui(&mut self, ui: &mut egui::Ui) {
-        let (Some(scene), Some(mut figures)) = (self.scene.take(), self.figures.take()) else {
-            return;
-        };
-        let frame = egui::Frame::NONE.fill(self.palette.canvas);
-        let intents = egui::CentralPanel::default()
-            .frame(frame)
-            .show(ui, |ui| self.canvas_inner_ui(ui, &scene, &mut figures))
-            .inner;
-        self.scene = Some(scene);
-        self.figures = Some(figures);
-        for intent in intents {
-            self.apply_intent(intent, ui.ctx());
-        }
-    }
+/// The central canvas.
+pub(crate) fn canvas_ui(ui: &mut egui::Ui, cx: &Viewer<'_>, view: &mut View) {
+    let frame = egui::Frame::NONE.fill(cx.palette.canvas);
+    egui::CentralPanel::default()
+        .frame(frame)
+        .show(ui, |ui| canvas_inner_ui(ui, cx, view));
+}
 
-    fn canvas_inner_ui(
-        &mut self,
-        ui: &mut egui::Ui,
-        scene: &Scene,
-        figures: &mut super::cache::Figures,
-    ) -> Vec<Intent> {
-        let mut intents = Vec::new();
+fn canvas_inner_ui(ui: &mut egui::Ui, cx: &Viewer<'_>, view: &mut View) {
+    {
+        let scene = &cx.derived.scene;
+        let figures = &cx.derived.figures;
         let rect = ui.max_rect();
-        self.canvas.rect = rect;
+        view.canvas.rect = rect;
         let bg = ui.interact(rect, Id::unique("fulcrum_canvas"), Sense::click_and_drag());
         let now = ui.input(|i| i.time);
-        let dt = self.canvas.last_time.map_or(0.0, |t| (now - t) as f32);
-        self.canvas.last_time = Some(now);
-        self.camera_input_ui(ui, rect, &bg);
-        self.camera_goals(scene, rect);
-        if self.canvas.camera.step(dt) || self.canvas.progress(now).is_some() {
+        let dt = view.canvas.last_time.map_or(0.0, |t| (now - t) as f32);
+        view.canvas.last_time = Some(now);
+        camera_input_ui(ui, &mut view.canvas, rect, &bg);
+        camera_goals(view, scene, rect);
+        if view.canvas.camera.step(dt) || view.canvas.progress(now).is_some() {
             ui.ctx().request_repaint();
         }
-        let cam = self.canvas.camera.clone();
+        let cam = view.canvas.camera.clone();
         let painter = ui.painter_at(rect);
-        let detail = cam.zoom >= cards::DETAIL_ZOOM;
+        let detail = cam.zoom >= DETAIL_ZOOM;
         let world_view = cam.visible_world(rect);
-        let animating = self.canvas.progress(now).is_some();
+        let animating = view.canvas.progress(now).is_some();
         let margin = Vec2::new(400.0, 200.0).max(Vec2::splat(120.0 / cam.zoom));
         // Cards near the view (for edges that reach into it) and the cards in it; far out,
         // one query serves both (blocks just past the edge are clipped).
         let (near, visible): (Vec<usize>, Vec<usize>) = if animating {
             let shown: Vec<usize> = (0..scene.ids.len())
-                .filter(|&i| self.canvas.drawn_rect(scene, i, now).intersects(rect))
+                .filter(|&i| view.canvas.drawn_rect(scene, i, now).intersects(rect))
                 .collect();
             (shown.clone(), shown)
         } else if detail {
@@ -241,10 +195,10 @@ impl FulcrumApp {
             let near = scene.query(world_view.expand2(margin));
             (near.clone(), near)
         };
-        let mut drag = self.canvas.drag.take();
-        let drawn = |i: usize| self.canvas.drawn_rect(scene, i, now);
+        let mut drag = view.canvas.drag.take();
+        let drawn = |i: usize| view.canvas.drawn_rect(scene, i, now);
         // Edges.
-        let edge_color = self.palette.edge;
+        let edge_color = cx.palette.edge;
         if detail {
             let stroke = Stroke::new((1.6 * cam.zoom).clamp(1.0, 3.0), edge_color);
             for &i in &near {
@@ -266,8 +220,8 @@ impl FulcrumApp {
         // Links between trees.
         let style = edges::LinkStyle {
             zoom: cam.zoom,
-            color: self.palette.link,
-            label_bg: self.palette.card,
+            color: cx.palette.link,
+            label_bg: cx.palette.card,
             show_label: detail,
         };
         for &(from, to, kind) in &scene.links {
@@ -277,18 +231,18 @@ impl FulcrumApp {
             }
         }
         // Cards.
-        let map = self.doc.map();
-        let hit = self.search.current_hit().cloned();
+        let map = cx.session.map();
+        let hit = view.search.current_hit().cloned();
         let drop_target = drag.as_ref().and_then(|d| d.target.clone());
         let dragging = drag.as_ref().map(|d| d.id.clone());
         if detail {
             let mut paint = CardPaint {
                 painter: &painter,
-                palette: &self.palette,
+                palette: cx.palette,
                 map,
                 figures,
                 zoom: cam.zoom,
-                line_height: self.measure.as_ref().map_or(19.0, |m| m.line_height),
+                line_height: cx.derived.measure.line_height,
             };
             for &i in &visible {
                 let id = &scene.ids[i];
@@ -314,17 +268,17 @@ impl FulcrumApp {
                     egui::WidgetInfo::labeled(egui::Role::Button, true, &node.title)
                 });
                 let state = CardState {
-                    selected: self.selected.as_ref() == Some(id),
+                    selected: view.selection.as_ref() == Some(id),
                     hovered: response.hovered() && dragging.is_none(),
                     search_hit: hit.as_ref() == Some(id),
                     drop: drop_target
                         .as_ref()
                         .filter(|(t, _)| t == id)
                         .map(|(_, ok)| *ok),
-                    editing: self.editing.as_ref().is_some_and(|e| &e.id == id),
+                    editing: view.title_edit().is_some_and(|e| &e.id == id),
                 };
                 paint.card(id, node, r, usize::from(scene.title_rows[i]), state);
-                card_response(&response, id, node.kind, &mut intents, &mut drag, r);
+                card_response(&response, cx, view, id, &mut drag, r);
                 if scene.has_children(i) {
                     let badge = blocks::fold_badge_rect(r, scene.is_left_right(i), cam.zoom);
                     let b = ui.interact(badge, Id::unique(("fold", id.as_str())), Sense::click());
@@ -332,7 +286,7 @@ impl FulcrumApp {
                     if hidden > 0 || state.selected || response.hovered() || b.hovered() {
                         blocks::fold_badge(
                             &painter,
-                            &self.palette,
+                            cx.palette,
                             node.kind,
                             badge,
                             hidden,
@@ -340,7 +294,7 @@ impl FulcrumApp {
                         );
                     }
                     if b.clicked() {
-                        intents.push(Intent::ToggleFold(id.clone()));
+                        cx.commands.send(UiCommand::ToggleFold(id.clone()));
                     }
                     let tip = if hidden > 0 {
                         format!("Unfold: show {hidden} hidden nodes")
@@ -351,12 +305,7 @@ impl FulcrumApp {
                 }
             }
         } else {
-            let key = (
-                self.doc.generation(),
-                self.fold_version,
-                self.scenario.clone(),
-            );
-            let looks = self.block_looks.get(key, scene, map, figures);
+            let looks = cx.derived.block_looks(cx.session);
             let mut mesh = Mesh::default();
             mesh.reserve_triangles(visible.len() * 8);
             mesh.reserve_vertices(visible.len() * 16);
@@ -365,10 +314,10 @@ impl FulcrumApp {
                 let Some(&(kind, rag)) = looks.get(i) else {
                     continue;
                 };
-                let selected = self.selected.as_ref() == Some(id) || hit.as_ref() == Some(id);
+                let selected = view.selection.as_ref() == Some(id) || hit.as_ref() == Some(id);
                 blocks::block(
                     &mut mesh,
-                    &self.palette,
+                    cx.palette,
                     kind,
                     rag,
                     drawn(i),
@@ -378,23 +327,22 @@ impl FulcrumApp {
                 );
             }
             painter.add(Shape::mesh(mesh));
-            self.block_clicks_ui(ui, scene, &bg, &mut intents);
+            block_clicks_ui(cx, &view.canvas, scene, &bg);
         }
-        self.canvas.drag = drag;
-        self.drag_ui(ui, scene, &painter, &mut intents);
-        self.title_editor_ui(ui, scene, &mut intents);
+        view.canvas.drag = drag;
+        drag_ui(ui, cx, &mut view.canvas, &painter);
+        title_editor_ui(ui, cx, view);
         if bg.clicked() && detail {
-            intents.push(Intent::Deselect);
+            cx.commands.send(UiCommand::Deselect);
         }
-        if self.doc.map().is_empty() {
+        if map.is_empty() {
             painter.text(
                 rect.center(),
                 egui::Align2::CENTER_CENTER,
                 "This map is empty — press Tab to add a metric",
                 egui::FontId::proportional(18.0),
-                self.palette.muted,
+                cx.palette.muted,
             );
         }
-        intents
     }
 }

@@ -8,17 +8,17 @@ use crate::engine::formula::Tape;
 use crate::engine::{self, Rag};
 use crate::model::{Direction, Display, Formula, Map, NodeId, NodeKind, Thresholds};
 
-use super::super::cache::Figures;
 use super::super::fields::{
     Drafts, FieldLook, caption, choice, error_ui, number_field, readout, text_field,
 };
+use super::super::figures::Figures;
 use super::super::format_value::{Width, format_value, parse_number};
 use super::{Ctx, Edits, non_empty};
 
 pub(super) fn metric_ui(
     ui: &mut egui::Ui,
     c: &Ctx<'_>,
-    figures: &mut Figures,
+    figures: &Figures,
     drafts: &mut Drafts,
     e: &mut Edits,
 ) {

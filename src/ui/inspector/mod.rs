@@ -16,17 +16,32 @@ use egui::{Key, Modifiers};
 use crate::edit::Command;
 use crate::model::{LinkKind, Map, Node, NodeId, NodeKind, Orientation, id_problem};
 
-use super::FulcrumApp;
-use super::cache::Figures;
-use super::fields::{Drafts, FieldLook, caption, choice, error_ui, text_field};
+use super::Viewer;
+use super::commands::UiCommand;
+use super::fields::{Drafts, FieldLook, caption, choice, error_ui, field_id, text_field};
+use super::figures::Figures;
 use super::icons;
 use super::theme::Palette;
+use super::view::View;
 
-/// The inspector's drafts and the node they belong to.
+/// The inspector's drafts, the node they belong to, and a pending request for focus.
 #[derive(Default)]
 pub(crate) struct InspectorState {
     drafts: Drafts,
     shown: Option<NodeId>,
+    focus_request: bool,
+}
+
+impl InspectorState {
+    /// Puts the keyboard in the first field (the title) when next drawn.
+    pub fn focus_first_field(&mut self) {
+        self.focus_request = true;
+    }
+
+    /// Whether a field will take the keyboard when next drawn.
+    pub fn wants_focus(&self) -> bool {
+        self.focus_request
+    }
 }
 
 /// What the inspector asks to change this frame.
@@ -36,76 +51,77 @@ pub(super) struct Edits {
     select: Option<NodeId>,
 }
 
-impl FulcrumApp {
-    /// The right-hand panel.
-    pub(crate) fn inspector_ui(&mut self, ui: &mut egui::Ui) {
-        if self.inspector.shown != self.selected {
-            self.inspector.drafts.clear();
-            self.inspector.shown = self.selected.clone();
-        }
-        let map = self.doc.map();
-        let selected = self.selected.clone().filter(|s| map.contains(s.as_str()));
-        let mut edits: Option<Edits> = None;
-        let mut map_title = None;
-        let Some(figures) = self.figures.as_mut() else {
-            return;
+/// The right-hand panel: every field of the selected node (or the map's title), each
+/// committed field sent as one command.
+pub(crate) fn inspector_ui(ui: &mut egui::Ui, cx: &Viewer<'_>, view: &mut View) {
+    let state = &mut view.inspector;
+    if state.shown != view.selection {
+        state.drafts.clear();
+        state.shown = view.selection.clone();
+    }
+    let map = cx.session.map();
+    let selected = view.selection.clone().filter(|s| map.contains(s.as_str()));
+    let mut edits: Option<Edits> = None;
+    let mut map_title = None;
+    let figures = &cx.derived.figures;
+    // Focus first, so the field reads this frame's letters (the router held them back).
+    if std::mem::take(&mut state.focus_request) {
+        let key = if selected.is_some() {
+            "title"
+        } else {
+            "map_title"
         };
-        egui::Panel::right("inspector")
-            .resizable(true)
-            .default_size(350.0)
-            .min_size(270.0)
-            .max_size(520.0)
-            .show(ui, |ui| {
-                egui::ScrollArea::vertical()
-                    .auto_shrink([false, false])
-                    .show(ui, |ui| {
-                        ui.add_space(6.0);
-                        match &selected {
-                            Some(id) => {
-                                if let Some(node) = map.node(id.as_str()) {
-                                    let mut e = Edits {
-                                        node: node.clone(),
-                                        rename: None,
-                                        select: None,
-                                    };
-                                    let ctx = Ctx {
-                                        map,
-                                        id,
-                                        palette: &self.palette,
-                                    };
-                                    node_ui(ui, &ctx, figures, &mut self.inspector.drafts, &mut e);
-                                    edits = Some(e);
-                                }
+        ui.memory_mut(|m| m.request_focus(field_id(key)));
+    }
+    egui::Panel::right("inspector")
+        .resizable(true)
+        .default_size(350.0)
+        .min_size(270.0)
+        .max_size(520.0)
+        .show(ui, |ui| {
+            egui::ScrollArea::vertical()
+                .auto_shrink([false, false])
+                .show(ui, |ui| {
+                    ui.add_space(6.0);
+                    match &selected {
+                        Some(id) => {
+                            if let Some(node) = map.node(id.as_str()) {
+                                let mut e = Edits {
+                                    node: node.clone(),
+                                    rename: None,
+                                    select: None,
+                                };
+                                let ctx = Ctx {
+                                    map,
+                                    id,
+                                    palette: cx.palette,
+                                };
+                                node_ui(ui, &ctx, figures, &mut state.drafts, &mut e);
+                                edits = Some(e);
                             }
-                            None => map_title = map_ui(ui, map, &mut self.inspector.drafts),
                         }
-                    });
-            });
-        if let Some(title) = map_title {
-            self.apply(Command::SetMapTitle(title));
-        }
-        let (Some(edits), Some(id)) = (edits, selected) else {
-            return;
-        };
-        if self.doc.map().node(id.as_str()) != Some(&edits.node) {
-            self.apply(Command::SetNode {
-                id: id.clone(),
-                node: Box::new(edits.node),
-            });
-        }
-        if let Some(new_id) = edits.rename
-            && self.apply(Command::rename(id.clone(), new_id.clone()))
-        {
-            if self.folded.remove(&id) {
-                self.folded.insert(new_id.clone());
-            }
-            self.selected = Some(new_id.clone());
-            self.inspector.shown = Some(new_id);
-        }
-        if let Some(other) = edits.select {
-            self.selected = Some(other);
-            self.canvas.center_selection = true;
-        }
+                        None => map_title = map_ui(ui, map, &mut state.drafts),
+                    }
+                });
+        });
+    if let Some(title) = map_title {
+        cx.commands
+            .send(UiCommand::Edit(Command::SetMapTitle(title)));
+    }
+    let (Some(edits), Some(id)) = (edits, selected) else {
+        return;
+    };
+    if map.node(id.as_str()) != Some(&edits.node) {
+        cx.commands.send(UiCommand::Edit(Command::SetNode {
+            id: id.clone(),
+            node: Box::new(edits.node),
+        }));
+    }
+    if let Some(new_id) = edits.rename {
+        cx.commands.send(UiCommand::RenameId(id.clone(), new_id));
+    }
+    if let Some(other) = edits.select {
+        cx.commands.send(UiCommand::SelectAndCenter(other));
     }
 }
 
@@ -137,13 +153,7 @@ fn map_ui(ui: &mut egui::Ui, map: &Map, drafts: &mut Drafts) -> Option<String> {
     title.map(|t| t.trim().to_owned())
 }
 
-fn node_ui(
-    ui: &mut egui::Ui,
-    c: &Ctx<'_>,
-    figures: &mut Figures,
-    drafts: &mut Drafts,
-    e: &mut Edits,
-) {
+fn node_ui(ui: &mut egui::Ui, c: &Ctx<'_>, figures: &Figures, drafts: &mut Drafts, e: &mut Edits) {
     let kind = e.node.kind;
     ui.horizontal(|ui| {
         icons::kind_icon_ui(ui, kind, c.palette.kind(kind), 20.0);
@@ -237,7 +247,7 @@ fn id_ui(ui: &mut egui::Ui, c: &Ctx<'_>, drafts: &mut Drafts, e: &mut Edits) {
     caption(ui, "Id (used in formulas and links)");
     let map = c.map;
     let current = c.id.as_str();
-    let field = egui::Id::unique(("fulcrum_field", "id"));
+    let field = field_id("id");
     let focused = ui.memory(|m| m.has_focus(field));
     let enter = focused && ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Enter));
     if focused && ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Escape)) {

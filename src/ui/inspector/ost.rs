@@ -6,17 +6,17 @@ use egui::RichText;
 
 use crate::model::{Category, Evidence, Sizing, Status};
 
-use super::super::cache::Figures;
 use super::super::fields::{
     Drafts, FieldLook, caption, choice, number_field, readout, scale_picker, text_field,
 };
+use super::super::figures::Figures;
 use super::super::format_value::format_lift;
 use super::{Ctx, Edits, non_empty};
 
 pub(super) fn opportunity_ui(
     ui: &mut egui::Ui,
     c: &Ctx<'_>,
-    figures: &mut Figures,
+    figures: &Figures,
     drafts: &mut Drafts,
     e: &mut Edits,
 ) {
@@ -138,7 +138,7 @@ pub(super) fn opportunity_ui(
 pub(super) fn solution_ui(
     ui: &mut egui::Ui,
     c: &Ctx<'_>,
-    figures: &mut Figures,
+    figures: &Figures,
     drafts: &mut Drafts,
     e: &mut Edits,
 ) {

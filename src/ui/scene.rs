@@ -1,166 +1,17 @@
-//! What the canvas derives from the map, computed once per change and never per frame.
-//!
-//! [`Figures`] (roll-up, leverage, sparkline series, formula issues) are keyed on the
-//! document's generation and the active scenario; [`Scene`] (the visible, unfolded nodes
-//! with measured card sizes, their tidy layout and a spatial index for culling) on the
-//! generation and the fold state. Both are rebuilt only when their key changes. Measuring
-//! a card estimates its title's wrapped line count from cached glyph widths, so no text is
-//! laid out for cards that are off screen. This module reads the map; it never edits it.
+//! The scene: the visible (unfolded) nodes with their measured card sizes, their tidy
+//! layout and a spatial index for culling, keyed on the document's generation and the fold
+//! version and rebuilt only when that key changes (see [`super::derived`]). Measuring a card
+//! estimates its title's wrapped line count from cached glyph widths, so no text is laid out
+//! for cards that are off screen. This module reads the map; it never edits or draws it.
 
 use std::collections::{HashMap, HashSet};
 
 use egui::{Context, FontId};
 
-use crate::engine::ost::{self, OpportunitySummary, SolutionSummary};
-use crate::engine::{self, Analysis, Leverage};
 use crate::layout::{self, Forest, GridIndex, Layout, Size, Spacing};
-use crate::model::{LinkKind, Map, Node, NodeId, Orientation};
+use crate::model::{LinkKind, Map, NodeId, Orientation};
 
-use super::cards;
-
-/// The most sparkline points drawn (the latest periods).
-const MAX_SPARK_POINTS: usize = 24;
-
-/// Engine results for one generation of the map under one scenario.
-pub(crate) struct Figures {
-    generation: u64,
-    scenario: Option<String>,
-    /// Roll-up; `None` when it could not start (its reason is in `error`).
-    pub analysis: Option<Analysis>,
-    /// Why there is no roll-up.
-    pub error: Option<String>,
-    /// Leverage of every metric under the North Star (the first metric root).
-    pub leverage: Option<Leverage>,
-    /// Elasticity by metric id, for the leverage bars.
-    pub elasticity: HashMap<NodeId, f64>,
-    /// The largest |elasticity| (the full bar).
-    pub max_elasticity: f64,
-    /// Sparkline values by metric index of `analysis.program`, computed on first use (far
-    /// zoom never needs them).
-    series: Option<Vec<Vec<Option<f64>>>>,
-    /// OST roll-ups, filled lazily for the cards drawn.
-    solutions: HashMap<NodeId, SolutionSummary>,
-    opportunities: HashMap<NodeId, OpportunitySummary>,
-}
-
-impl Figures {
-    /// Rolls up `map` under `scenario` (actuals when `None`).
-    pub fn compute(map: &Map, generation: u64, scenario: Option<&str>) -> Self {
-        let (analysis, error) = match Analysis::new(map, scenario, None) {
-            Ok(a) => (Some(a), None),
-            Err(e) => (None, Some(e.to_string())),
-        };
-        let leverage = analysis
-            .as_ref()
-            .and_then(|a| engine::leverage(map, &a.program, &a.rollup, None).ok());
-        let mut elasticity = HashMap::new();
-        let mut max_elasticity = 0.0f64;
-        if let Some(lev) = &leverage {
-            for lever in &lev.levers {
-                if let Some(e) = lever.elasticity {
-                    max_elasticity = max_elasticity.max(e.abs());
-                    elasticity.insert(lever.id.clone(), e);
-                }
-            }
-        }
-        Self {
-            generation,
-            scenario: scenario.map(str::to_owned),
-            analysis,
-            error,
-            leverage,
-            elasticity,
-            max_elasticity,
-            series: None,
-            solutions: HashMap::new(),
-            opportunities: HashMap::new(),
-        }
-    }
-
-    /// Keeps these figures for generation `to` after a change the engine does not read,
-    /// if they were for `from`; the OST roll-ups (which read statuses and lifts) are redone.
-    pub fn carry_over(&mut self, from: u64, to: u64) {
-        if self.generation == from {
-            self.generation = to;
-            self.solutions.clear();
-            self.opportunities.clear();
-        }
-    }
-
-    /// Whether these figures are for this generation and scenario.
-    pub fn is_for(&self, generation: u64, scenario: Option<&str>) -> bool {
-        self.generation == generation && self.scenario.as_deref() == scenario
-    }
-
-    /// A metric's value, or why it has none; `None` when the node is not a metric.
-    pub fn value(&self, id: &str) -> Option<Result<f64, &str>> {
-        self.analysis.as_ref()?.value(id)
-    }
-
-    /// A metric's value without the scenario (when one is active).
-    pub fn actual_value(&self, id: &str) -> Option<f64> {
-        let a = self.analysis.as_ref()?;
-        a.actual.as_ref()?;
-        a.actual_value(id)?.ok()
-    }
-
-    /// The sparkline points of a metric (only periods with a value).
-    pub fn spark(&mut self, map: &Map, id: &str) -> Vec<f64> {
-        let Some(analysis) = self.analysis.as_ref() else {
-            return Vec::new();
-        };
-        let Some(i) = analysis.program.metric(id) else {
-            return Vec::new();
-        };
-        let series = self.series.get_or_insert_with(|| {
-            let mut periods = Analysis::periods(map);
-            let skip = periods.len().saturating_sub(MAX_SPARK_POINTS);
-            periods.drain(..skip);
-            if periods.len() >= 2 {
-                analysis.series(map, &periods)
-            } else {
-                Vec::new()
-            }
-        });
-        series
-            .get(i as usize)
-            .map(|s| s.iter().flatten().copied().collect())
-            .unwrap_or_default()
-    }
-
-    /// The formula problem of a node, if any (syntax, unknown id, cycle).
-    pub fn issue(&self, id: &str) -> Option<&engine::FormulaIssue> {
-        self.analysis
-            .as_ref()?
-            .program
-            .issues()
-            .iter()
-            .find(|i| i.node.as_str() == id)
-    }
-
-    /// Every formula problem in the map.
-    pub fn issues(&self) -> &[engine::FormulaIssue] {
-        self.analysis.as_ref().map_or(&[], |a| a.program.issues())
-    }
-
-    /// A solution's roll-up (computed on first use, then kept for this generation).
-    pub fn solution(&mut self, map: &Map, id: &NodeId) -> Option<&SolutionSummary> {
-        if !self.solutions.contains_key(id) {
-            let summary = ost::solution_summary(map, id.as_str(), self.leverage.as_ref())?;
-            self.solutions.insert(id.clone(), summary);
-        }
-        self.solutions.get(id)
-    }
-
-    /// An opportunity's roll-up (computed on first use, then kept for this generation).
-    pub fn opportunity(&mut self, map: &Map, id: &NodeId) -> Option<&OpportunitySummary> {
-        if !self.opportunities.contains_key(id) {
-            let summary = ost::opportunity_summary(map, id.as_str())?;
-            self.opportunities.insert(id.clone(), summary);
-        }
-        self.opportunities.get(id)
-    }
-}
+use super::card_geometry as cards;
 
 /// The most titles laid out exactly in one rebuild; the rest are estimated from glyph
 /// widths (a first frame of a huge map), and measured exactly on later rebuilds.
@@ -441,19 +292,6 @@ impl Scene {
     pub fn has_children(&self, i: usize) -> bool {
         self.child_count.get(i).is_some_and(|&c| c > 0)
     }
-}
-
-/// Whether changing a node from `old` to `new` can change a roll-up, leverage or series
-/// figure (anything but the OST roll-ups, which are recomputed anyway).
-pub(crate) fn engine_reads_change(old: &Node, new: &Node) -> bool {
-    old.kind != new.kind
-        || old.formula != new.formula
-        || old.value != new.value
-        || old.target != new.target
-        || old.direction != new.direction
-        || old.thresholds != new.thresholds
-        || old.controllable != new.controllable
-        || old.history != new.history
 }
 
 /// Gaps between cards: generous, so edges and fold badges have room.

@@ -1,0 +1,106 @@
+//! Derived data: what each frame computes from the session and the view — the engine's
+//! figures, the laid-out scene and the text measurer — built once at the start of the frame
+//! and handed to every panel read-only. Nothing here is saved or edited; each part is
+//! rebuilt only when its key (document generation, scenario, fold version) changed.
+
+use std::cell::OnceCell;
+
+use crate::engine::{self, Rag};
+use crate::model::NodeKind;
+
+use super::figures::Figures;
+use super::scene::{Scene, TextMeasure};
+use super::session::Session;
+use super::view::View;
+
+/// The kind and status colour of every laid-out card, for far-zoom blocks.
+pub(crate) type BlockLook = (NodeKind, Option<Rag>);
+
+/// Figures, layout and measurements for the frame being drawn.
+pub(crate) struct Derived {
+    /// Engine results.
+    pub figures: Figures,
+    /// The laid-out visible nodes.
+    pub scene: Scene,
+    /// Card title measurement (glyph widths of the title font).
+    pub measure: TextMeasure,
+    /// Far-zoom looks by scene index, computed on first use for this scene and figures.
+    looks: OnceCell<Vec<BlockLook>>,
+}
+
+impl Derived {
+    /// Everything computed from scratch (the first frame, or after new fonts).
+    pub fn new(session: &Session, view: &mut View, ctx: &egui::Context) -> Self {
+        let map = session.map();
+        let generation = session.doc.generation();
+        view.settle(map, generation);
+        let mut measure = TextMeasure::new(ctx);
+        let figures = Figures::compute(map, generation, view.scenario.as_deref());
+        let scene = Scene::build(
+            map,
+            generation,
+            view.folds.set(),
+            view.folds.version(),
+            &mut measure,
+            ctx,
+        );
+        Self {
+            figures,
+            scene,
+            measure,
+            looks: OnceCell::new(),
+        }
+    }
+
+    /// Brings figures and scene up to date with the session and view, rebuilding only what
+    /// changed; a new layout starts the cards' glide from where they were.
+    pub fn refresh(&mut self, session: &Session, view: &mut View, ctx: &egui::Context) {
+        let map = session.map();
+        let generation = session.doc.generation();
+        view.settle(map, generation);
+        if !self.figures.is_for(generation, view.scenario.as_deref()) {
+            self.figures = Figures::compute(map, generation, view.scenario.as_deref());
+            self.looks = OnceCell::new();
+        }
+        if !self.scene.is_for(generation, view.folds.version()) {
+            let scene = Scene::build(
+                map,
+                generation,
+                view.folds.set(),
+                view.folds.version(),
+                &mut self.measure,
+                ctx,
+            );
+            let now = ctx.input(|i| i.time);
+            view.canvas.start_animation(Some(&self.scene), &scene, now);
+            self.scene = scene;
+            self.looks = OnceCell::new();
+        }
+    }
+
+    /// Keeps the figures across a change the engine does not read (a title, an owner).
+    pub fn carry_over(&mut self, from: u64, to: u64) {
+        self.figures.carry_over(from, to);
+    }
+
+    /// The far-zoom look of every card of the scene.
+    pub fn block_looks(&self, session: &Session) -> &[BlockLook] {
+        self.looks.get_or_init(|| {
+            let map = session.map();
+            self.scene
+                .ids
+                .iter()
+                .map(|id| {
+                    let Some(node) = map.node(id.as_str()) else {
+                        return (NodeKind::Note, None);
+                    };
+                    let rag = match self.figures.value(id.as_str()) {
+                        Some(Ok(v)) => engine::status(node, v),
+                        _ => None,
+                    };
+                    (node.kind, rag)
+                })
+                .collect()
+        })
+    }
+}

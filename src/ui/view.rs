@@ -1,0 +1,253 @@
+//! The view: what the person is looking at and doing, never saved in the map — the
+//! selection, the folds, the scenario shown, the camera and canvas gestures, which panels are
+//! open, the search, the inspector's drafts, and the mode (browsing, or typing a title).
+//!
+//! A new session gets a fresh view ([`View::fresh`]), keeping only the person's panel
+//! choices. Each frame, [`View::settle`] drops what points at nodes that no longer exist. The
+//! view changes through the command handlers and the panels' own widgets; it never changes
+//! the map.
+
+use std::collections::HashSet;
+
+use crate::edit::StepId;
+use crate::model::{Map, Node, NodeId};
+
+use super::canvas::CanvasState;
+use super::inspector::InspectorState;
+use super::search::SearchState;
+
+/// Which panels are open.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Panels {
+    /// The inspector on the right.
+    pub inspector: bool,
+    /// Load warnings and formula problems.
+    pub problems: bool,
+    /// The keyboard-shortcut overlay.
+    pub help: bool,
+}
+
+impl Default for Panels {
+    fn default() -> Self {
+        Self {
+            inspector: true,
+            problems: false,
+            help: false,
+        }
+    }
+}
+
+/// Folded nodes, with a version bumped on every change so the layout knows when to rebuild.
+#[derive(Debug, Default)]
+pub(crate) struct Folds {
+    folded: HashSet<NodeId>,
+    version: u64,
+}
+
+impl Folds {
+    /// Whether `id`'s subtree is folded away.
+    pub fn contains(&self, id: &str) -> bool {
+        self.folded.contains(id)
+    }
+
+    /// The folded nodes.
+    pub fn set(&self) -> &HashSet<NodeId> {
+        &self.folded
+    }
+
+    /// Bumped by every change.
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    /// Folds or unfolds `id`.
+    pub fn toggle(&mut self, id: &NodeId) {
+        if !self.folded.remove(id) {
+            self.folded.insert(id.clone());
+        }
+        self.version += 1;
+    }
+
+    /// Unfolds `id`; returns whether it was folded.
+    pub fn unfold(&mut self, id: &str) -> bool {
+        let changed = self.folded.remove(id);
+        self.version += u64::from(changed);
+        changed
+    }
+
+    /// Unfolds every ancestor of `id`, so its card is shown.
+    pub fn reveal(&mut self, map: &Map, id: &str) {
+        let mut cur = map.parent(id);
+        while let Some(p) = cur {
+            self.unfold(p.as_str());
+            cur = map.parent(p.as_str());
+        }
+    }
+
+    /// Keeps a fold across a rename of the node's id.
+    pub fn rename(&mut self, old: &str, new: &NodeId) {
+        if self.folded.remove(old) {
+            self.folded.insert(new.clone());
+            self.version += 1;
+        }
+    }
+
+    /// Forgets folds of nodes that are gone or have no children left.
+    pub fn retain_existing(&mut self, map: &Map) {
+        let before = self.folded.len();
+        self.folded.retain(|id| map.child_count(id.as_str()) > 0);
+        if self.folded.len() != before {
+            self.version += 1;
+        }
+    }
+}
+
+/// A title being typed in place on the canvas.
+pub(crate) struct TitleEdit {
+    /// The node.
+    pub id: NodeId,
+    /// The text typed so far.
+    pub text: String,
+    /// Shown while the text is empty.
+    pub hint: String,
+    /// Set when the node was added by this gesture (Tab or Enter).
+    pub fresh: Option<Fresh>,
+    /// Focus must be given to the editor when it is next drawn.
+    pub wants_focus: bool,
+}
+
+/// A node added by Tab/Enter whose title is being typed: the typed title and its id amend
+/// the undo step that added it, so the whole gesture is one step.
+pub(crate) struct Fresh {
+    /// The undo step that added the placeholder.
+    pub step: StepId,
+    /// The placeholder as added.
+    pub node: Node,
+    /// The node selected before, to go back to on cancel.
+    pub origin: Option<NodeId>,
+}
+
+/// What the keyboard is doing.
+#[derive(Default)]
+pub(crate) enum Mode {
+    /// Moving around and giving commands.
+    #[default]
+    Browse,
+    /// Typing a card's title on the canvas.
+    EditingTitle(Box<TitleEdit>),
+}
+
+/// Everything about what the person sees that is not in the map.
+#[derive(Default)]
+pub(crate) struct View {
+    /// The selected node.
+    pub selection: Option<NodeId>,
+    /// Folded subtrees.
+    pub folds: Folds,
+    /// The scenario the map is rolled up under (`None`: the actuals).
+    pub scenario: Option<String>,
+    /// Camera, canvas size, glides and the drag in progress.
+    pub canvas: CanvasState,
+    /// Which panels are open.
+    pub panels: Panels,
+    /// Browsing or typing a title.
+    pub mode: Mode,
+    /// The find bar.
+    pub search: SearchState,
+    /// The inspector's drafts and focus requests.
+    pub inspector: InspectorState,
+    /// The document generation the view was last settled against.
+    settled: Option<u64>,
+}
+
+impl View {
+    /// A fresh view of `map`: the first tree's root selected, the whole map fitted on the
+    /// first frame; panels as the person had them (problems open when there are `warnings`).
+    pub fn fresh(map: &Map, panels: Panels, has_warnings: bool) -> Self {
+        Self {
+            selection: map.roots().next().cloned(),
+            panels: Panels {
+                problems: has_warnings,
+                ..panels
+            },
+            ..Self::default()
+        }
+    }
+
+    /// The title being typed, if any.
+    pub fn title_edit(&self) -> Option<&TitleEdit> {
+        match &self.mode {
+            Mode::EditingTitle(edit) => Some(edit),
+            Mode::Browse => None,
+        }
+    }
+
+    /// The title being typed, to change it.
+    pub fn title_edit_mut(&mut self) -> Option<&mut TitleEdit> {
+        match &mut self.mode {
+            Mode::EditingTitle(edit) => Some(edit),
+            Mode::Browse => None,
+        }
+    }
+
+    /// Starts typing a title.
+    pub fn start_title_edit(&mut self, edit: TitleEdit) {
+        self.mode = Mode::EditingTitle(Box::new(edit));
+    }
+
+    /// Ends the title edit, handing it back.
+    pub fn take_title_edit(&mut self) -> Option<TitleEdit> {
+        match std::mem::take(&mut self.mode) {
+            Mode::EditingTitle(edit) => Some(*edit),
+            Mode::Browse => None,
+        }
+    }
+
+    /// Selects `id` and brings its card into view.
+    pub fn select_and_reveal(&mut self, id: NodeId) {
+        self.selection = Some(id);
+        self.canvas.reveal_selection = true;
+    }
+
+    /// Selects `id`, unfolding its ancestors, and centres its card (search hits, links,
+    /// problems).
+    pub fn select_and_center(&mut self, map: &Map, id: NodeId) {
+        self.folds.reveal(map, id.as_str());
+        self.selection = Some(id);
+        self.canvas.center_selection = true;
+    }
+
+    /// Drops what points at nodes or scenarios that no longer exist; after a change of the
+    /// map (`generation`) that left nothing selected, selects the first root (unless a title
+    /// is being typed). A click on empty canvas still deselects.
+    pub fn settle(&mut self, map: &Map, generation: u64) {
+        if self
+            .selection
+            .as_ref()
+            .is_some_and(|s| !map.contains(s.as_str()))
+        {
+            self.selection = None;
+        }
+        if self
+            .title_edit()
+            .is_some_and(|e| !map.contains(e.id.as_str()))
+        {
+            self.mode = Mode::Browse;
+        }
+        if self
+            .scenario
+            .as_ref()
+            .is_some_and(|s| map.scenario(s).is_none())
+        {
+            self.scenario = None;
+        }
+        if self.settled == Some(generation) {
+            return;
+        }
+        self.settled = Some(generation);
+        self.folds.retain_existing(map);
+        if self.selection.is_none() && self.title_edit().is_none() {
+            self.selection = map.roots().next().cloned();
+        }
+    }
+}
