@@ -239,3 +239,108 @@ impl Document {
         self.generation
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::edit::NewNode;
+    use crate::model::{Node, NodeId, NodeKind};
+
+    fn id(s: &str) -> NodeId {
+        NodeId::new(s).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn add(name: &str) -> Command {
+        Command::AddNode(Box::new(NewNode {
+            id: id(name),
+            node: Node::new(NodeKind::Metric, name),
+            parent: None,
+            index: usize::MAX,
+        }))
+    }
+
+    fn titled(doc: &Document, name: &str, title: &str) -> Command {
+        let mut node = doc
+            .map()
+            .node(name)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {name}"));
+        node.title = title.to_owned();
+        Command::SetNode {
+            id: id(name),
+            node: Box::new(node),
+        }
+    }
+
+    fn ok<T>(r: Result<T, EditError>) -> T {
+        r.unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn amending_keeps_a_gesture_one_step() {
+        let mut doc = Document::new(Map::new("t"));
+        ok(doc.apply(add("a")));
+        let step = doc.last_step().unwrap_or_else(|| panic!("a step"));
+        let c = titled(&doc, "a", "Typed");
+        let step = ok(doc.amend(step, c));
+        let c = Command::rename(id("a"), id("typed"));
+        ok(doc.amend(step, c));
+        assert_eq!(
+            doc.map().node("typed").map(|n| n.title.as_str()),
+            Some("Typed")
+        );
+        assert!(ok(doc.undo()), "one step to undo");
+        assert!(doc.map().is_empty(), "the whole gesture is undone");
+        assert!(!doc.history().can_undo());
+        assert!(ok(doc.redo()));
+        assert_eq!(
+            doc.map().node("typed").map(|n| n.title.as_str()),
+            Some("Typed")
+        );
+        assert!(!doc.map().contains("a"));
+    }
+
+    #[test]
+    fn a_step_after_the_gesture_makes_the_amendment_a_step_of_its_own() {
+        let mut doc = Document::new(Map::new("t"));
+        ok(doc.apply(add("a")));
+        let step = doc.last_step().unwrap_or_else(|| panic!("a step"));
+        ok(doc.apply(add("b")));
+        let c = titled(&doc, "a", "Later");
+        let own = ok(doc.amend(step, c));
+        assert_ne!(own, step);
+        assert!(ok(doc.undo()));
+        assert_eq!(doc.map().node("a").map(|n| n.title.as_str()), Some("a"));
+        assert!(doc.map().contains("b"), "the step in between is untouched");
+    }
+
+    #[test]
+    fn an_undone_step_is_not_amended() {
+        let mut doc = Document::new(Map::new("t"));
+        ok(doc.apply(add("a")));
+        let step = doc.last_step().unwrap_or_else(|| panic!("a step"));
+        ok(doc.apply(add("b")));
+        assert!(ok(doc.undo()));
+        assert!(ok(doc.undo()));
+        assert!(doc.amend(step, add("c")).is_ok());
+        assert!(doc.map().contains("c") && !doc.map().contains("a"));
+        assert!(
+            !doc.history().can_redo(),
+            "a new step drops the redo branch"
+        );
+    }
+
+    #[test]
+    fn amending_the_saved_step_makes_the_map_dirty_for_good() {
+        let mut doc = Document::new(Map::new("t"));
+        ok(doc.apply(add("a")));
+        let step = doc.last_step().unwrap_or_else(|| panic!("a step"));
+        doc.mark_saved();
+        assert!(!doc.is_dirty());
+        let c = titled(&doc, "a", "Changed");
+        ok(doc.amend(step, c));
+        assert!(doc.is_dirty());
+        assert!(ok(doc.undo()));
+        assert!(doc.is_dirty(), "the saved state is gone, not the empty map");
+    }
+}

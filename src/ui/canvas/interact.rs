@@ -244,12 +244,19 @@ pub(super) fn title_editor_ui(ui: &mut egui::Ui, cx: &Viewer<'_>, view: &mut Vie
         });
     let response = ui.put(area, editor);
     let key = |k: Key| focused && ui.input_mut(|inp| inp.consume_key(Modifiers::NONE, k));
-    if key(Key::Escape) {
-        cx.commands.send(UiCommand::CancelTitle);
+    let ended = if key(Key::Escape) {
+        Some(UiCommand::CancelTitle)
     } else if key(Key::Enter) {
-        cx.commands.send(UiCommand::CommitTitle);
+        Some(UiCommand::CommitTitle)
     } else if key(Key::Tab) {
-        cx.commands.send(UiCommand::CommitTitleAndAddChild);
+        Some(UiCommand::CommitTitleAndAddChild)
+    } else {
+        None
+    };
+    if let Some(command) = ended {
+        // The canvas has the keyboard from the next key on.
+        response.surrender_focus();
+        cx.commands.send(command);
     } else if response.lost_focus() {
         // A click elsewhere keeps what was typed.
         cx.commands.send(UiCommand::CommitTitle);
