@@ -238,3 +238,53 @@ proptest! {
         prop_assert!((fd - s).abs() <= 1e-6 * s.abs().max(1.0), "fd {} vs {}", fd, s);
     }
 }
+
+/// A scenario's override of a computed (controllable) metric pins it: its value replaces the
+/// computed one in the roll-up, what it is computed from no longer moves the top, and the
+/// incremental update pins and unpins it the same way.
+#[test]
+fn an_override_of_a_computed_metric_pins_it() {
+    use fulcrum::model::Scenario;
+    let mut map = Map::new("t");
+    metric(&mut map, "top", None, Some(Formula::Sum), None);
+    metric(&mut map, "a", Some("top"), None, Some(5.0));
+    metric(&mut map, "b", Some("top"), expr("c * 2"), None);
+    metric(&mut map, "c", Some("b"), None, Some(3.0));
+    let mut b = map.node("b").unwrap().clone();
+    b.controllable = true;
+    map.replace_node("b", b).unwrap();
+    let mut overrides = std::collections::BTreeMap::new();
+    overrides.insert(NodeId::new("b").unwrap(), 10.0);
+    map.insert_scenario(
+        0,
+        Scenario {
+            name: "Pinned".into(),
+            overrides,
+        },
+    )
+    .unwrap();
+    let actual = Analysis::new(&map, None, None).unwrap();
+    assert_eq!(actual.value("top").unwrap(), Ok(11.0));
+    let a = Analysis::new(&map, Some("Pinned"), None).unwrap();
+    assert_eq!(a.value("b").unwrap(), Ok(10.0));
+    assert_eq!(a.value("top").unwrap(), Ok(15.0));
+    let lev = engine::leverage(&map, &a.program, &a.rollup, None).unwrap();
+    let sens = |id: &str| {
+        lev.levers
+            .iter()
+            .find(|l| l.id.as_str() == id)
+            .map(|l| l.sensitivity)
+    };
+    assert_eq!(sens("b"), Some(1.0));
+    assert_eq!(sens("c").unwrap_or(0.0), 0.0, "c no longer moves the top");
+    // Incremental: pin b in the actuals, then unpin it.
+    let mut rollup = actual.rollup.clone();
+    let (ib, itop) = (
+        actual.program.metric("b").unwrap(),
+        actual.program.metric("top").unwrap(),
+    );
+    actual.program.update(&mut rollup, ib, Some(20.0));
+    assert_eq!(rollup.value(itop), Ok(25.0));
+    actual.program.update(&mut rollup, ib, None);
+    assert_eq!(rollup.value(itop), Ok(11.0));
+}

@@ -77,7 +77,10 @@ pub fn sensitivities(
         }
         let op = program.ops[pu];
         let deps = program.args_of(p);
-        if matches!(op, Op::Input | Op::Broken(_)) || deps.is_empty() {
+        // A pinned metric (a scenario's override of a computed one) acts as an input:
+        // what it is computed from does not move the top.
+        let pinned = rollup.inputs().values[pu].is_some();
+        if matches!(op, Op::Input | Op::Broken(_)) || deps.is_empty() || pinned {
             continue;
         }
         let seed = adjoint[pu];

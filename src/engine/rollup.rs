@@ -93,11 +93,13 @@ impl Program {
             .iter()
             .enumerate()
             .map(|(i, id)| {
-                if self.ops[i] != Op::Input {
-                    return None;
-                }
+                // A scenario's override wins, for a computed metric too: it is pinned at
+                // that value and what it is computed from no longer moves it.
                 if let Some(v) = scenario.and_then(|s| s.overrides.get(id)) {
                     return Some(*v);
+                }
+                if self.ops[i] != Op::Input {
+                    return None;
                 }
                 let node = map.node(id.as_str())?;
                 match period {
@@ -149,6 +151,7 @@ impl Program {
             let deps = &self.args[self.arg_start[iu] as usize..self.arg_start[iu + 1] as usize];
             let v = match self.ops[iu] {
                 Op::Input => inputs[iu].unwrap_or(f64::NAN),
+                _ if inputs[iu].is_some() => inputs[iu].unwrap_or(f64::NAN),
                 Op::Sum => deps.iter().map(|&a| values[a as usize]).sum(),
                 Op::Mean => {
                     deps.iter().map(|&a| values[a as usize]).sum::<f64>() / deps.len() as f64
@@ -189,7 +192,8 @@ impl Program {
         }
     }
 
-    /// Sets one input's value and re-evaluates only the metrics that depend on it.
+    /// Sets one input's value — or pins a computed metric at `value` (`None` unpins it) —
+    /// and re-evaluates only the metrics that depend on it.
     pub fn update(&self, rollup: &mut Rollup, i: u32, value: Option<f64>) {
         if let Some(slot) = rollup.inputs.values.get_mut(i as usize) {
             *slot = value;
@@ -356,6 +360,11 @@ impl Evaluator {
         get: impl Fn(u32) -> f64,
     ) -> Result<f64, String> {
         let op = program.ops[i as usize];
+        if op != Op::Input
+            && let Some(pinned) = rollup.inputs.values[i as usize]
+        {
+            return Ok(pinned);
+        }
         match op {
             Op::Input => {
                 rollup.inputs.values[i as usize].ok_or_else(|| match &rollup.inputs.period {
