@@ -288,3 +288,72 @@ fn an_override_of_a_computed_metric_pins_it() {
     actual.program.update(&mut rollup, ib, None);
     assert_eq!(rollup.value(itop), Ok(11.0));
 }
+
+fn questions_map() -> Map {
+    let mut map = Map::new("t");
+    metric(
+        &mut map,
+        "nrr",
+        None,
+        expr("(start + expansion - churn) / start"),
+        None,
+    );
+    metric(&mut map, "start", Some("nrr"), None, Some(100_000.0));
+    metric(&mut map, "expansion", Some("nrr"), None, Some(9_000.0));
+    metric(&mut map, "churn", Some("nrr"), None, Some(2_000.0));
+    metric(&mut map, "square", None, expr("x ^ 2"), None);
+    metric(&mut map, "x", Some("square"), None, Some(1.0));
+    metric(&mut map, "unused", Some("square"), None, Some(3.0));
+    map
+}
+
+fn ask<'a>(a: &'a Analysis, lever: &str, top: &str) -> engine::LeverQuestions<'a> {
+    let i = a.program.metric(lever).unwrap();
+    let t = a.program.metric(top).unwrap();
+    engine::LeverQuestions::new(&a.program, &a.rollup, i, t)
+}
+
+#[test]
+fn goal_seek_finds_the_exact_lever_value() {
+    let map = questions_map();
+    let a = Analysis::new(&map, None, None).unwrap();
+    // NRR 1.07 → 1.10 needs 3 000 more expansion.
+    let v = ask(&a, "expansion", "nrr").goal_seek(1.10).unwrap();
+    assert!((v - 12_000.0).abs() < 1e-6, "{v}");
+    // Churn has to fall to -1 000: below 0, so out of reach.
+    let err = ask(&a, "churn", "nrr").goal_seek(1.10).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            engine::Unreachable::PastBound {
+                needs_negative: true,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    // Nonlinear: x² = 16 from x = 1.
+    let v = ask(&a, "x", "square").goal_seek(16.0).unwrap();
+    assert!((v - 4.0).abs() < 1e-9, "{v}");
+    // A lever the top does not read.
+    let err = ask(&a, "unused", "square").goal_seek(16.0).unwrap_err();
+    assert_eq!(err, engine::Unreachable::Flat);
+    // x² never reaches -1.
+    let err = ask(&a, "x", "square").goal_seek(-1.0).unwrap_err();
+    assert!(
+        matches!(err, engine::Unreachable::PastBound { .. }),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn the_tornado_is_the_top_at_minus_and_plus_ten_percent() {
+    let map = questions_map();
+    let a = Analysis::new(&map, None, None).unwrap();
+    let (low, high) = ask(&a, "expansion", "nrr").tornado().unwrap();
+    assert!((low - (100_000.0 + 8_100.0 - 2_000.0) / 100_000.0).abs() < 1e-12);
+    assert!((high - (100_000.0 + 9_900.0 - 2_000.0) / 100_000.0).abs() < 1e-12);
+    let (low, high) = ask(&a, "start", "nrr").tornado().unwrap();
+    assert!((low - (90_000.0 + 7_000.0) / 90_000.0).abs() < 1e-12);
+    assert!((high - (110_000.0 + 7_000.0) / 110_000.0).abs() < 1e-12);
+}

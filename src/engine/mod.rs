@@ -5,12 +5,14 @@
 //! with its roll-up for callers that want values by id.
 
 pub mod formula;
+mod goal;
 mod leverage;
 pub mod ost;
 mod program;
 mod rollup;
 mod status;
 
+pub use goal::{LeverQuestions, Unreachable};
 pub use leverage::{Lever, Leverage, default_top, leverage, sensitivities};
 pub use program::{FormulaIssue, Program, check_formulas};
 pub use rollup::{EngineError, Inputs, Rollup};
