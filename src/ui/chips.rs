@@ -91,7 +91,7 @@ impl CardPaint<'_> {
             }
             NodeKind::Solution => {
                 if let Some(s) = node.status {
-                    chips.push(Chip::filled(format!("{s:?}"), status_color(p, s)));
+                    chips.push(Chip::filled(s.name(), status_color(p, s)));
                 }
                 let summary = self.figures.solution(self.map, id).cloned();
                 if let Some(s) = &summary
@@ -123,7 +123,7 @@ impl CardPaint<'_> {
                     chips.push(Chip::filled("leap of faith", p.danger).icon(ChipIcon::Warning));
                 }
                 if let Some(c) = node.category {
-                    chips.push(Chip::filled(format!("{c:?}"), p.kind(NodeKind::Assumption)));
+                    chips.push(Chip::filled(c.name(), p.kind(NodeKind::Assumption)));
                 }
                 match (node.importance, node.evidence_strength) {
                     (Some(i), Some(e)) => {
@@ -136,7 +136,7 @@ impl CardPaint<'_> {
             }
             NodeKind::Test => {
                 if let Some(s) = node.status {
-                    chips.push(Chip::filled(format!("{s:?}"), status_color(p, s)));
+                    chips.push(Chip::filled(s.name(), status_color(p, s)));
                 }
                 if node.result.is_some() {
                     chips.push(Chip::outline("result in", p.muted));

@@ -171,7 +171,7 @@ pub(super) fn metric_ui(
                 "Display",
                 e.node.display,
                 &all,
-                |d| format!("{d:?}"),
+                |d| d.name().to_owned(),
                 Some("Number (default)"),
             ) {
                 e.node.display = d;

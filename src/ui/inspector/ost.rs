@@ -156,7 +156,7 @@ pub(super) fn solution_ui(
         }
     }
     caption(ui, "Status");
-    let name = |s: Status| format!("{s:?}");
+    let name = |s: Status| s.name().to_owned();
     if let Some(s) = choice(
         ui,
         "Solution status",
@@ -202,7 +202,7 @@ pub(super) fn assumption_ui(ui: &mut egui::Ui, c: &Ctx<'_>, _drafts: &mut Drafts
         "Category",
         e.node.category,
         &all,
-        |c| format!("{c:?}"),
+        |c| c.name().to_owned(),
         Some("—"),
     ) {
         e.node.category = v;
@@ -224,7 +224,7 @@ pub(super) fn test_ui(ui: &mut egui::Ui, drafts: &mut Drafts, e: &mut Edits) {
         "Test status",
         e.node.status,
         &Status::TEST,
-        |s| format!("{s:?}"),
+        |s| s.name().to_owned(),
         Some("—"),
     ) {
         e.node.status = s;
