@@ -9,6 +9,8 @@
 //!   leverage and the OST roll-ups. Pure and deterministic.
 //! - [`layout`]: tidy-tree layout over plain sizes and points; knows nothing of the map.
 //! - [`format`]: the RON file format — file structs, load with validation, canonical atomic save.
+//! - [`look`]: what a card shows, as plain values (number formats for now), for the app and
+//!   the exporters alike.
 //! - [`cli`]: the `fulcrum` subcommands over the library.
 //! - [`ui`]: the egui desktop app, a thin layer that reads the model and emits commands.
 //!
@@ -19,6 +21,7 @@ pub mod edit;
 pub mod engine;
 pub mod format;
 pub mod layout;
+pub mod look;
 pub mod model;
 #[cfg(feature = "app")]
 pub mod ui;

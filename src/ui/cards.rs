@@ -15,10 +15,10 @@ use egui::text::LayoutJob;
 use egui::{Color32, FontId, Galley, Painter, Pos2, Rect, Stroke, StrokeKind};
 
 use super::cache::Figures;
-use super::format_value::{Width, format_delta, format_value};
 use super::icons;
 use super::theme::{Palette, strong_family};
 use crate::engine::{self, Rag};
+use crate::look::{Width, format_delta, format_value};
 use crate::model::{Display, LinkKind, Map, Node, NodeId, NodeKind};
 
 /// Card width in world units.

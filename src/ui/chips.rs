@@ -7,10 +7,10 @@ use egui::epaint::CornerRadius;
 use egui::{Color32, FontId, Rect, Stroke, StrokeKind};
 
 use super::cards::{CHIP_ROW, CardPaint};
-use super::format_value::format_lift;
 use super::icons;
 use super::theme::Palette;
 use crate::engine::Rag;
+use crate::look::format_lift;
 use crate::model::{LinkKind, Node, NodeId, NodeKind, Status};
 
 impl CardPaint<'_> {

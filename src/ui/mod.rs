@@ -43,7 +43,6 @@ mod edges;
 mod editing;
 mod fields;
 mod files;
-mod format_value;
 mod icons;
 mod inspector;
 mod panels;

@@ -4,13 +4,13 @@
 
 use egui::RichText;
 
+use crate::look::format_lift;
 use crate::model::{Category, Evidence, Sizing, Status};
 
 use super::super::cache::Figures;
 use super::super::fields::{
     Drafts, FieldLook, caption, choice, number_field, readout, scale_picker, text_field,
 };
-use super::super::format_value::format_lift;
 use super::{Ctx, Edits, non_empty};
 
 pub(super) fn opportunity_ui(
