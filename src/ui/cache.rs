@@ -14,7 +14,7 @@ use egui::{Context, FontId};
 use crate::engine::ost::{self, OpportunitySummary, SolutionSummary};
 use crate::engine::{self, Analysis, Leverage};
 use crate::layout::{self, Forest, GridIndex, Layout, Size, Spacing};
-use crate::model::{LinkKind, Map, Node, NodeId, Orientation};
+use crate::model::{LinkKind, Map, NodeId, Orientation};
 
 use super::cards;
 
@@ -441,19 +441,6 @@ impl Scene {
     pub fn has_children(&self, i: usize) -> bool {
         self.child_count.get(i).is_some_and(|&c| c > 0)
     }
-}
-
-/// Whether changing a node from `old` to `new` can change a roll-up, leverage or series
-/// figure (anything but the OST roll-ups, which are recomputed anyway).
-pub(crate) fn engine_reads_change(old: &Node, new: &Node) -> bool {
-    old.kind != new.kind
-        || old.formula != new.formula
-        || old.value != new.value
-        || old.target != new.target
-        || old.direction != new.direction
-        || old.thresholds != new.thresholds
-        || old.controllable != new.controllable
-        || old.history != new.history
 }
 
 /// Gaps between cards: generous, so edges and fold badges have room.

@@ -290,7 +290,7 @@ impl FulcrumApp {
                 .doc
                 .map()
                 .node(id.as_str())
-                .is_some_and(|old| !cache::engine_reads_change(old, node)),
+                .is_some_and(|old| !crate::engine::reads_change(old, node)),
             _ => false,
         };
         match self.doc.apply(command) {
