@@ -1,10 +1,14 @@
 //! Property tests of the edit layer: any command sequence keeps the map valid; applying a
-//! command then its inverse gives back a map that saves byte-identical; undo all / redo all.
+//! command then its inverse gives back a map that saves byte-identical; undo all / redo all;
+//! a grafted subtree gets ids unique in the target and rolls up as the original does.
 #![allow(clippy::unwrap_used)]
 
-use fulcrum::edit::{Command, Document, NewNode};
+use std::collections::HashSet;
+
+use fulcrum::edit::{Command, Document, NewNode, graft};
+use fulcrum::engine::Analysis;
 use fulcrum::format;
-use fulcrum::model::{Formula, Link, LinkKind, Map, Node, NodeId, NodeKind, Scenario};
+use fulcrum::model::{Formula, Link, LinkKind, Map, Node, NodeId, NodeKind, Scenario, synthetic};
 use proptest::prelude::*;
 
 /// An abstract edit; indices pick nodes of the map as it is when the edit runs.
@@ -193,6 +197,102 @@ proptest! {
             prop_assert_eq!(&format::to_string(doc.map()), expected);
         }
     }
+}
+
+/// The value of every metric of `map`, by id, as bits (`None`: no value).
+fn values(map: &Map) -> Vec<(NodeId, Option<u64>)> {
+    let analysis = Analysis::new(map, None, None).unwrap();
+    map.dfs()
+        .into_iter()
+        .filter_map(|id| {
+            let value = analysis.value(id.as_str())?;
+            Some((id.clone(), value.ok().map(f64::to_bits)))
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn a_grafted_subtree_is_valid_uniquely_named_and_rolls_up_as_the_original(
+        source_size in 1usize..40,
+        source_seed in any::<u64>(),
+        target_size in 0usize..30,
+        target_seed in any::<u64>(),
+        into_itself in any::<bool>(),
+        root_pick in any::<usize>(),
+        under in proptest::option::of(any::<usize>()),
+        index in 0usize..4,
+        links in proptest::collection::vec((any::<usize>(), any::<usize>()), 0..6),
+    ) {
+        let mut source = synthetic::driver_tree(source_size, source_seed);
+        for (a, b) in links {
+            let (a, b) = (pick_id(&source, a), pick_id(&source, b));
+            let _ = source.add_link(Link { from: a, to: b, kind: LinkKind::Relates });
+        }
+        let target = match (into_itself, target_size) {
+            (true, _) => source.clone(),
+            (false, 0) => Map::new("Empty"),
+            (false, n) => synthetic::driver_tree(n, target_seed),
+        };
+        let root = pick_id(&source, root_pick);
+        let clip = graft::extract_subtree(&source, root.as_str());
+        prop_assert_eq!(clip.len(), source.subtree(root.as_str()).len());
+        let parent = under.and_then(|k| pick(&target, k));
+        let grafted = graft::graft(&target, &clip, parent.as_ref(), index);
+        let mut after = target.clone();
+        grafted.command.clone().apply(&mut after).unwrap();
+        prop_assert!(after.check_invariants().is_ok(), "{:?}", after.check_invariants());
+        prop_assert_eq!(after.len(), target.len() + clip.len());
+
+        // Every node of the clip has a new id, free in the target and unique.
+        let mut clip_ids = clip.dfs();
+        clip_ids.sort();
+        prop_assert_eq!(grafted.ids.keys().collect::<Vec<_>>(), clip_ids);
+        let new: HashSet<&NodeId> = grafted.ids.values().collect();
+        prop_assert_eq!(new.len(), clip.len());
+        prop_assert!(new.iter().all(|id| !target.contains(id.as_str()) && after.contains(id.as_str())));
+
+        // The copy sits where it was asked to.
+        let top = &grafted.ids[&root];
+        prop_assert_eq!(&grafted.roots, &vec![top.clone()]);
+        prop_assert_eq!(after.parent(top.as_str()), parent.as_ref());
+        let siblings = parent.as_ref().map_or(target.roots().len(), |p| target.child_count(p.as_str()));
+        prop_assert_eq!(after.position(top.as_str()), Some(index.min(siblings)));
+
+        // The links inside the clip come along, renamed; no other link is added.
+        let renamed = |l: &Link| Link {
+            from: grafted.ids[&l.from].clone(),
+            to: grafted.ids[&l.to].clone(),
+            kind: l.kind,
+        };
+        let expected: Vec<Link> = clip.links().iter().map(renamed).collect();
+        let carried: Vec<Link> = after
+            .links()
+            .into_iter()
+            .filter(|l| new.contains(&l.from) || new.contains(&l.to))
+            .collect();
+        prop_assert_eq!(carried.len(), expected.len());
+        prop_assert!(expected.iter().all(|l| carried.contains(l)));
+        prop_assert_eq!(after.links().len(), target.links().len() + expected.len());
+
+        // The copy rolls up to the original's values, bit for bit.
+        let before: Vec<(NodeId, Option<u64>)> = values(&source)
+            .into_iter()
+            .filter(|(id, _)| clip.contains(id.as_str()))
+            .map(|(id, v)| (grafted.ids[&id].clone(), v))
+            .collect();
+        let copied: Vec<(NodeId, Option<u64>)> = values(&after)
+            .into_iter()
+            .filter(|(id, _)| new.contains(id))
+            .collect();
+        prop_assert_eq!(copied, before);
+    }
+}
+
+fn pick_id(map: &Map, i: usize) -> NodeId {
+    pick(map, i).unwrap()
 }
 
 #[test]

@@ -1,8 +1,10 @@
-//! Edits: the [`Command`] enum, its inverse, and undo/redo [`History`].
+//! Edits: the [`Command`] enum, its inverse, and undo/redo [`History`]; [`graft`] works out
+//! the command that places one map's trees into another (paste, combine).
 //!
 //! Every change to a map goes through here. Knows nothing of files or the UI.
 
 mod command;
+pub mod graft;
 mod history;
 
 pub use command::{Command, EditError, NewNode};

@@ -168,10 +168,25 @@ impl Tape {
     /// exponent of `1e5` alone. Works token-wise, so a source that does not parse is rewritten
     /// as well as its tokens allow. `to` is inserted as given (check it with [`is_valid_id`]).
     pub fn rename_in_source(src: &str, from: &str, to: &str) -> String {
+        Self::rename_many_in_source(src, |id| (id == from).then_some(to))
+    }
+
+    /// Renames many ids of the source text `src` at once: every id token for which `rename`
+    /// gives a new name is replaced by it, in one scan, so each token is renamed at most once
+    /// and a swap (`a` → `b` with `b` → `a`) comes out right. Whole tokens only, as in
+    /// [`Tape::rename_in_source`]; tokens `rename` maps to `None` stay as they are. New names
+    /// are inserted as given (check them with [`is_valid_id`]).
+    pub fn rename_many_in_source<'n>(
+        src: &str,
+        mut rename: impl FnMut(&str) -> Option<&'n str>,
+    ) -> String {
         let mut out = String::with_capacity(src.len());
         let mut copied = 0;
         for tok in lex::scan(src) {
-            if tok.kind == lex::TokKind::Ident && &src[tok.bytes.clone()] == from {
+            if tok.kind != lex::TokKind::Ident {
+                continue;
+            }
+            if let Some(to) = rename(&src[tok.bytes.clone()]) {
                 out.push_str(&src[copied..tok.bytes.start]);
                 out.push_str(to);
                 copied = tok.bytes.end;

@@ -9,12 +9,14 @@ mod goal;
 mod leverage;
 pub mod ost;
 mod program;
+mod reads;
 mod rollup;
 mod status;
 
 pub use goal::{LeverQuestions, Unreachable};
 pub use leverage::{Lever, Leverage, default_top, leverage, sensitivities};
 pub use program::{FormulaIssue, Program, check_formulas};
+pub use reads::reads_change;
 pub use rollup::{EngineError, Inputs, Rollup};
 pub use status::{Rag, status};
 

@@ -15,7 +15,6 @@ use crate::model::{Map, Node, NodeKind, Sizing, Status};
 use super::error::{Problem, Severity};
 use super::file::{EvidenceField, FileNode, FileSizing};
 use super::place::{Finding, Place, SubRef};
-use super::write::status_name;
 
 /// A file node's fields that place it in the tree, kept apart from its data.
 #[derive(Debug)]
@@ -199,13 +198,8 @@ pub(crate) fn node_findings(id: Who<'_>, node: &Node) -> Vec<NodeFinding> {
 }
 
 fn status_finding(id: Who<'_>, kind: NodeKind, status: Status, out: &mut Vec<NodeFinding>) {
-    let names = |list: &[Status]| {
-        list.iter()
-            .map(|s| status_name(*s))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let name = status_name(status);
+    let names = |list: &[Status]| list.iter().map(|s| s.name()).collect::<Vec<_>>().join(", ");
+    let name = status.name();
     let (severity, message) = match kind {
         // A warning, not an error: changing a node's kind in the app keeps its status, and a
         // map the app saves must always reopen.

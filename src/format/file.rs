@@ -4,32 +4,33 @@
 //! are plain strings, 1–5 scales are wide integers and maps are lists of pairs, so that every
 //! mistake in a file survives parsing and can be reported by `validate` with its place rather
 //! than stopping serde at the first one. Every struct denies unknown fields. The `nodes` list
-//! is handed to `convert` node by node as it is read, so the structs of all nodes never exist
-//! at once. Nothing here checks meaning, and nothing here is used for writing (see `write`).
+//! is read by whatever type the caller names for it (`parse` names `convert`'s, which converts
+//! node by node as it reads, so the structs of all nodes never exist at once); this module
+//! imports nothing else of `format`. Nothing here checks meaning, and nothing here is used for
+//! writing (see `write`).
 
 use std::fmt;
 
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 
-use super::convert::Converted;
 use crate::model::{
     Category, Direction, Display, Evidence, Formula, LinkKind, Orientation, Status, Thresholds,
 };
 
 /// The whole file: `Map(format: 1, title: …, nodes: […], links: […], scenarios: […])`.
 /// Every field is optional here so that the halves of a big file, parsed apart, can tell
-/// which fields each one holds; what is required is checked after parsing.
+/// which fields each one holds; what is required is checked after parsing. `Nodes` is the
+/// type the `nodes` list is read into: one that reads a sequence of [`FileNode`]s.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename = "Map")]
-pub(crate) struct FileMap {
+pub(crate) struct FileMap<Nodes> {
     /// The format number; found first by a light scan, present here so it is accepted.
     pub format: Option<u64>,
     /// The map's title (empty when absent).
     pub title: Option<String>,
     /// Every node, parents usually before children; the order gives the children's order.
-    /// Converted to model nodes as they are read.
-    pub nodes: Option<Converted>,
+    pub nodes: Option<Nodes>,
     /// Links between nodes.
     pub links: Option<Vec<FileLink>>,
     /// Named what-ifs.

@@ -22,6 +22,9 @@ const PARALLEL_MIN_BYTES: usize = 1 << 20;
 /// The attribute Fulcrum writes at the top of every file.
 const HEADER: &str = "#![enable(implicit_some)]";
 
+/// The file as parsed here: its nodes converted into model data as they are read.
+type ConvertingMap = FileMap<Converted>;
+
 /// How Fulcrum reads RON: `implicit_some` on, the default recursion limit (128) kept.
 fn options() -> ron::Options {
     ron::Options::default().with_default_extension(Extensions::IMPLICIT_SOME)
@@ -45,7 +48,7 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, SpannedError> {
     {
         return Ok(parsed);
     }
-    let file: FileMap = options().from_str(text)?;
+    let file: ConvertingMap = options().from_str(text)?;
     Ok(Half::from(file).into_parsed())
 }
 
@@ -58,8 +61,8 @@ struct Half {
     scenarios: Option<Vec<FileScenario>>,
 }
 
-impl From<FileMap> for Half {
-    fn from(file: FileMap) -> Self {
+impl From<ConvertingMap> for Half {
+    fn from(file: ConvertingMap) -> Self {
         Self {
             format: file.format,
             title: file.title,
@@ -109,7 +112,12 @@ fn parse_halves(text: &str) -> Option<Parsed> {
     let split = split_point(text)?;
     let head = format!("{}])", &text[..split]);
     let tail = format!("Map(nodes: [{}", &text[split..]);
-    let parse_half = |half: &str| options().from_str::<FileMap>(half).ok().map(Half::from);
+    let parse_half = |half: &str| {
+        options()
+            .from_str::<ConvertingMap>(half)
+            .ok()
+            .map(Half::from)
+    };
     let (first, second) = std::thread::scope(|scope| {
         let spawned = std::thread::Builder::new().spawn_scoped(scope, || parse_half(&tail));
         match spawned {

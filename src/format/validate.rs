@@ -398,8 +398,10 @@ fn add_links(
                 also: Some(Place::item(ListKind::Links, k, None)),
                 severity: Severity::Error,
                 message: format!(
-                    "duplicate {:?} link from `{}` to `{}`",
-                    link.kind, link.from, link.to
+                    "duplicate {} link from `{}` to `{}`",
+                    link.kind.name(),
+                    link.from,
+                    link.to
                 ),
             });
             continue;

@@ -10,9 +10,7 @@
 
 use std::fmt::Write as _;
 
-use crate::model::{
-    Category, Direction, Display, Formula, LinkKind, Map, Node, NodeKind, Orientation, Status,
-};
+use crate::model::{Formula, Map, Node, NodeKind};
 
 use super::FORMAT_VERSION;
 
@@ -47,7 +45,7 @@ pub(crate) fn to_string(map: &Map) -> String {
             out.push_str(", to: ");
             push_str_lit(&mut out, link.to.as_str());
             out.push_str(", kind: ");
-            out.push_str(link_kind_name(link.kind));
+            out.push_str(link.kind.name());
             out.push_str("),\n");
         }
         out.push_str("    ],\n");
@@ -143,11 +141,11 @@ fn push_node(out: &mut String, id: &str, parent: Option<&str>, node: &Node) {
     f64_field(out, "value", node.value);
     opt_str_field(out, "unit", node.unit.as_ref());
     if let Some(display) = node.display {
-        raw_field(out, "display", display_name(display));
+        raw_field(out, "display", display.name());
     }
     f64_field(out, "target", node.target);
     if let Some(direction) = node.direction {
-        raw_field(out, "direction", direction_name(direction));
+        raw_field(out, "direction", direction.name());
     }
     if let Some(thresholds) = node.thresholds {
         field(out, "thresholds");
@@ -211,12 +209,12 @@ fn push_node(out: &mut String, id: &str, parent: Option<&str>, node: &Node) {
         raw_field(out, "targeted", "true");
     }
     if let Some(status) = node.status {
-        raw_field(out, "status", status_name(status));
+        raw_field(out, "status", status.name());
     }
     u8_field(out, "effort", node.effort);
     f64_field(out, "expected_lift", node.expected_lift);
     if let Some(category) = node.category {
-        raw_field(out, "category", category_name(category));
+        raw_field(out, "category", category.name());
     }
     u8_field(out, "importance", node.importance);
     if !write_list {
@@ -226,7 +224,7 @@ fn push_node(out: &mut String, id: &str, parent: Option<&str>, node: &Node) {
     opt_str_field(out, "success_criterion", node.success_criterion.as_ref());
     opt_str_field(out, "result", node.result.as_ref());
     if let Some(orientation) = node.orientation {
-        raw_field(out, "orientation", orientation_name(orientation));
+        raw_field(out, "orientation", orientation.name());
     }
     opt_str_field(out, "notes", node.notes.as_ref());
     out.push_str("        ),\n");
@@ -263,62 +261,6 @@ pub(crate) fn push_str_lit(out: &mut String, s: &str) {
         }
     }
     out.push('"');
-}
-
-fn display_name(display: Display) -> &'static str {
-    match display {
-        Display::Number => "Number",
-        Display::Percent => "Percent",
-        Display::Currency => "Currency",
-        Display::Integer => "Integer",
-        Display::Ratio => "Ratio",
-    }
-}
-
-fn direction_name(direction: Direction) -> &'static str {
-    match direction {
-        Direction::HigherIsBetter => "HigherIsBetter",
-        Direction::LowerIsBetter => "LowerIsBetter",
-    }
-}
-
-pub(crate) fn status_name(status: Status) -> &'static str {
-    match status {
-        Status::Idea => "Idea",
-        Status::Exploring => "Exploring",
-        Status::Building => "Building",
-        Status::Shipped => "Shipped",
-        Status::Dropped => "Dropped",
-        Status::Planned => "Planned",
-        Status::Running => "Running",
-        Status::Passed => "Passed",
-        Status::Failed => "Failed",
-        Status::Inconclusive => "Inconclusive",
-    }
-}
-
-fn category_name(category: Category) -> &'static str {
-    match category {
-        Category::Desirability => "Desirability",
-        Category::Viability => "Viability",
-        Category::Feasibility => "Feasibility",
-        Category::Usability => "Usability",
-        Category::Ethical => "Ethical",
-    }
-}
-
-fn orientation_name(orientation: Orientation) -> &'static str {
-    match orientation {
-        Orientation::TopDown => "TopDown",
-        Orientation::LeftRight => "LeftRight",
-    }
-}
-
-fn link_kind_name(kind: LinkKind) -> &'static str {
-    match kind {
-        LinkKind::Measures => "Measures",
-        LinkKind::Relates => "Relates",
-    }
 }
 
 #[cfg(test)]

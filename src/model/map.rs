@@ -53,10 +53,10 @@ pub enum ModelError {
     #[error("`{0}` still has children")]
     HasChildren(NodeId),
     /// This exact link already exists.
-    #[error("a {kind:?} link from `{from}` to `{to}` already exists", kind = .0.kind, from = .0.from, to = .0.to)]
+    #[error("a {kind} link from `{from}` to `{to}` already exists", kind = .0.kind.name(), from = .0.from, to = .0.to)]
     LinkExists(Link),
     /// There is no such link.
-    #[error("there is no {kind:?} link from `{from}` to `{to}`", kind = .0.kind, from = .0.from, to = .0.to)]
+    #[error("there is no {kind} link from `{from}` to `{to}`", kind = .0.kind.name(), from = .0.from, to = .0.to)]
     NoSuchLink(Link),
     /// A link cannot join a node to itself.
     #[error("a link cannot join `{0}` to itself")]

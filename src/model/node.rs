@@ -116,6 +116,19 @@ pub enum Display {
     Ratio,
 }
 
+impl Display {
+    /// The name as written in files, and as the app and messages show it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Display::Number => "Number",
+            Display::Percent => "Percent",
+            Display::Currency => "Currency",
+            Display::Integer => "Integer",
+            Display::Ratio => "Ratio",
+        }
+    }
+}
+
 /// Which way is good for a metric.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub enum Direction {
@@ -124,6 +137,16 @@ pub enum Direction {
     HigherIsBetter,
     /// Smaller values are better (churn, cost).
     LowerIsBetter,
+}
+
+impl Direction {
+    /// The name as written in files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Direction::HigherIsBetter => "HigherIsBetter",
+            Direction::LowerIsBetter => "LowerIsBetter",
+        }
+    }
 }
 
 /// Status thresholds: past `warn` is amber, past `alert` is red ("past" following the
@@ -210,6 +233,22 @@ impl Status {
     pub fn is_solution_status(self) -> bool {
         Self::SOLUTION.contains(&self)
     }
+
+    /// The name as written in files, and as the app and messages show it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Idea => "Idea",
+            Status::Exploring => "Exploring",
+            Status::Building => "Building",
+            Status::Shipped => "Shipped",
+            Status::Dropped => "Dropped",
+            Status::Planned => "Planned",
+            Status::Running => "Running",
+            Status::Passed => "Passed",
+            Status::Failed => "Failed",
+            Status::Inconclusive => "Inconclusive",
+        }
+    }
 }
 
 /// An assumption's category.
@@ -227,6 +266,19 @@ pub enum Category {
     Ethical,
 }
 
+impl Category {
+    /// The name as written in files, and as the app and messages show it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Category::Desirability => "Desirability",
+            Category::Viability => "Viability",
+            Category::Feasibility => "Feasibility",
+            Category::Usability => "Usability",
+            Category::Ethical => "Ethical",
+        }
+    }
+}
+
 /// How a tree is drawn. Set on a tree's root.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub enum Orientation {
@@ -235,6 +287,16 @@ pub enum Orientation {
     TopDown,
     /// Root at the left, children to the right.
     LeftRight,
+}
+
+impl Orientation {
+    /// The name as written in files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Orientation::TopDown => "TopDown",
+            Orientation::LeftRight => "LeftRight",
+        }
+    }
 }
 
 /// Everything a node carries besides its id and place in the tree. Optional fields are `None`
@@ -372,6 +434,16 @@ pub enum LinkKind {
     Relates,
 }
 
+impl LinkKind {
+    /// The name as written in files, and as the app and messages show it.
+    pub fn name(self) -> &'static str {
+        match self {
+            LinkKind::Measures => "Measures",
+            LinkKind::Relates => "Relates",
+        }
+    }
+}
+
 /// A link between two nodes, usually of different trees.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Link {
@@ -390,4 +462,41 @@ pub struct Scenario {
     pub name: String,
     /// Overridden input values by metric id.
     pub overrides: BTreeMap<NodeId, f64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `name()` is what serde writes and reads, so the writer, the messages and the app
+    /// agree with the file format.
+    #[test]
+    fn names_are_the_serde_names() {
+        fn check<T: Serialize>(value: T, name: &str) {
+            assert_eq!(ron::to_string(&value).ok().as_deref(), Some(name));
+        }
+        for k in NodeKind::ALL {
+            check(k, k.name());
+        }
+        for s in Status::SOLUTION.into_iter().chain(Status::TEST) {
+            check(s, s.name());
+        }
+        use Display::*;
+        for d in [Number, Percent, Currency, Integer, Ratio] {
+            check(d, d.name());
+        }
+        for d in [Direction::HigherIsBetter, Direction::LowerIsBetter] {
+            check(d, d.name());
+        }
+        use Category::*;
+        for c in [Desirability, Viability, Feasibility, Usability, Ethical] {
+            check(c, c.name());
+        }
+        for o in [Orientation::TopDown, Orientation::LeftRight] {
+            check(o, o.name());
+        }
+        for l in [LinkKind::Measures, LinkKind::Relates] {
+            check(l, l.name());
+        }
+    }
 }

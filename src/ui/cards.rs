@@ -19,10 +19,10 @@ use super::card_geometry::{
     TOP, VALUE_ROW, title_font,
 };
 use super::figures::Figures;
-use super::format_value::{Width, format_delta, format_value};
 use super::icons;
 use super::theme::{Palette, strong_family};
 use crate::engine::{self, Rag};
+use crate::look::{Width, format_delta, format_value};
 use crate::model::{Display, Map, Node, NodeId, NodeKind};
 
 /// How a card is being interacted with, for its outline.

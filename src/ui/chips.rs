@@ -8,10 +8,10 @@ use egui::{Color32, FontId, Rect, Stroke, StrokeKind};
 
 use super::card_geometry::CHIP_ROW;
 use super::cards::CardPaint;
-use super::format_value::format_lift;
 use super::icons;
 use super::theme::Palette;
 use crate::engine::Rag;
+use crate::look::format_lift;
 use crate::model::{LinkKind, Node, NodeId, NodeKind, Status};
 
 impl CardPaint<'_> {
@@ -92,7 +92,7 @@ impl CardPaint<'_> {
             }
             NodeKind::Solution => {
                 if let Some(s) = node.status {
-                    chips.push(Chip::filled(format!("{s:?}"), status_color(p, s)));
+                    chips.push(Chip::filled(s.name(), status_color(p, s)));
                 }
                 let summary = self.figures.solution(self.map, id);
                 if let Some(s) = &summary
@@ -124,7 +124,7 @@ impl CardPaint<'_> {
                     chips.push(Chip::filled("leap of faith", p.danger).icon(ChipIcon::Warning));
                 }
                 if let Some(c) = node.category {
-                    chips.push(Chip::filled(format!("{c:?}"), p.kind(NodeKind::Assumption)));
+                    chips.push(Chip::filled(c.name(), p.kind(NodeKind::Assumption)));
                 }
                 match (node.importance, node.evidence_strength) {
                     (Some(i), Some(e)) => {
@@ -137,7 +137,7 @@ impl CardPaint<'_> {
             }
             NodeKind::Test => {
                 if let Some(s) = node.status {
-                    chips.push(Chip::filled(format!("{s:?}"), status_color(p, s)));
+                    chips.push(Chip::filled(s.name(), status_color(p, s)));
                 }
                 if node.result.is_some() {
                     chips.push(Chip::outline("result in", p.muted));

@@ -188,10 +188,10 @@ pub(crate) fn number_field(
     hint: &str,
 ) -> Option<Option<f64>> {
     let shown = current
-        .map(super::format_value::editable_number)
+        .map(crate::look::editable_number)
         .unwrap_or_default();
     let committed = text_field(ui, drafts, key, &shown, FieldLook::line(hint), |t| {
-        if t.trim().is_empty() || super::format_value::parse_number(t).is_some() {
+        if t.trim().is_empty() || crate::look::parse_number(t).is_some() {
             Ok(())
         } else {
             Err(("not a number".to_owned(), None))
@@ -200,7 +200,7 @@ pub(crate) fn number_field(
     if committed.trim().is_empty() {
         Some(None)
     } else {
-        super::format_value::parse_number(&committed).map(Some)
+        crate::look::parse_number(&committed).map(Some)
     }
 }
 

@@ -154,16 +154,3 @@ impl Figures {
             .clone()
     }
 }
-
-/// Whether changing a node from `old` to `new` can change a roll-up, leverage or series
-/// figure (anything but the OST roll-ups, which are recomputed anyway).
-pub(crate) fn engine_reads_change(old: &crate::model::Node, new: &crate::model::Node) -> bool {
-    old.kind != new.kind
-        || old.formula != new.formula
-        || old.value != new.value
-        || old.target != new.target
-        || old.direction != new.direction
-        || old.thresholds != new.thresholds
-        || old.controllable != new.controllable
-        || old.history != new.history
-}

@@ -54,7 +54,6 @@ mod editing;
 mod fields;
 mod figures;
 mod files;
-mod format_value;
 mod icons;
 mod inspector;
 mod keyboard;
@@ -328,7 +327,7 @@ impl FulcrumApp {
                 .session
                 .map()
                 .node(id.as_str())
-                .is_some_and(|old| !figures::engine_reads_change(old, node)),
+                .is_some_and(|old| !crate::engine::reads_change(old, node)),
             _ => false,
         };
         match self.session.doc.apply(command) {

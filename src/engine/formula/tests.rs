@@ -496,6 +496,32 @@ fn rename_in_source_is_token_wise() {
     assert_eq!(r("a", "", "b"), "a");
 }
 
+#[test]
+fn rename_many_in_source_renames_each_token_once() {
+    let r = |src: &str, pairs: &[(&str, &str)]| {
+        Tape::rename_many_in_source(src, |id| {
+            pairs
+                .iter()
+                .find(|(from, _)| *from == id)
+                .map(|(_, to)| *to)
+        })
+    };
+    // A swap in one formula: each token is renamed once, not renamed and renamed back.
+    assert_eq!(r("a + b * a", &[("a", "b"), ("b", "a")]), "b + a * b");
+    // A chain: `a` becomes `b`, and the old `b` becomes `c`, never `a` → `b` → `c`.
+    assert_eq!(r("a - b", &[("a", "b"), ("b", "c")]), "b - c");
+    // Ids that start like a renamed one, or contain it, are other ids.
+    assert_eq!(
+        r("a + a_2 + ab + ba + 2a + 1e5", &[("a", "z"), ("e", "q")]),
+        "z + a_2 + ab + ba + 2a + 1e5"
+    );
+    // Function names are left alone unless asked (no id can be one: they are reserved).
+    assert_eq!(r("min(a, b)", &[("a", "x")]), "min(x, b)");
+    // Nothing to rename, or a source that does not parse: rewritten as its tokens allow.
+    assert_eq!(r("a+(b", &[]), "a+(b");
+    assert_eq!(r("é·a # b)", &[("a", "bb"), ("b", "a")]), "é·bb # a)");
+}
+
 // ---------------------------------------------------------------- size and stack safety
 
 /// Runs `f` on a thread with a 256 KB stack.
@@ -895,6 +921,21 @@ proptest! {
         prop_assert_eq!(re.len(), tape.len());
         let names: Vec<String> = tape.vars().iter().map(|n| format!("{n}_r")).collect();
         prop_assert_eq!(re.vars(), &names[..]);
+        // Renaming every variable to the next one in a cycle, in one pass, then back, gives
+        // the source again; the renamed formula uses the cycled names.
+        let next = |id: &str| {
+            let i = VAR_NAMES.iter().position(|n| *n == id)?;
+            Some(VAR_NAMES[(i + 1) % VAR_NAMES.len()])
+        };
+        let prev = |id: &str| {
+            let i = VAR_NAMES.iter().position(|n| *n == id)?;
+            Some(VAR_NAMES[(i + VAR_NAMES.len() - 1) % VAR_NAMES.len()])
+        };
+        let cycled = Tape::rename_many_in_source(&src, next);
+        let names: Vec<&str> = tape.vars().iter().filter_map(|n| next(n)).collect();
+        let re = Tape::parse(&cycled).map_err(|err| TestCaseError::fail(format!("{cycled}: {err}")))?;
+        prop_assert_eq!(re.vars(), &names[..]);
+        prop_assert_eq!(Tape::rename_many_in_source(&cycled, prev), src.clone());
     }
 
     #[test]

@@ -6,13 +6,13 @@ use std::collections::BTreeMap;
 
 use crate::engine::formula::Tape;
 use crate::engine::{self, Rag};
+use crate::look::{Width, format_value, parse_number};
 use crate::model::{Direction, Display, Formula, Map, NodeId, NodeKind, Thresholds};
 
 use super::super::fields::{
     Drafts, FieldLook, caption, choice, error_ui, number_field, readout, text_field,
 };
 use super::super::figures::Figures;
-use super::super::format_value::{Width, format_value, parse_number};
 use super::{Ctx, Edits, non_empty};
 
 pub(super) fn metric_ui(
@@ -171,7 +171,7 @@ pub(super) fn metric_ui(
                 "Display",
                 e.node.display,
                 &all,
-                |d| format!("{d:?}"),
+                |d| d.name().to_owned(),
                 Some("Number (default)"),
             ) {
                 e.node.display = d;

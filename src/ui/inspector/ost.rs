@@ -4,13 +4,13 @@
 
 use egui::RichText;
 
+use crate::look::format_lift;
 use crate::model::{Category, Evidence, Sizing, Status};
 
 use super::super::fields::{
     Drafts, FieldLook, caption, choice, number_field, readout, scale_picker, text_field,
 };
 use super::super::figures::Figures;
-use super::super::format_value::format_lift;
 use super::{Ctx, Edits, non_empty};
 
 pub(super) fn opportunity_ui(
@@ -156,7 +156,7 @@ pub(super) fn solution_ui(
         }
     }
     caption(ui, "Status");
-    let name = |s: Status| format!("{s:?}");
+    let name = |s: Status| s.name().to_owned();
     if let Some(s) = choice(
         ui,
         "Solution status",
@@ -202,7 +202,7 @@ pub(super) fn assumption_ui(ui: &mut egui::Ui, c: &Ctx<'_>, _drafts: &mut Drafts
         "Category",
         e.node.category,
         &all,
-        |c| format!("{c:?}"),
+        |c| c.name().to_owned(),
         Some("—"),
     ) {
         e.node.category = v;
@@ -224,7 +224,7 @@ pub(super) fn test_ui(ui: &mut egui::Ui, drafts: &mut Drafts, e: &mut Edits) {
         "Test status",
         e.node.status,
         &Status::TEST,
-        |s| format!("{s:?}"),
+        |s| s.name().to_owned(),
         Some("—"),
     ) {
         e.node.status = s;

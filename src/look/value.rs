@@ -2,8 +2,9 @@
 //!
 //! `Percent` 1.07 → `107%`, `Currency` with unit `$` → `$100,000`, `Integer` 25 with unit
 //! `accounts` → `25 accounts`, `Number` → thousands separators, `Ratio` → `1.07×`. The compact
-//! form (for cards) shortens large numbers (`$1.2M`); the full form is for the inspector.
-//! Pure functions of numbers and strings; nothing here touches egui or the map.
+//! form (for cards) shortens large numbers (`$1.2M`); the full form is for the inspector, the
+//! CLI's tables and exports. Pure functions of numbers and strings; nothing here touches egui
+//! or the map.
 
 use crate::model::Display;
 
