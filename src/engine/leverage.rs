@@ -154,6 +154,24 @@ fn product_partials(args: &[f64], seed: f64, grad: &mut [f64]) {
     }
 }
 
+/// Which metrics are under `top`: those its formulas reach (`reached`, from
+/// [`sensitivities`]) and those in its subtree that its formulas do not use (they get a row
+/// of zeros). Ancestors have larger indices (post-order), so walking down from the top's
+/// index marks each metric after its nearest metric ancestor.
+pub fn under_top(program: &Program, reached: &[bool], top: u32) -> Vec<bool> {
+    let mut under = reached.to_vec();
+    let mut in_subtree = vec![false; program.len()];
+    in_subtree[top as usize] = true;
+    for i in (0..top).rev() {
+        let parent = program.tree_parent[i as usize];
+        if parent != u32::MAX && in_subtree[parent as usize] {
+            in_subtree[i as usize] = true;
+            under[i as usize] = true;
+        }
+    }
+    under
+}
+
 /// Leverage of every metric under `top` (the default top when `None`).
 pub fn leverage(
     map: &Map,
@@ -175,23 +193,15 @@ pub fn leverage(
             reason: reason.to_owned(),
         })?;
     let (sens, approximate, reached) = sensitivities(program, rollup, t);
+    let marked = under_top(program, &reached, t);
     let mut under: Vec<u32> = (0..program.len() as u32)
         .filter(|&i| i != t && reached[i as usize])
         .collect();
-    // Metrics in the top's subtree that its formulas do not use still get a row (all zeros).
-    // Ancestors have larger indices (post-order), so walking down from the top's index marks
-    // each metric after its nearest metric ancestor.
-    let mut in_subtree = vec![false; program.len()];
-    in_subtree[t as usize] = true;
-    for i in (0..t).rev() {
-        let parent = program.tree_parent[i as usize];
-        if parent != u32::MAX && in_subtree[parent as usize] {
-            in_subtree[i as usize] = true;
-            if !reached[i as usize] {
-                under.push(i);
-            }
-        }
-    }
+    under.extend(
+        (0..t)
+            .rev()
+            .filter(|&i| marked[i as usize] && !reached[i as usize]),
+    );
     let mut what_if = WhatIf::default();
     let mut levers: Vec<Lever> = under
         .into_iter()

@@ -14,7 +14,7 @@ mod rollup;
 mod status;
 
 pub use goal::{LeverQuestions, Unreachable};
-pub use leverage::{Lever, Leverage, default_top, leverage, sensitivities};
+pub use leverage::{Lever, Leverage, default_top, leverage, sensitivities, under_top};
 pub use program::{FormulaIssue, Program, check_formulas};
 pub use reads::reads_change;
 pub use rollup::{EngineError, Inputs, Rollup};

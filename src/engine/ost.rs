@@ -73,18 +73,29 @@ pub fn solution_summary(
     solution: &str,
     leverage: Option<&Leverage>,
 ) -> Option<SolutionSummary> {
+    let elasticity = |metric: &NodeId| -> Option<f64> {
+        let lev = leverage?;
+        if *metric == lev.top {
+            return Some(1.0);
+        }
+        lev.levers.iter().find(|l| &l.id == metric)?.elasticity
+    };
+    solution_summary_with(map, solution, elasticity)
+}
+
+/// The summary of one solution, with the elasticity of a metric (of the North Star: 1 for
+/// the North Star itself) from `elasticity`.
+pub fn solution_summary_with(
+    map: &Map,
+    solution: &str,
+    elasticity: impl Fn(&NodeId) -> Option<f64>,
+) -> Option<SolutionSummary> {
     let node = map.node(solution)?;
     let id = map.id(solution)?.clone();
     let north_star_effect = (|| {
         let lift = node.expected_lift?;
         let metric = measured_metric(map, solution)?;
-        let lev = leverage?;
-        let elasticity = if metric == lev.top {
-            1.0
-        } else {
-            lev.levers.iter().find(|l| l.id == metric)?.elasticity?
-        };
-        Some(lift * elasticity)
+        Some(lift * elasticity(&metric)?)
     })();
     Some(SolutionSummary {
         untested_leaps: untested_leaps(map, solution),

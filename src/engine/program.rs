@@ -371,6 +371,11 @@ impl Program {
         &self.ids[i as usize]
     }
 
+    /// Whether metric `i` is a lever: an input, or marked `controllable`.
+    pub fn is_lever(&self, i: u32) -> bool {
+        self.is_input(i) || self.controllable.get(i as usize).copied().unwrap_or(false)
+    }
+
     /// Whether the metric is an input (no formula).
     pub fn is_input(&self, i: u32) -> bool {
         self.ops[i as usize] == Op::Input

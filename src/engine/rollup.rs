@@ -41,6 +41,13 @@ pub struct Inputs {
     pub(crate) period: Option<String>,
 }
 
+impl Inputs {
+    /// The value entered (or pinned by a scenario) for metric `i`, if any.
+    pub fn value(&self, i: u32) -> Option<f64> {
+        self.values.get(i as usize).copied().flatten()
+    }
+}
+
 /// The values of every metric after a roll-up.
 #[derive(Debug, Clone)]
 pub struct Rollup {

@@ -8,4 +8,6 @@
 
 mod value;
 
-pub use value::{Width, editable_number, format_delta, format_lift, format_value, parse_number};
+pub use value::{
+    Width, editable_number, format_delta, format_lift, format_value, parse_number, target_gap,
+};

@@ -6,7 +6,7 @@
 //! CLI's tables and exports. Pure functions of numbers and strings; nothing here touches egui
 //! or the map.
 
-use crate::model::Display;
+use crate::model::{Direction, Display};
 
 /// How much room the text has.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,6 +48,30 @@ pub fn format_delta(delta: f64, display: Display, unit: Option<&str>) -> String 
             format!("{sign}{text}")
         }
     }
+}
+
+/// How far a value is from its target, in words that cannot be misread: `2.0 pts below
+/// target` for a higher-is-better metric under its target, `$500 above target` for a
+/// lower-is-better one over it. `None` when the target is met.
+pub fn target_gap(
+    value: f64,
+    target: f64,
+    direction: Direction,
+    display: Display,
+    unit: Option<&str>,
+) -> Option<String> {
+    let gap = value - target;
+    let short = match direction {
+        Direction::HigherIsBetter => gap < 0.0,
+        Direction::LowerIsBetter => gap > 0.0,
+    };
+    if !short || gap.abs() <= 1e-12 * target.abs().max(1.0) {
+        return None;
+    }
+    let amount = format_delta(gap.abs(), display, unit);
+    let amount = amount.trim_start_matches('+');
+    let side = if gap < 0.0 { "below" } else { "above" };
+    Some(format!("{amount} {side} target"))
 }
 
 /// A relative change such as an expected lift (0.06 → `+6%`).
@@ -141,6 +165,25 @@ fn grouped(value: f64, decimals: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_gap_to_target_is_said_in_the_metrics_unit() {
+        let gap = |v, t, d| target_gap(v, t, d, Display::Percent, Some("%"));
+        assert_eq!(
+            gap(1.08, 1.10, Direction::HigherIsBetter).as_deref(),
+            Some("2 pts below target")
+        );
+        assert_eq!(gap(1.12, 1.10, Direction::HigherIsBetter), None);
+        assert_eq!(gap(1.10, 1.10, Direction::HigherIsBetter), None);
+        let cost = target_gap(
+            4500.0,
+            4000.0,
+            Direction::LowerIsBetter,
+            Display::Currency,
+            Some("$"),
+        );
+        assert_eq!(cost.as_deref(), Some("$500 above target"));
+    }
 
     #[test]
     fn displays() {

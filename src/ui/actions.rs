@@ -83,6 +83,18 @@ actions! {
     ZoomOut,
     /// Fit the whole map to the window.
     FitView,
+    /// Show or hide the leverage panel.
+    ToggleLeverage,
+    /// Show or hide the bridge (solutions by North Star effect).
+    ToggleBridge,
+    /// Show or hide the scenario manager.
+    ToggleScenarios,
+    /// Measure leverage against the selected metric.
+    MakeTop,
+    /// Link the selected outcome to the metric it measures.
+    LinkMeasures,
+    /// Link the selection to any node it relates to.
+    LinkRelates,
     /// Move the keyboard into the inspector, or back to the canvas.
     FocusInspector,
     /// Show or hide the inspector.
@@ -187,6 +199,8 @@ impl Action {
                 Some(EditTitle),
                 Some(MoveEarlier),
                 Some(MoveLater),
+                Some(LinkMeasures),
+                Some(LinkRelates),
                 None,
             ],
         );
@@ -218,6 +232,11 @@ impl Action {
                 Some(FocusInspector),
                 Some(ToggleProblems),
                 Some(ToggleTheme),
+                None,
+                Some(ToggleLeverage),
+                Some(MakeTop),
+                Some(ToggleBridge),
+                Some(ToggleScenarios),
             ],
         );
         add(&mut rows, Menu::Help, &[Some(Help)]);
@@ -229,6 +248,9 @@ impl Action {
                 Some(AddSibling),
                 Some(EditTitle),
                 Some(ToggleFold),
+                Some(MakeTop),
+                Some(LinkMeasures),
+                Some(LinkRelates),
             ],
         );
         rows.extend(
@@ -320,6 +342,12 @@ impl Action {
             ZoomOut => "Zoom out",
             FitView => "Fit map to window",
             FocusInspector => "Focus inspector / canvas",
+            ToggleLeverage => "Leverage panel",
+            ToggleBridge => "Bridge panel",
+            ToggleScenarios => "Scenarios…",
+            MakeTop => "Make top",
+            LinkMeasures => "Measures…",
+            LinkRelates => "Relates to…",
             ToggleInspector => "Inspector panel",
             ToggleProblems => "Problems panel",
             ToggleTheme => "Dark theme",
@@ -371,6 +399,14 @@ impl Action {
             FocusInspector => {
                 "Move the keyboard into the inspector's first field, or back to the canvas"
             }
+            ToggleLeverage => {
+                "Levers of the top ranked by elasticity, with what-if sliders and goal seek"
+            }
+            ToggleBridge => "Solutions ranked by their estimated effect on the North Star",
+            ToggleScenarios => "Add, rename, duplicate and delete scenarios; edit overrides",
+            MakeTop => "Measure leverage against the selected metric",
+            LinkMeasures => "Link the selected outcome to the driver-tree metric it measures",
+            LinkRelates => "Link the selection to another node it relates to",
             ToggleInspector => "Show or hide the inspector",
             ToggleProblems => "Show or hide load warnings and formula problems",
             ToggleTheme => "Switch between the light and dark theme",
@@ -431,6 +467,12 @@ impl Action {
             ZoomOut => vec![key(CMD, Key::Minus)],
             FitView => vec![key(CMD, Key::Num0)],
             FocusInspector => vec![key(NONE, Key::F6)],
+            ToggleLeverage => vec![key(CMD, Key::L)],
+            ToggleBridge => vec![key(CMD_SHIFT, Key::B)],
+            ToggleScenarios => vec![],
+            MakeTop => vec![key(CMD, Key::T)],
+            LinkMeasures => vec![],
+            LinkRelates => vec![],
             ToggleInspector => vec![key(CMD, Key::I)],
             ToggleProblems => vec![],
             ToggleTheme => vec![],
@@ -444,7 +486,7 @@ impl Action {
         match self {
             New | Open | Save | SaveAs | Quit | Find | FindNext | FindPrevious | ZoomIn
             | ZoomOut | FitView | FocusInspector | ToggleInspector | ToggleProblems
-            | ToggleTheme | Help => Scope::Global,
+            | ToggleTheme | ToggleLeverage | ToggleBridge | ToggleScenarios | Help => Scope::Global,
             _ => Scope::Canvas,
         }
     }
@@ -453,7 +495,12 @@ impl Action {
     pub fn is_toggle(self) -> bool {
         matches!(
             self,
-            Action::ToggleInspector | Action::ToggleProblems | Action::ToggleTheme
+            Action::ToggleInspector
+                | Action::ToggleProblems
+                | Action::ToggleTheme
+                | Action::ToggleLeverage
+                | Action::ToggleBridge
+                | Action::ToggleScenarios
         )
     }
 }

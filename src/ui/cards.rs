@@ -22,7 +22,7 @@ use super::figures::Figures;
 use super::icons;
 use super::theme::{Palette, strong_family};
 use crate::engine::{self, Rag};
-use crate::look::{Width, format_delta, format_value};
+use crate::look::{Width, format_delta, format_value, target_gap};
 use crate::model::{Display, Map, Node, NodeId, NodeKind};
 
 /// How a card is being interacted with, for its outline.
@@ -299,17 +299,23 @@ impl CardPaint<'_> {
         let display = node.display.unwrap_or_default();
         let unit = node.unit.as_deref();
         let font = FontId::proportional(12.5 * z);
-        // Under a scenario, metrics it moves show the actual and the difference.
+        // Under a scenario or a what-if, metrics it moves show what they were and the
+        // difference.
         let moved = self
             .figures
-            .actual_value(id.as_str())
+            .baseline(id.as_str())
             .zip(value)
-            .filter(|(actual, v)| (v - actual).abs() > 1e-9 * actual.abs().max(1.0));
-        let left = if let Some((actual, v)) = moved {
+            .filter(|(base, v)| (v - base).abs() > 1e-9 * base.abs().max(1.0));
+        let was = if self.figures.has_what_if() {
+            "was"
+        } else {
+            "actual"
+        };
+        let left = if let Some((base, v)) = moved {
             format!(
-                "actual {} · {}",
-                format_value(actual, display, unit, Width::Compact),
-                format_delta(v - actual, display, unit)
+                "{was} {} · {}",
+                format_value(base, display, unit, Width::Compact),
+                format_delta(v - base, display, unit)
             )
         } else if let (Some(reported), true, Some(v)) = (node.value, node.formula.is_some(), value)
         {
@@ -319,7 +325,14 @@ impl CardPaint<'_> {
                 format_delta(reported - v, display, unit)
             )
         } else if let Some(t) = node.target {
-            format!("target {}", format_value(t, display, unit, Width::Compact))
+            // Off target, the card says how far: "2 pts below target" (green can still mean
+            // "within the warn threshold").
+            let direction = node.direction.unwrap_or_default();
+            value
+                .and_then(|v| target_gap(v, t, direction, display, unit))
+                .unwrap_or_else(|| {
+                    format!("target {}", format_value(t, display, unit, Width::Compact))
+                })
         } else if node.formula.is_none() {
             "input".to_owned()
         } else {
@@ -352,7 +365,7 @@ impl CardPaint<'_> {
     }
 
     fn leverage_bar(&self, id: &NodeId, row: Rect) {
-        let Some(e) = self.figures.elasticity.get(id).copied() else {
+        let Some(e) = self.figures.elasticity(id.as_str()) else {
             return;
         };
         let z = self.zoom;
@@ -385,8 +398,9 @@ impl CardPaint<'_> {
         let cr = CornerRadius::same((2.5 * z).round() as u8);
         self.painter
             .rect_filled(bar, cr, p.muted.gamma_multiply(0.18));
-        let frac = if self.figures.max_elasticity > 0.0 {
-            (e.abs() / self.figures.max_elasticity).clamp(0.0, 1.0) as f32
+        let max = self.figures.dense().map_or(0.0, |d| d.max_elasticity);
+        let frac = if max > 0.0 {
+            (e.abs() / max).clamp(0.0, 1.0) as f32
         } else {
             0.0
         };

@@ -69,6 +69,20 @@ pub(crate) enum UiCommand {
     Fit,
     /// Esc on the canvas: closes the help overlay, else the find bar.
     CloseOverlay,
+    /// Measure leverage against a metric (`None`: the first metric root).
+    MakeTop(Option<NodeId>),
+    /// Try a value for a metric (`None`: back to its own), not saved.
+    TryValue(NodeId, Option<f64>),
+    /// Drop every tried value.
+    ResetWhatIf,
+    /// Write the tried values into a new scenario with this name.
+    SaveWhatIf(String),
+    /// Write the tried values into the scenario shown.
+    ApplyWhatIf,
+    /// The value of a lever that makes the top reach its target.
+    GoalSeek(NodeId),
+    /// Rename a scenario (old, new).
+    RenameScenario(String, String),
     /// Forget the recent files.
     ClearRecent,
     /// Something that goes through the unsaved-changes gate.

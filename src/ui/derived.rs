@@ -35,7 +35,13 @@ impl Derived {
         let generation = session.doc.generation();
         view.settle(map, generation);
         let mut measure = TextMeasure::new(ctx);
-        let figures = Figures::compute(map, generation, view.scenario.as_deref());
+        let figures = Figures::compute(
+            map,
+            generation,
+            view.scenario.as_deref(),
+            view.leverage.top.as_ref(),
+            &view.leverage.what_if,
+        );
         let scene = Scene::build(
             map,
             generation,
@@ -58,8 +64,9 @@ impl Derived {
         let map = session.map();
         let generation = session.doc.generation();
         view.settle(map, generation);
-        if !self.figures.is_for(generation, view.scenario.as_deref()) {
-            self.figures = Figures::compute(map, generation, view.scenario.as_deref());
+        let (scenario, top) = (view.scenario.as_deref(), view.leverage.top.as_ref());
+        if !self.figures.is_for(generation, scenario, top) {
+            self.figures = Figures::compute(map, generation, scenario, top, &view.leverage.what_if);
             self.looks = OnceCell::new();
         }
         if !self.scene.is_for(generation, view.folds.version()) {
@@ -76,6 +83,11 @@ impl Derived {
             self.scene = scene;
             self.looks = OnceCell::new();
         }
+    }
+
+    /// After values changed in place (a what-if): far-zoom looks follow the new statuses.
+    pub fn values_changed(&mut self) {
+        self.looks = OnceCell::new();
     }
 
     /// Keeps the figures across a change the engine does not read (a title, an owner).

@@ -81,6 +81,13 @@ impl FulcrumApp {
                 }
             }
             UiCommand::ClearRecent => self.shell.recent.clear(),
+            UiCommand::MakeTop(id) => self.make_top(id),
+            UiCommand::TryValue(id, value) => self.try_value(id, value),
+            UiCommand::ResetWhatIf => self.reset_what_if(),
+            UiCommand::SaveWhatIf(name) => self.save_what_if_as(name),
+            UiCommand::ApplyWhatIf => self.apply_what_if(),
+            UiCommand::GoalSeek(id) => self.goal_seek(id),
+            UiCommand::RenameScenario(old, new) => self.rename_scenario(old, new),
             UiCommand::Request(pending) => self.request(pending),
             UiCommand::SaveThen(pending) => self.save_then(pending),
             UiCommand::DiscardThen(pending) => {
@@ -143,6 +150,16 @@ impl FulcrumApp {
                 };
             }
             Help => self.view.panels.help = !self.view.panels.help,
+            ToggleLeverage => self.view.panels.leverage = !self.view.panels.leverage,
+            ToggleBridge => self.view.panels.bridge = !self.view.panels.bridge,
+            ToggleScenarios => self.view.panels.scenarios = !self.view.panels.scenarios,
+            MakeTop => {
+                if let Some(id) = self.view.selection.clone() {
+                    self.make_top(id);
+                }
+            }
+            LinkMeasures => self.open_link_picker(crate::model::LinkKind::Measures),
+            LinkRelates => self.open_link_picker(crate::model::LinkKind::Relates),
         }
     }
 
@@ -194,6 +211,15 @@ pub(crate) fn is_enabled(
         Paste => cx.has_clip,
         AddChild | AddSibling => on.is_some() || map.is_empty(),
         FindNext | FindPrevious => view.search.has_hits(),
+        MakeTop => on.is_some_and(|id| {
+            map.node(id.as_str())
+                .is_some_and(|n| n.kind == crate::model::NodeKind::Metric)
+        }),
+        LinkMeasures => on.is_some_and(|id| {
+            map.node(id.as_str())
+                .is_some_and(|n| n.kind == crate::model::NodeKind::Outcome)
+        }),
+        LinkRelates => on.is_some(),
         _ => true,
     }
 }
@@ -204,6 +230,9 @@ pub(crate) fn is_checked(view: &View, theme: Theme, action: Action) -> bool {
         Action::ToggleInspector => view.panels.inspector,
         Action::ToggleProblems => view.panels.problems,
         Action::ToggleTheme => theme == Theme::Dark,
+        Action::ToggleLeverage => view.panels.leverage,
+        Action::ToggleBridge => view.panels.bridge,
+        Action::ToggleScenarios => view.panels.scenarios,
         _ => false,
     }
 }

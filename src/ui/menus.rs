@@ -147,9 +147,6 @@ fn file_name(path: &Path) -> String {
 /// View → Scenario: the actuals or one of the map's scenarios.
 fn scenario_menu_ui(ui: &mut egui::Ui, cx: &Viewer<'_>, view: &View) {
     let scenarios = cx.session.map().scenarios();
-    if scenarios.is_empty() {
-        return;
-    }
     ui.menu_button("Scenario", |ui| {
         if ui.radio(view.scenario.is_none(), "Actuals").clicked() {
             cx.commands.send(UiCommand::SetScenario(None));

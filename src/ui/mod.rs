@@ -38,6 +38,7 @@
 mod actions;
 mod autosave;
 mod blocks;
+mod bridge;
 mod camera;
 mod canvas;
 mod card_geometry;
@@ -57,9 +58,12 @@ mod files;
 mod icons;
 mod inspector;
 mod keyboard;
+mod leverage;
+mod links;
 mod menus;
 mod panels;
 mod recent;
+mod scenarios;
 mod scene;
 mod search;
 mod session;
@@ -383,10 +387,20 @@ impl FulcrumApp {
         search::search_bar_ui(ui, &cx, &mut view.search);
         panels::status_bar_ui(ui, &cx, view);
         panels::problems_ui(ui, &cx, view);
+        if view.panels.bridge {
+            bridge::bridge_ui(ui, &cx);
+        }
+        if view.panels.leverage {
+            leverage::leverage_panel_ui(ui, &cx, view);
+        }
         if view.panels.inspector {
             inspector::inspector_ui(ui, &cx, view);
         }
         canvas::canvas_ui(ui, &cx, view);
+        links::link_picker_ui(&ctx, &cx, view);
+        if view.panels.scenarios {
+            scenarios::scenarios_ui(&ctx, &cx, view);
+        }
         dialogs::dialogs_ui(&ctx, &cx, &mut shell.dialogs, &mut view.panels.help);
         self.run_commands(&ctx);
         self.keyboard.end_frame(&ctx);

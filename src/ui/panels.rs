@@ -40,27 +40,29 @@ pub(crate) fn status_bar_ui(ui: &mut egui::Ui, cx: &Viewer<'_>, view: &View) {
                         .color(cx.palette.accent),
                     );
                 }
-                if !scenarios.is_empty() {
-                    ui.separator();
-                    let label = ui.label("Scenario");
-                    let shown = view
-                        .scenario
-                        .clone()
-                        .unwrap_or_else(|| "Actuals".to_owned());
-                    let mut picked = view.scenario.clone();
-                    egui::ComboBox::from_id_salt("scenario")
-                        .selected_text(shown)
-                        .show_ui(ui, |ui| {
-                            ui.selectable_value(&mut picked, None, "Actuals");
-                            for name in &scenarios {
-                                ui.selectable_value(&mut picked, Some(name.clone()), name);
-                            }
-                        })
-                        .response
-                        .labelled_by(label.id);
-                    if picked != view.scenario {
-                        cx.commands.send(UiCommand::SetScenario(picked));
-                    }
+                ui.separator();
+                let label = ui.label("Scenario");
+                let shown = view
+                    .scenario
+                    .clone()
+                    .unwrap_or_else(|| "Actuals".to_owned());
+                let mut picked = view.scenario.clone();
+                egui::ComboBox::from_id_salt("scenario")
+                    .selected_text(shown)
+                    .show_ui(ui, |ui| {
+                        ui.selectable_value(&mut picked, None, "Actuals");
+                        for name in &scenarios {
+                            ui.selectable_value(&mut picked, Some(name.clone()), name);
+                        }
+                        ui.separator();
+                        if ui.selectable_label(false, "Manage scenarios…").clicked() {
+                            cx.commands.send(UiCommand::Run(Action::ToggleScenarios));
+                        }
+                    })
+                    .response
+                    .labelled_by(label.id);
+                if picked != view.scenario {
+                    cx.commands.send(UiCommand::SetScenario(picked));
                 }
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     if ui

@@ -7,13 +7,14 @@
 //! view changes through the command handlers and the panels' own widgets; it never changes
 //! the map.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::edit::StepId;
 use crate::model::{Map, Node, NodeId};
 
 use super::canvas::CanvasState;
 use super::inspector::InspectorState;
+use super::scenarios::ScenarioManager;
 use super::search::SearchState;
 
 /// Which panels are open.
@@ -25,6 +26,12 @@ pub(crate) struct Panels {
     pub problems: bool,
     /// The keyboard-shortcut overlay.
     pub help: bool,
+    /// The leverage panel (levers ranked, what-if, goal seek).
+    pub leverage: bool,
+    /// The bridge: solutions ranked by their effect on the North Star.
+    pub bridge: bool,
+    /// The scenario manager.
+    pub scenarios: bool,
 }
 
 impl Default for Panels {
@@ -33,8 +40,30 @@ impl Default for Panels {
             inspector: true,
             problems: false,
             help: false,
+            leverage: false,
+            bridge: false,
+            scenarios: false,
         }
     }
+}
+
+/// The leverage panel's state: the top, the values being tried, typed drafts.
+#[derive(Default)]
+pub(crate) struct LeverageView {
+    /// The metric leverage is measured against ("Make top"); `None`: the first metric root.
+    pub top: Option<NodeId>,
+    /// Show every metric under the top, not only the levers.
+    pub all_metrics: bool,
+    /// Values tried for metrics (not saved until "Save as scenario" or "Apply").
+    pub what_if: BTreeMap<NodeId, f64>,
+    /// What is typed in a row's value field.
+    pub drafts: HashMap<NodeId, String>,
+    /// The last goal seek: the lever and its answer (a value, or why there is none).
+    pub goal: Option<(NodeId, Result<f64, String>)>,
+    /// The name typed for "Save as scenario…" while it is asked for.
+    pub new_scenario: Option<String>,
+    /// The row order while a slider is held, so the row under the pointer stays put.
+    pub frozen: Option<Vec<NodeId>>,
 }
 
 /// Folded nodes, with a version bumped on every change so the layout knows when to rebuild.
@@ -127,6 +156,16 @@ pub(crate) struct Fresh {
     pub origin: Option<NodeId>,
 }
 
+/// Choosing the other end of a new link.
+pub(crate) struct LinkPicker {
+    /// The node the link starts at.
+    pub from: NodeId,
+    /// What the link means.
+    pub kind: crate::model::LinkKind,
+    /// Filters the candidates by title or id.
+    pub query: String,
+}
+
 /// What the keyboard is doing.
 #[derive(Default)]
 pub(crate) enum Mode {
@@ -156,6 +195,12 @@ pub(crate) struct View {
     pub search: SearchState,
     /// The inspector's drafts and focus requests.
     pub inspector: InspectorState,
+    /// The leverage panel.
+    pub leverage: LeverageView,
+    /// The scenario manager's drafts.
+    pub scenario_manager: ScenarioManager,
+    /// The link picker ("Measures…", "Relates to…"), while open.
+    pub link_picker: Option<LinkPicker>,
     /// The document generation the view was last settled against.
     settled: Option<u64>,
 }
@@ -241,6 +286,11 @@ impl View {
         {
             self.scenario = None;
         }
+        let lev = &mut self.leverage;
+        if lev.top.as_ref().is_some_and(|t| !map.contains(t.as_str())) {
+            lev.top = None;
+        }
+        lev.what_if.retain(|id, _| map.contains(id.as_str()));
         if self.settled == Some(generation) {
             return;
         }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use crate::engine::formula::Tape;
 use crate::engine::{self, Rag};
-use crate::look::{Width, format_value, parse_number};
+use crate::look::{Width, format_delta, format_value, parse_number, target_gap};
 use crate::model::{Direction, Display, Formula, Map, NodeId, NodeKind, Thresholds};
 
 use super::super::fields::{
@@ -43,6 +43,17 @@ pub(super) fn metric_ui(
                 ),
                 color,
             );
+            if let Some(t) = e.node.target
+                && let Some(gap) = target_gap(
+                    v,
+                    t,
+                    e.node.direction.unwrap_or_default(),
+                    display,
+                    unit.as_deref(),
+                )
+            {
+                readout(ui, "To target", gap, color);
+            }
         }
         Some(Err(_)) if e.node.formula.is_none() && e.node.value.is_none() => {
             readout(ui, "Value", "none yet".to_owned(), None);
@@ -55,22 +66,32 @@ pub(super) fn metric_ui(
         ),
         None => {}
     }
-    if let Some(lever) = figures
-        .leverage
-        .as_ref()
-        .and_then(|l| l.levers.iter().find(|l| &l.id == c.id))
-    {
-        let e_text = lever
-            .elasticity
-            .map_or("—".to_owned(), |x| format!("{x:+.3}"));
-        let approx = if lever.approximate {
-            " (active branch)"
-        } else {
-            ""
-        };
-        readout(ui, "Elasticity", format!("{e_text}{approx}"), None);
-        if let Some(impact) = lever.impact_to_target {
-            readout(ui, "Impact if on target", format!("{impact:+.4}"), None);
+    if let Some(e) = figures.elasticity(c.id.as_str()) {
+        let i = figures
+            .analysis
+            .as_ref()
+            .and_then(|a| a.program.metric(c.id.as_str()));
+        let dense = figures.dense();
+        let approximate = dense.zip(i).is_some_and(|(d, i)| d.approximate[i as usize]);
+        let approx = if approximate { " (active branch)" } else { "" };
+        readout(ui, "Elasticity", format!("{e:+.3}{approx}"), None);
+        let impact = i
+            .zip(e_node_target(c))
+            .and_then(|(i, target)| Some((figures.questions(i)?.top_at(target).ok()?, dense?)));
+        if let Some((top_then, d)) = impact {
+            let top = c.map.node(d.top_id.as_str());
+            let display = top.and_then(|n| n.display).unwrap_or_default();
+            let unit = top.and_then(|n| n.unit.as_deref());
+            let title = top.map_or(d.top_id.as_str(), |n| n.title.as_str());
+            readout(
+                ui,
+                "Impact if on target",
+                format!(
+                    "{} of {title}",
+                    format_delta(top_then - d.top_value, display, unit)
+                ),
+                None,
+            );
         }
     }
     caption(ui, "Formula");
@@ -243,6 +264,11 @@ pub(super) fn metric_ui(
 }
 
 /// Checks a formula as typed: syntax (with the offset), and every id naming another metric.
+/// The target of the node in the inspector.
+fn e_node_target(c: &Ctx<'_>) -> Option<f64> {
+    c.map.node(c.id.as_str())?.target
+}
+
 fn check_formula(map: &Map, me: &str, src: &str) -> Result<(), (String, Option<usize>)> {
     let tape = Tape::parse(src).map_err(|e| (e.message, Some(e.offset)))?;
     for (k, var) in tape.vars().iter().enumerate() {

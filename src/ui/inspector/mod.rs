@@ -17,7 +17,8 @@ use crate::edit::Command;
 use crate::model::{LinkKind, Map, Node, NodeId, NodeKind, Orientation, id_problem};
 
 use super::Viewer;
-use super::commands::UiCommand;
+use super::actions::Action;
+use super::commands::{Commands, UiCommand};
 use super::fields::{Drafts, FieldLook, caption, choice, error_ui, field_id, text_field};
 use super::figures::Figures;
 use super::icons;
@@ -95,6 +96,7 @@ pub(crate) fn inspector_ui(ui: &mut egui::Ui, cx: &Viewer<'_>, view: &mut View) 
                                     map,
                                     id,
                                     palette: cx.palette,
+                                    commands: cx.commands,
                                 };
                                 node_ui(ui, &ctx, figures, &mut state.drafts, &mut e);
                                 edits = Some(e);
@@ -129,6 +131,7 @@ pub(super) struct Ctx<'a> {
     map: &'a Map,
     id: &'a NodeId,
     palette: &'a Palette,
+    commands: &'a Commands,
 }
 
 fn map_ui(ui: &mut egui::Ui, map: &Map, drafts: &mut Drafts) -> Option<String> {
@@ -300,16 +303,14 @@ fn id_ui(ui: &mut egui::Ui, c: &Ctx<'_>, drafts: &mut Drafts, e: &mut Edits) {
     }
 }
 
+/// The node's links, each with a button to remove it, and buttons to add one.
 fn links_ui(ui: &mut egui::Ui, c: &Ctx<'_>, e: &mut Edits) {
     let links = c.map.links_of(c.id.as_str());
-    if links.is_empty() {
-        return;
-    }
     caption(ui, "Links");
     for link in links {
         let (verb, other) = match (link.kind, &link.from == c.id) {
-            (LinkKind::Measures, true) => ("Measured by", link.to.clone()),
-            (LinkKind::Measures, false) => ("Measures", link.from.clone()),
+            (LinkKind::Measures, true) => ("Measures", link.to.clone()),
+            (LinkKind::Measures, false) => ("Measured by", link.from.clone()),
             (LinkKind::Relates, true) => ("Relates to", link.to.clone()),
             (LinkKind::Relates, false) => ("Related from", link.from.clone()),
         };
@@ -322,8 +323,34 @@ fn links_ui(ui: &mut egui::Ui, c: &Ctx<'_>, e: &mut Edits) {
             if ui.link(title).clicked() {
                 e.select = Some(other.clone());
             }
+            if ui
+                .small_button("×")
+                .on_hover_text("Remove this link")
+                .clicked()
+            {
+                c.commands
+                    .send(UiCommand::Edit(Command::RemoveLink(link.clone())));
+            }
         });
     }
+    ui.horizontal(|ui| {
+        let is_outcome = c.map.node(c.id.as_str()).map(|n| n.kind) == Some(NodeKind::Outcome);
+        if is_outcome
+            && ui
+                .button(Action::LinkMeasures.label())
+                .on_hover_text(Action::LinkMeasures.tooltip())
+                .clicked()
+        {
+            c.commands.send(UiCommand::Run(Action::LinkMeasures));
+        }
+        if ui
+            .button(Action::LinkRelates.label())
+            .on_hover_text(Action::LinkRelates.tooltip())
+            .clicked()
+        {
+            c.commands.send(UiCommand::Run(Action::LinkRelates));
+        }
+    });
 }
 
 pub(super) fn non_empty(text: String) -> Option<String> {
