@@ -68,7 +68,7 @@ pub(crate) fn bridge_ui(ui: &mut egui::Ui, cx: &Viewer<'_>) {
                 return;
             }
             if rows.iter().all(|r| r.effect.is_none()) {
-                ui.weak("Link an outcome to the metric it measures (select the outcome, then Edit → Measures…) to see its solutions' effect.");
+                ui.weak("Link an outcome to the metric it measures (select the outcome, then Edit, Measures…) to see its solutions' effect.");
             }
             egui::ScrollArea::vertical()
                 .auto_shrink([false, true])

@@ -199,6 +199,7 @@ impl Figures {
                 let mut max_elasticity = 0.0f64;
                 for (i, s) in sensitivity.iter().enumerate() {
                     if under[i]
+                        && i != top as usize
                         && let Ok(v) = rollup.value(i as u32)
                         && top_value != 0.0
                     {

@@ -113,31 +113,40 @@ fn panel_body_ui(ui: &mut egui::Ui, cx: &Viewer<'_>, view: &mut View) {
             cx.commands.send(UiCommand::MakeTop(None));
         }
     });
-    if let Some(base) = figures.baseline(dense.top_id.as_str())
-        && figures.has_what_if()
-    {
-        ui.colored_label(
-            cx.palette.accent,
-            format!(
-                "What-if: {} ({})",
-                format_value(dense.top_value, display, unit, Width::Full),
-                top_change(map, &dense.top_id, dense.top_value - base)
-            ),
-        );
+    // Always one line, so rows do not move under a slider being dragged.
+    match figures.baseline(dense.top_id.as_str()) {
+        Some(base) if figures.has_what_if() => {
+            ui.colored_label(
+                cx.palette.accent,
+                format!(
+                    "What-if: {} ({})",
+                    format_value(dense.top_value, display, unit, Width::Full),
+                    top_change(map, &dense.top_id, dense.top_value - base)
+                ),
+            );
+        }
+        _ => {
+            ui.weak("What-if: drag a slider or type a value (120, +10%, -5%)");
+        }
     }
+    ui.horizontal(|ui| footer_ui(ui, cx, view));
     ui.horizontal(|ui| {
         ui.checkbox(&mut view.leverage.all_metrics, "Every metric")
             .on_hover_text("Show every metric under the top, not only the levers");
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            footer_ui(ui, cx, view);
-        });
+        ui.weak("· tornado: the top at");
+        ui.colored_label(cx.palette.rag(crate::engine::Rag::Red), "−10%");
+        ui.weak("and");
+        ui.colored_label(cx.palette.accent, "+10%");
+        ui.weak("of the lever");
     });
     if let Some(name) = view.leverage.new_scenario.as_mut() {
         let mut save = false;
         let mut cancel = false;
         ui.horizontal(|ui| {
             ui.label("Name");
-            let r = ui.add(egui::TextEdit::singleline(name).desired_width(180.0));
+            let r = ui
+                .add(egui::TextEdit::singleline(name).desired_width(180.0))
+                .accessible_name("scenario name");
             r.request_focus();
             save = ui.button("Save").clicked()
                 || (r.has_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)));
@@ -184,11 +193,13 @@ fn ranked_rows(rows: Vec<LeverRow>, view: &View) -> Vec<LeverRow> {
 fn footer_ui(ui: &mut egui::Ui, cx: &Viewer<'_>, view: &mut View) {
     let trying = !view.leverage.what_if.is_empty();
     if ui
-        .add_enabled(trying, egui::Button::new("Reset"))
-        .on_hover_text("Drop every tried value")
+        .add_enabled(trying, egui::Button::new("Save as scenario…"))
+        .on_hover_text("Write the tried values into a new scenario (one undo step)")
+        .on_disabled_hover_text("Drag a slider or type a value to try one first")
         .clicked()
     {
-        cx.commands.send(UiCommand::ResetWhatIf);
+        let n = cx.session.map().scenarios().len() + 1;
+        view.leverage.new_scenario = Some(format!("What-if {n}"));
     }
     let current = view.scenario.clone();
     let apply = ui
@@ -205,12 +216,11 @@ fn footer_ui(ui: &mut egui::Ui, cx: &Viewer<'_>, view: &mut View) {
         cx.commands.send(UiCommand::ApplyWhatIf);
     }
     if ui
-        .add_enabled(trying, egui::Button::new("Save as scenario…"))
-        .on_hover_text("Write the tried values into a new scenario (one undo step)")
+        .add_enabled(trying, egui::Button::new("Reset"))
+        .on_hover_text("Drop every tried value")
         .clicked()
     {
-        let n = cx.session.map().scenarios().len() + 1;
-        view.leverage.new_scenario = Some(format!("What-if {n}"));
+        cx.commands.send(UiCommand::ResetWhatIf);
     }
 }
 
@@ -242,7 +252,7 @@ fn row_ui(ui: &mut egui::Ui, cx: &Viewer<'_>, view: &mut View, row: &LeverRow) {
                 cx.commands.send(UiCommand::SelectAndCenter(row.id.clone()));
             }
             if row.approximate {
-                ui.weak("≈")
+                ui.weak("approx.")
                     .on_hover_text("Through Min, Max or if: the active branch's derivative");
             }
             if !row.is_lever {
@@ -263,7 +273,7 @@ fn row_ui(ui: &mut egui::Ui, cx: &Viewer<'_>, view: &mut View, row: &LeverRow) {
             .map_or("—".to_owned(), |e| format!("{e:+.3}"));
         ui.horizontal_wrapped(|ui| {
             ui.label(format!("elasticity {e}"));
-            ui.weak(format!("· sensitivity {:.4e}", row.sensitivity));
+            ui.weak(format!("· sensitivity {:.3e}", row.sensitivity));
         });
         let mut questions = figures.questions(row.index);
         let target = node.and_then(|n| n.target);
@@ -278,7 +288,10 @@ fn row_ui(ui: &mut egui::Ui, cx: &Viewer<'_>, view: &mut View, row: &LeverRow) {
         }
         let tornado = questions.as_mut().and_then(|q| q.tornado());
         if let Some((low, high)) = tornado {
-            tornado_ui(ui, cx, dense.top_value, low, high, map, &top);
+            // One scale for every row: a full half-bar is the largest lever's ±10% (to first
+            // order), so longer bars are bigger levers.
+            let span = 0.1 * dense.max_elasticity * dense.top_value.abs();
+            tornado_ui(ui, cx, dense.top_value, (low, high), span, map, &top);
         }
         ui.horizontal(|ui| {
             value_ui(ui, cx, view, row, display, unit);
@@ -372,8 +385,14 @@ fn value_ui(
     let field = egui::TextEdit::singleline(draft)
         .hint_text(shown)
         .desired_width(110.0);
+    let title = cx
+        .session
+        .map()
+        .node(row.id.as_str())
+        .map_or(row.id.as_str(), |n| n.title.as_str());
     let r = ui
         .add(field)
+        .accessible_name(format!("what-if {title}"))
         .on_hover_text("A value (120), or a change (+10%, -5%)");
     let parsed = parse_what_if(draft, row.value);
     if !draft.trim().is_empty() && parsed.is_none() {
@@ -393,8 +412,8 @@ fn tornado_ui(
     ui: &mut egui::Ui,
     cx: &Viewer<'_>,
     top: f64,
-    low: f64,
-    high: f64,
+    (low, high): (f64, f64),
+    span: f64,
     map: &Map,
     top_id: &NodeId,
 ) {
@@ -402,7 +421,7 @@ fn tornado_ui(
     let (rect, response) = ui.allocate_exact_size(egui::vec2(width, 14.0), Sense::hover());
     let painter = ui.painter_at(rect);
     let mid = rect.center().x;
-    let span = (low - top).abs().max((high - top).abs());
+    let span = span.max((low - top).abs()).max((high - top).abs());
     let scale = if span > 0.0 {
         f64::from(rect.width() * 0.5 - 2.0) / span
     } else {

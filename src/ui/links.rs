@@ -39,11 +39,13 @@ pub(crate) fn link_picker_ui(ctx: &egui::Context, cx: &Viewer<'_>, view: &mut Vi
         .anchor(Align2::CENTER_CENTER, [0.0, 0.0])
         .show(ctx, |ui| {
             ui.set_min_width(420.0);
-            let field = ui.add(
-                egui::TextEdit::singleline(&mut picker.query)
-                    .hint_text("type to filter by title or id")
-                    .desired_width(400.0),
-            );
+            let field = ui
+                .add(
+                    egui::TextEdit::singleline(&mut picker.query)
+                        .hint_text("type to filter by title or id")
+                        .desired_width(400.0),
+                )
+                .accessible_name("filter");
             field.request_focus();
             if ui.input(|i| i.key_pressed(egui::Key::Escape)) {
                 close = true;

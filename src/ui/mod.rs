@@ -317,6 +317,21 @@ impl FulcrumApp {
         canvas.opening = false;
     }
 
+    /// The value a metric shows now (with any what-if), as of the last frame.
+    pub fn shown_value(&self, id: &str) -> Option<f64> {
+        self.derived.as_ref()?.figures.value(id)?.ok()
+    }
+
+    /// The metric leverage is measured against, when one was chosen ("Make top").
+    pub fn leverage_top(&self) -> Option<&NodeId> {
+        self.view.leverage.top.as_ref()
+    }
+
+    /// The scenario the map is rolled up under (`None`: the actuals).
+    pub fn scenario(&self) -> Option<&str> {
+        self.view.scenario.as_deref()
+    }
+
     /// The messages currently shown as toasts.
     pub fn toasts(&self) -> Vec<String> {
         self.shell.dialogs.toasts().map(str::to_owned).collect()

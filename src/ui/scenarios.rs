@@ -86,7 +86,9 @@ pub(crate) fn scenarios_ui(ctx: &egui::Context, cx: &Viewer<'_>, view: &mut View
                         .renames
                         .entry(s.name.clone())
                         .or_insert_with(|| s.name.clone());
-                    let r = ui.add(egui::TextEdit::singleline(draft).desired_width(180.0));
+                    let r = ui
+                        .add(egui::TextEdit::singleline(draft).desired_width(180.0))
+                        .accessible_name(format!("name of {}", s.name));
                     let typed = draft.trim().to_owned();
                     let clash = typed != s.name && names.contains(&typed.as_str());
                     if r.lost_focus() {
@@ -152,7 +154,9 @@ pub(crate) fn scenarios_ui(ctx: &egui::Context, cx: &Viewer<'_>, view: &mut View
                             .values
                             .entry(id.clone())
                             .or_insert_with(|| editable_number(*value));
-                        let r = ui.add(egui::TextEdit::singleline(draft).desired_width(110.0));
+                        let r = ui
+                            .add(egui::TextEdit::singleline(draft).desired_width(110.0))
+                            .accessible_name(format!("override of {id}"));
                         if r.lost_focus() {
                             if let Some(v) = parse_number(draft)
                                 && v != *value
@@ -192,8 +196,11 @@ pub(crate) fn scenarios_ui(ctx: &egui::Context, cx: &Viewer<'_>, view: &mut View
                                     .unwrap_or_default();
                             }
                         }
-                    });
-                ui.add(egui::TextEdit::singleline(&mut manager.new_value).desired_width(110.0));
+                    })
+                    .response
+                    .accessible_name("metric to override");
+                ui.add(egui::TextEdit::singleline(&mut manager.new_value).desired_width(110.0))
+                    .accessible_name("new override value");
                 let value = parse_number(&manager.new_value);
                 if ui
                     .add_enabled(
