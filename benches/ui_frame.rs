@@ -65,6 +65,46 @@ fn ui_frame(c: &mut Criterion) {
     });
     group.finish();
 
+    let mut lever = c.benchmark_group("ui_what_if");
+    lever.measurement_time(Duration::from_secs(8));
+    let map = synthetic::driver_tree(100_000, 1);
+    let input = map
+        .iter()
+        .find(|(_, n)| n.formula.is_none() && n.value.is_some())
+        .map(|(id, n)| (id.clone(), n.value.unwrap_or(1.0)));
+    if let Some((id, base)) = input {
+        let (ctx, mut app) = warmed(map.clone(), |a| {
+            a.set_zoom(1.0);
+            a.show_leverage_panel(true);
+        });
+        let mut k = 0u64;
+        lever.bench_function("100k nodes, one what-if drag frame (panel open)", |b| {
+            b.iter(|| {
+                k += 1;
+                app.try_value(id.clone(), Some(base * (1.0 + (k % 50) as f64 / 100.0)));
+                black_box(frame(&ctx, &mut app))
+            });
+        });
+        let (ctx, mut app) = warmed(map.clone(), |a| a.set_zoom(1.0));
+        let node = map.node(id.as_str()).cloned();
+        lever.bench_function(
+            "100k nodes, a value edit (apply, before the next frame)",
+            |b| {
+                b.iter(|| {
+                    k += 1;
+                    let mut node = node.clone().unwrap_or_else(|| panic!("the input"));
+                    node.value = Some(base + k as f64);
+                    black_box(app.apply(fulcrum::edit::Command::SetNode {
+                        id: id.clone(),
+                        node: Box::new(node),
+                    }))
+                });
+            },
+        );
+        frame(&ctx, &mut app);
+    }
+    lever.finish();
+
     let mut first = c.benchmark_group("ui_first_frame");
     first.sample_size(10);
     first.measurement_time(Duration::from_secs(20));

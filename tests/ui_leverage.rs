@@ -203,3 +203,47 @@ fn the_scenario_manager_adds_renames_and_deletes() {
     assert_eq!(h.state().map().scenarios().len(), before);
     press(&mut h, Key::Escape);
 }
+
+#[test]
+fn an_input_edited_under_a_what_if_updates_both_roll_ups_exactly() {
+    let mut h = opened(sample("nrr.ron"));
+    h.get_by_label("what-if Seat expansion MRR").focus();
+    h.run();
+    let rebuilds = h.state().figure_rebuilds();
+    type_and_enter(&mut h, "12000");
+    assert!(close(nrr(&h), 1.10));
+    assert_eq!(
+        h.state().figure_rebuilds(),
+        rebuilds,
+        "a what-if re-rolls in place"
+    );
+    // A new starting MRR in the inspector: updated in place, in the actuals and the what-if.
+    h.state_mut().select("starting_mrr");
+    h.run();
+    h.get_by_label("value").focus();
+    h.run();
+    press_mod(&mut h, Modifiers::COMMAND, Key::A);
+    let rebuilds = h.state().figure_rebuilds();
+    type_and_enter(&mut h, "80000");
+    assert_eq!(
+        h.state().figure_rebuilds(),
+        rebuilds,
+        "no recompile for a value"
+    );
+    assert_eq!(
+        h.state().map().node("starting_mrr").and_then(|n| n.value),
+        Some(80_000.0)
+    );
+    assert!(close(
+        nrr(&h),
+        (80_000.0 + 18_000.0 - 3_000.0 - 5_000.0) / 80_000.0
+    ));
+    h.get_by_label("Reset").click();
+    h.run();
+    assert!(close(
+        nrr(&h),
+        (80_000.0 + 15_000.0 - 3_000.0 - 5_000.0) / 80_000.0
+    ));
+    press_mod(&mut h, Modifiers::COMMAND, Key::Z);
+    assert!(close(nrr(&h), 1.07));
+}

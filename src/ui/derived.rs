@@ -26,6 +26,8 @@ pub(crate) struct Derived {
     pub measure: TextMeasure,
     /// Far-zoom looks by scene index, computed on first use for this scene and figures.
     looks: OnceCell<Vec<BlockLook>>,
+    /// How many times the figures were computed from scratch (for tests and benches).
+    pub rebuilds: u64,
 }
 
 impl Derived {
@@ -55,6 +57,7 @@ impl Derived {
             scene,
             measure,
             looks: OnceCell::new(),
+            rebuilds: 1,
         }
     }
 
@@ -67,6 +70,7 @@ impl Derived {
         let (scenario, top) = (view.scenario.as_deref(), view.leverage.top.as_ref());
         if !self.figures.is_for(generation, scenario, top) {
             self.figures = Figures::compute(map, generation, scenario, top, &view.leverage.what_if);
+            self.rebuilds += 1;
             self.looks = OnceCell::new();
         }
         if !self.scene.is_for(generation, view.folds.version()) {
@@ -88,6 +92,22 @@ impl Derived {
     /// After values changed in place (a what-if): far-zoom looks follow the new statuses.
     pub fn values_changed(&mut self) {
         self.looks = OnceCell::new();
+    }
+
+    /// Updates the figures in place after a new value of an input (see
+    /// [`Figures::update_input`]); returns whether that was possible.
+    pub fn update_input(
+        &mut self,
+        generations: (u64, u64),
+        id: &str,
+        value: Option<f64>,
+        held: (bool, bool),
+    ) -> bool {
+        let done = self.figures.update_input(generations, id, value, held);
+        if done {
+            self.values_changed();
+        }
+        done
     }
 
     /// Keeps the figures across a change the engine does not read (a title, an owner).

@@ -120,6 +120,48 @@ impl Figures {
         }
     }
 
+    /// After a new value of input `id` took the map from generation `from` to `to`: updates
+    /// the roll-ups in place, re-evaluating only what depends on the input (no recompile).
+    /// `overridden`: the scenario shown overrides this input (its roll-up does not move);
+    /// `tried`: a what-if holds it. Returns false when the figures were not for `from` or
+    /// `id` is not an input, so the caller rebuilds them.
+    pub fn update_input(
+        &mut self,
+        (from, to): (u64, u64),
+        id: &str,
+        value: Option<f64>,
+        (overridden, tried): (bool, bool),
+    ) -> bool {
+        if self.generation != from {
+            return false;
+        }
+        let Some(Analysis {
+            program,
+            rollup,
+            actual,
+        }) = self.analysis.as_mut()
+        else {
+            return false;
+        };
+        let Some(i) = program.metric(id).filter(|&i| program.is_input(i)) else {
+            return false;
+        };
+        if let Some(actual) = actual.as_mut() {
+            program.update(actual, i, value);
+        }
+        if !overridden {
+            program.update(rollup, i, value);
+            if let Some(w) = self.what_if.as_mut()
+                && !tried
+            {
+                program.update(w, i, value);
+            }
+        }
+        self.generation = to;
+        self.values_changed();
+        true
+    }
+
     /// Whether these figures are for this generation, scenario and top.
     pub fn is_for(&self, generation: u64, scenario: Option<&str>, top: Option<&NodeId>) -> bool {
         self.generation == generation

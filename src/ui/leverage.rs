@@ -466,8 +466,8 @@ impl FulcrumApp {
     }
 
     /// Tries `value` for a metric (`None`: back to its own), re-rolling only what depends
-    /// on it.
-    pub(crate) fn try_value(&mut self, id: NodeId, value: Option<f64>) {
+    /// on it — what a what-if slider does while it is dragged.
+    pub fn try_value(&mut self, id: NodeId, value: Option<f64>) {
         match value {
             Some(v) if v.is_finite() => {
                 self.view.leverage.what_if.insert(id.clone(), v);

@@ -165,6 +165,21 @@ pub(crate) struct Shell {
     pub close_sent: bool,
 }
 
+/// What a command does to the frame's figures (see [`FulcrumApp::apply`]).
+enum FigureChange {
+    /// Nothing the engine reads.
+    None,
+    /// One input's value, updated in place.
+    Input {
+        id: NodeId,
+        value: Option<f64>,
+        /// (overridden by the scenario shown, held by a what-if)
+        held: (bool, bool),
+    },
+    /// Anything else: the figures are rebuilt.
+    Rebuild,
+}
+
 /// What every panel reads while it draws: the session, the frame's derived data, the
 /// colours, and the queue to send commands to. Built once per frame, read-only.
 pub(crate) struct Viewer<'a> {
@@ -322,6 +337,17 @@ impl FulcrumApp {
         self.derived.as_ref()?.figures.value(id)?.ok()
     }
 
+    /// How many times the figures were computed from scratch since the session opened (an
+    /// input's new value or a what-if updates them in place instead).
+    pub fn figure_rebuilds(&self) -> u64 {
+        self.derived.as_ref().map_or(0, |d| d.rebuilds)
+    }
+
+    /// Opens or closes the leverage panel (Ctrl+L).
+    pub fn show_leverage_panel(&mut self, open: bool) {
+        self.view.panels.leverage = open;
+    }
+
     /// The metric leverage is measured against, when one was chosen ("Make top").
     pub fn leverage_top(&self) -> Option<&NodeId> {
         self.view.leverage.top.as_ref()
@@ -339,20 +365,21 @@ impl FulcrumApp {
 
     /// Applies a command as one undo step, reporting a refusal as a toast.
     pub fn apply(&mut self, command: Command) -> bool {
-        // A change the engine does not read (a title, an owner, notes) keeps the roll-up.
         let before = self.session.doc.generation();
-        let keeps_figures = match &command {
-            Command::SetNode { id, node } => self
-                .session
-                .map()
-                .node(id.as_str())
-                .is_some_and(|old| !crate::engine::reads_change(old, node)),
-            _ => false,
-        };
+        let change = self.figure_change(&command);
         match self.session.doc.apply(command) {
             Ok(()) => {
-                if let (true, Some(derived)) = (keeps_figures, self.derived.as_mut()) {
-                    derived.carry_over(before, self.session.doc.generation());
+                let after = self.session.doc.generation();
+                if let Some(derived) = self.derived.as_mut() {
+                    match change {
+                        FigureChange::None => derived.carry_over(before, after),
+                        FigureChange::Input { id, value, held } => {
+                            // Only what depends on the input is re-evaluated; anything
+                            // else (or figures that were stale) rebuilds next frame.
+                            derived.update_input((before, after), id.as_str(), value, held);
+                        }
+                        FigureChange::Rebuild => {}
+                    }
                 }
                 true
             }
@@ -360,6 +387,37 @@ impl FulcrumApp {
                 self.shell.dialogs.toast(format!("Can't do that: {err}"));
                 false
             }
+        }
+    }
+
+    /// What a command does to the figures: nothing (a title, an owner, notes), one input's
+    /// value (updated in place), or anything else (rebuilt).
+    fn figure_change(&self, command: &Command) -> FigureChange {
+        let Command::SetNode { id, node } = command else {
+            return FigureChange::Rebuild;
+        };
+        let Some(old) = self.session.map().node(id.as_str()) else {
+            return FigureChange::Rebuild;
+        };
+        if !crate::engine::reads_change(old, node) {
+            return FigureChange::None;
+        }
+        let mut same_value = node.as_ref().clone();
+        same_value.value = old.value;
+        if old.formula.is_some() || crate::engine::reads_change(old, &same_value) {
+            return FigureChange::Rebuild;
+        }
+        let overridden = self
+            .view
+            .scenario
+            .as_deref()
+            .and_then(|s| self.session.map().scenario(s))
+            .is_some_and(|s| s.overrides.contains_key(id));
+        let tried = self.view.leverage.what_if.contains_key(id);
+        FigureChange::Input {
+            id: id.clone(),
+            value: node.value,
+            held: (overridden, tried),
         }
     }
 
