@@ -355,6 +355,7 @@ fn value_ui(
         .filter(|_| view.leverage.what_if.contains_key(&row.id))
         .unwrap_or(row.value);
     let mut value = row.value;
+    ui.spacing_mut().slider_width = 150.0;
     let slider = egui::Slider::new(&mut value, slider_range(base))
         .show_value(false)
         .clamping(egui::SliderClamping::Never);
