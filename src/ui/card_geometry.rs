@@ -75,6 +75,16 @@ pub fn title_font(zoom: f32) -> FontId {
     FontId::new(15.5 * zoom, strong_family())
 }
 
+/// Where a metric card's sparkline sits (screen coordinates): the right of its value row.
+pub fn spark_rect(card: Rect, zoom: f32, rows: usize, line_height: f32) -> Rect {
+    let top =
+        card.min.y + (TOP + HEADER + HEADER_GAP + rows as f32 * line_height + BODY_GAP) * zoom;
+    Rect::from_min_max(
+        egui::pos2(card.max.x - (PAD + 72.0) * zoom, top),
+        egui::pos2(card.max.x - PAD * zoom, top + VALUE_ROW * zoom),
+    )
+}
+
 /// Where the title sits inside a card (screen coordinates), for the inline editor.
 pub fn title_rect(card: Rect, zoom: f32, rows: usize, line_height: f32) -> Rect {
     let min = card.min + egui::vec2(PAD, TOP + HEADER + HEADER_GAP) * zoom;

@@ -262,11 +262,19 @@ impl CardPaint<'_> {
         if matches!(value, Some(Ok(_))) {
             let map = self.map;
             let spark = self.figures.spark(map, id.as_str());
+            let change = self.figures.change_since_previous(map, id.as_str());
+            // With a change to show, the sparkline takes the top of the row and the change
+            // (▲/▼ and %) the bottom.
+            let bottom = if change.is_some() { 14.0 } else { 6.0 };
             let area = Rect::from_min_max(
-                egui::pos2(value_row.max.x - spark_w, value_row.min.y + 6.0 * z),
-                egui::pos2(value_row.max.x, value_row.max.y - 6.0 * z),
+                egui::pos2(value_row.max.x - spark_w, value_row.min.y + 4.0 * z),
+                egui::pos2(value_row.max.x, value_row.max.y - bottom * z),
             );
             self.sparkline(&spark, area, rag);
+            if let Some((_, rel)) = change {
+                let corner = egui::pos2(value_row.max.x, value_row.max.y);
+                self.period_change(node, rel, corner);
+            }
         }
         let detail = Rect::from_min_size(
             egui::pos2(inner.min.x, value_row.max.y),
@@ -411,6 +419,51 @@ impl CardPaint<'_> {
             p.accent
         };
         self.painter.rect_filled(fill, cr, color);
+    }
+
+    /// The change since the previous period at the bottom-right `corner`: a triangle up or
+    /// down (green when it is the good way for the metric, red when not) and the percent.
+    fn period_change(&self, node: &Node, rel: f64, corner: Pos2) {
+        let z = self.zoom;
+        let p = self.palette;
+        let up = rel > 0.0;
+        let flat = rel.abs() < 0.0005;
+        let good = match node.direction.unwrap_or_default() {
+            crate::model::Direction::HigherIsBetter => up,
+            crate::model::Direction::LowerIsBetter => !up,
+        };
+        let color = if flat {
+            p.muted
+        } else if good {
+            p.rag(Rag::Green)
+        } else {
+            p.rag(Rag::Red)
+        };
+        let text = format!("{:.1}%", rel.abs() * 100.0);
+        let g = self
+            .painter
+            .layout_no_wrap(text, FontId::proportional(10.5 * z), color);
+        let pos = egui::pos2(corner.x - g.size().x, corner.y - g.size().y);
+        let tri = 7.0 * z;
+        let cx = pos.x - tri * 0.5 - 3.0 * z;
+        let cy = pos.y + g.size().y * 0.5;
+        if !flat {
+            let (tip, base) = if up {
+                (cy - tri * 0.45, cy + tri * 0.35)
+            } else {
+                (cy + tri * 0.45, cy - tri * 0.35)
+            };
+            self.painter.add(egui::Shape::convex_polygon(
+                vec![
+                    egui::pos2(cx, tip),
+                    egui::pos2(cx + tri * 0.5, base),
+                    egui::pos2(cx - tri * 0.5, base),
+                ],
+                color,
+                Stroke::NONE,
+            ));
+        }
+        self.painter.galley(pos, g, color);
     }
 
     fn sparkline(&self, values: &[f64], area: Rect, rag: Option<Rag>) {

@@ -57,6 +57,8 @@ pub(crate) enum UiCommand {
     RenameId(NodeId, NodeId),
     /// Roll the map up under a scenario (`None`: the actuals).
     SetScenario(Option<String>),
+    /// Roll the map up for a period (`None`: the current values).
+    SetPeriod(Option<String>),
     /// A paste from the system clipboard.
     PasteText(String),
     /// The find bar: jump to the next (`true`) or previous hit.

@@ -40,7 +40,7 @@ impl Derived {
         let figures = Figures::compute(
             map,
             generation,
-            view.scenario.as_deref(),
+            (view.scenario.as_deref(), view.period.as_deref()),
             view.leverage.top.as_ref(),
             &view.leverage.what_if,
         );
@@ -67,9 +67,10 @@ impl Derived {
         let map = session.map();
         let generation = session.doc.generation();
         view.settle(map, generation);
-        let (scenario, top) = (view.scenario.as_deref(), view.leverage.top.as_ref());
-        if !self.figures.is_for(generation, scenario, top) {
-            self.figures = Figures::compute(map, generation, scenario, top, &view.leverage.what_if);
+        let basis = (view.scenario.as_deref(), view.period.as_deref());
+        let top = view.leverage.top.as_ref();
+        if !self.figures.is_for(generation, basis, top) {
+            self.figures = Figures::compute(map, generation, basis, top, &view.leverage.what_if);
             self.rebuilds += 1;
             self.looks = OnceCell::new();
         }

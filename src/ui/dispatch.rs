@@ -68,6 +68,7 @@ impl FulcrumApp {
             }
             UiCommand::RenameId(old, new) => self.rename_id(&old, new),
             UiCommand::SetScenario(scenario) => self.view.scenario = scenario,
+            UiCommand::SetPeriod(period) => self.view.period = period,
             UiCommand::PasteText(text) => self.paste_text(&text),
             UiCommand::FindStep(forward) => self.search_step(forward),
             UiCommand::FindJump => self.jump_to_hit(),

@@ -17,6 +17,9 @@ use crate::model::{Map, NodeId};
 /// The most sparkline points drawn (the latest periods).
 const MAX_SPARK_POINTS: usize = 24;
 
+/// Every period, sorted, and each metric's value in each (`[metric][period]`).
+type Series = (Vec<String>, Vec<Vec<Option<f64>>>);
+
 /// Leverage of every metric under the top, dense by the program's metric index.
 pub(crate) struct Dense {
     /// The top's metric index.
@@ -58,6 +61,7 @@ pub(crate) struct LeverRow {
 pub(crate) struct Figures {
     generation: u64,
     scenario: Option<String>,
+    period: Option<String>,
     top_choice: Option<NodeId>,
     /// The top leverage is measured against: the chosen one, else the first metric root.
     top: Option<NodeId>,
@@ -67,11 +71,14 @@ pub(crate) struct Figures {
     pub error: Option<String>,
     /// The roll-up with the what-if applied; `None` while nothing is tried.
     what_if: Option<Rollup>,
+    /// Every period in the map's history, sorted, computed on first use.
+    periods: OnceCell<Vec<String>>,
     /// Leverage at the values shown, computed on first use.
     dense: OnceCell<Option<Dense>>,
-    /// Sparkline values by metric index of `analysis.program`, computed on first use (far
-    /// zoom never needs them).
-    series: OnceCell<Vec<Vec<Option<f64>>>>,
+    /// Every period in the map's history, sorted, and each metric's computed value in each
+    /// (by metric index of `analysis.program`), computed on first use (far zoom never needs
+    /// them).
+    series: OnceCell<Series>,
     /// OST roll-ups, filled lazily for the cards drawn.
     solutions: RefCell<HashMap<NodeId, Option<SolutionSummary>>>,
     opportunities: RefCell<HashMap<NodeId, Option<OpportunitySummary>>>,
@@ -83,22 +90,24 @@ impl Figures {
     pub fn compute(
         map: &Map,
         generation: u64,
-        scenario: Option<&str>,
+        (scenario, period): (Option<&str>, Option<&str>),
         top: Option<&NodeId>,
         what_if: &BTreeMap<NodeId, f64>,
     ) -> Self {
-        let (analysis, error) = match Analysis::new(map, scenario, None) {
+        let (analysis, error) = match Analysis::new(map, scenario, period) {
             Ok(a) => (Some(a), None),
             Err(e) => (None, Some(e.to_string())),
         };
         let mut figures = Self {
             generation,
             scenario: scenario.map(str::to_owned),
+            period: period.map(str::to_owned),
             top_choice: top.cloned(),
             top: top.cloned().or_else(|| engine::default_top(map)),
             analysis,
             error,
             what_if: None,
+            periods: OnceCell::new(),
             dense: OnceCell::new(),
             series: OnceCell::new(),
             solutions: RefCell::default(),
@@ -162,10 +171,16 @@ impl Figures {
         true
     }
 
-    /// Whether these figures are for this generation, scenario and top.
-    pub fn is_for(&self, generation: u64, scenario: Option<&str>, top: Option<&NodeId>) -> bool {
+    /// Whether these figures are for this generation, scenario, period and top.
+    pub fn is_for(
+        &self,
+        generation: u64,
+        (scenario, period): (Option<&str>, Option<&str>),
+        top: Option<&NodeId>,
+    ) -> bool {
         self.generation == generation
             && self.scenario.as_deref() == scenario
+            && self.period.as_deref() == period
             && self.top_choice.as_ref() == top
     }
 
@@ -316,28 +331,70 @@ impl Figures {
         Some(LeverQuestions::new(&a.program, self.rollup()?, i, d.top))
     }
 
-    /// The sparkline points of a metric (only periods with a value).
-    pub fn spark(&self, map: &Map, id: &str) -> Vec<f64> {
-        let Some(analysis) = self.analysis.as_ref() else {
-            return Vec::new();
-        };
-        let Some(i) = analysis.program.metric(id) else {
-            return Vec::new();
-        };
-        let series = self.series.get_or_init(|| {
-            let mut periods = Analysis::periods(map);
-            let skip = periods.len().saturating_sub(MAX_SPARK_POINTS);
-            periods.drain(..skip);
-            if periods.len() >= 2 {
-                analysis.series(map, &periods)
-            } else {
+    /// Every period in the map's history, sorted (for the period picker).
+    pub fn periods(&self, map: &Map) -> &[String] {
+        self.periods.get_or_init(|| Analysis::periods(map))
+    }
+
+    /// Every period of the map's history and each metric's value in each.
+    fn series(&self, map: &Map) -> Option<&Series> {
+        let analysis = self.analysis.as_ref()?;
+        Some(self.series.get_or_init(|| {
+            let periods = Analysis::periods(map);
+            let values = if periods.is_empty() {
                 Vec::new()
-            }
-        });
-        series
-            .get(i as usize)
-            .map(|s| s.iter().flatten().copied().collect())
-            .unwrap_or_default()
+            } else {
+                analysis.series(map, &periods)
+            };
+            (periods, values)
+        }))
+    }
+
+    /// A metric's computed value in each period that has one, oldest first.
+    pub fn history(&self, map: &Map, id: &str) -> Vec<(String, f64)> {
+        let Some(i) = self.analysis.as_ref().and_then(|a| a.program.metric(id)) else {
+            return Vec::new();
+        };
+        let Some((periods, values)) = self.series(map) else {
+            return Vec::new();
+        };
+        let Some(row) = values.get(i as usize) else {
+            return Vec::new();
+        };
+        periods
+            .iter()
+            .zip(row)
+            .filter_map(|(p, v)| v.map(|v| (p.clone(), v)))
+            .collect()
+    }
+
+    /// The sparkline points of a metric: its value in the latest periods that have one.
+    pub fn spark(&self, map: &Map, id: &str) -> Vec<f64> {
+        let history = self.history(map, id);
+        let skip = history.len().saturating_sub(MAX_SPARK_POINTS);
+        history[skip..].iter().map(|(_, v)| *v).collect()
+    }
+
+    /// The change of a metric since the previous period: the value shown against the
+    /// period before the one shown (before the newest one when the current values are
+    /// shown). `None` without two such values. Returns (previous period, relative change).
+    pub fn change_since_previous(&self, map: &Map, id: &str) -> Option<(String, f64)> {
+        let (periods, _) = self.series(map)?;
+        let at = match &self.period {
+            Some(p) => periods.iter().position(|q| q == p)?,
+            None => periods.len().checked_sub(1)?,
+        };
+        let previous = periods.get(at.checked_sub(1)?)?;
+        let before = self
+            .history(map, id)
+            .into_iter()
+            .find(|(p, _)| p == previous)?
+            .1;
+        let now = self.value(id)?.ok()?;
+        if before == 0.0 {
+            return None;
+        }
+        Some((previous.clone(), (now - before) / before.abs()))
     }
 
     /// The formula problem of a node, if any (syntax, unknown id, cycle).

@@ -64,6 +64,25 @@ pub(crate) fn status_bar_ui(ui: &mut egui::Ui, cx: &Viewer<'_>, view: &View) {
                 if picked != view.scenario {
                     cx.commands.send(UiCommand::SetScenario(picked));
                 }
+                let periods = cx.derived.figures.periods(map);
+                if !periods.is_empty() {
+                    let label = ui.label("Period");
+                    let shown = view.period.clone().unwrap_or_else(|| "Current".to_owned());
+                    let mut picked = view.period.clone();
+                    egui::ComboBox::from_id_salt("period")
+                        .selected_text(shown)
+                        .show_ui(ui, |ui| {
+                            ui.selectable_value(&mut picked, None, "Current");
+                            for p in periods.iter().rev() {
+                                ui.selectable_value(&mut picked, Some(p.clone()), p);
+                            }
+                        })
+                        .response
+                        .labelled_by(label.id);
+                    if picked != view.period {
+                        cx.commands.send(UiCommand::SetPeriod(picked));
+                    }
+                }
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     if ui
                         .button(format!("{:.0}%", zoom * 100.0))

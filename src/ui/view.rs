@@ -185,6 +185,8 @@ pub(crate) struct View {
     pub folds: Folds,
     /// The scenario the map is rolled up under (`None`: the actuals).
     pub scenario: Option<String>,
+    /// The period the map is rolled up for (`None`: the current values).
+    pub period: Option<String>,
     /// Camera, canvas size, glides and the drag in progress.
     pub canvas: CanvasState,
     /// Which panels are open.
@@ -296,6 +298,13 @@ impl View {
         }
         self.settled = Some(generation);
         self.folds.retain_existing(map);
+        if self
+            .period
+            .as_ref()
+            .is_some_and(|p| !map.iter().any(|(_, n)| n.history.contains_key(p)))
+        {
+            self.period = None;
+        }
         if self.selection.is_none() && self.title_edit().is_none() {
             self.selection = map.roots().next().cloned();
         }

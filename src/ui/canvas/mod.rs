@@ -18,12 +18,13 @@ use interact::{
 use super::Viewer;
 use super::blocks;
 use super::camera::Camera;
-use super::card_geometry::DETAIL_ZOOM;
+use super::card_geometry::{self, DETAIL_ZOOM};
 use super::cards::{CardPaint, CardState};
 use super::commands::UiCommand;
 use super::edges;
 use super::scene::Scene;
 use super::view::View;
+use crate::look::{Width, format_value};
 
 /// How long cards glide to a new layout, in seconds.
 const ANIMATION_SECS: f64 = 0.16;
@@ -257,10 +258,33 @@ fn canvas_inner_ui(ui: &mut egui::Ui, cx: &Viewer<'_>, view: &mut View) {
                         Sense::click_and_drag(),
                     )
                     .on_hover_cursor(egui::CursorIcon::PointingHand);
-                // A reason too long for the card is shown in full on hover.
+                // A reason too long for the card is shown in full on hover; over the
+                // sparkline, each period's value.
+                let rows = usize::from(scene.title_rows[i]);
+                let over_spark = node.kind == crate::model::NodeKind::Metric
+                    && response.hover_pos().is_some_and(|p| {
+                        card_geometry::spark_rect(r, cam.zoom, rows, paint.line_height).contains(p)
+                    });
                 let response = match paint.figures.value(id.as_str()) {
                     Some(Err(reason)) if node.formula.is_some() => {
                         response.on_hover_text(format!("no value: {reason}"))
+                    }
+                    Some(Ok(_)) if over_spark => {
+                        let display = node.display.unwrap_or_default();
+                        let unit = node.unit.as_deref();
+                        let lines: Vec<String> = paint
+                            .figures
+                            .history(map, id.as_str())
+                            .into_iter()
+                            .map(|(p, v)| {
+                                format!("{p}: {}", format_value(v, display, unit, Width::Full))
+                            })
+                            .collect();
+                        if lines.is_empty() {
+                            response
+                        } else {
+                            response.on_hover_text(lines.join("\n"))
+                        }
                     }
                     _ => response,
                 };

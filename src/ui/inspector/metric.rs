@@ -2,8 +2,6 @@
 //! error), value, unit, display, target, direction, thresholds, lever flag, source and
 //! history, plus the read-only value, status and leverage figures.
 
-use std::collections::BTreeMap;
-
 use crate::engine::formula::Tape;
 use crate::engine::{self, Rag};
 use crate::look::{Width, format_delta, format_value, parse_number, target_gap};
@@ -244,31 +242,84 @@ pub(super) fn metric_ui(
     ) {
         e.node.source = non_empty(t);
     }
-    caption(ui, "History (one “period: value” per line)");
-    let history: String = e
+    history_ui(ui, drafts, e);
+}
+
+/// History as a small table: each period's value editable (emptied: removed), a × to
+/// delete a period, and a row to add one. Each change is one command.
+fn history_ui(ui: &mut egui::Ui, drafts: &mut Drafts, e: &mut Edits) {
+    caption(ui, "History");
+    let periods: Vec<(String, f64)> = e
         .node
         .history
         .iter()
-        .map(|(p, v)| format!("{p}: {v}\n"))
+        .map(|(p, v)| (p.clone(), *v))
         .collect();
-    let look = FieldLook {
-        code: true,
-        ..FieldLook::paragraph("2026-10: 100000")
-    };
-    let check = |t: &str| parse_history(t).map(|_| ());
-    if let Some(t) = text_field(ui, drafts, "history", history.trim_end(), look, check)
-        && let Ok(h) = parse_history(&t)
-    {
-        e.node.history = h;
-    }
+    egui::Grid::new("history")
+        .num_columns(3)
+        .striped(true)
+        .show(ui, |ui| {
+            for (period, value) in periods {
+                ui.monospace(&period);
+                let key = format!("history {period}");
+                match number_field(ui, drafts, &key, Some(value), "value") {
+                    Some(Some(v)) => {
+                        e.node.history.insert(period.clone(), v);
+                    }
+                    Some(None) => {
+                        e.node.history.remove(&period);
+                    }
+                    None => {}
+                }
+                if ui
+                    .small_button("×")
+                    .on_hover_text(format!("Delete {period}"))
+                    .clicked()
+                {
+                    e.node.history.remove(&period);
+                }
+                ui.end_row();
+            }
+        });
+    ui.horizontal(|ui| {
+        let mut period = drafts.get("new period").unwrap_or("").to_owned();
+        let mut value = drafts.get("new period value").unwrap_or("").to_owned();
+        ui.add(
+            egui::TextEdit::singleline(&mut period)
+                .hint_text("2026-11")
+                .desired_width(90.0),
+        )
+        .accessible_name("new period");
+        ui.add(
+            egui::TextEdit::singleline(&mut value)
+                .hint_text("value")
+                .desired_width(100.0),
+        )
+        .accessible_name("new period value");
+        let typed = period.trim().to_owned();
+        let parsed = parse_number(&value);
+        let can = !typed.is_empty() && parsed.is_some();
+        let clicked = ui
+            .add_enabled(can, egui::Button::new("Add period"))
+            .on_hover_text("Add (or replace) this period's value")
+            .clicked();
+        if clicked && let Some(v) = parsed {
+            e.node.history.insert(typed, v);
+            drafts.remove("new period");
+            drafts.remove("new period value");
+        } else {
+            drafts.set("new period", period);
+            drafts.set("new period value", value);
+        }
+    });
 }
 
-/// Checks a formula as typed: syntax (with the offset), and every id naming another metric.
 /// The target of the node in the inspector.
 fn e_node_target(c: &Ctx<'_>) -> Option<f64> {
     c.map.node(c.id.as_str())?.target
 }
 
+/// Checks a formula as typed: syntax (with the offset), and every id naming another metric.
 fn check_formula(map: &Map, me: &str, src: &str) -> Result<(), (String, Option<usize>)> {
     let tape = Tape::parse(src).map_err(|e| (e.message, Some(e.offset)))?;
     for (k, var) in tape.vars().iter().enumerate() {
@@ -317,33 +368,12 @@ fn parse_thresholds(text: &str) -> Result<Option<Thresholds>, (String, Option<us
         _ => Err(("write two numbers: warn, alert".to_owned(), None)),
     }
 }
-
-fn parse_history(text: &str) -> Result<BTreeMap<String, f64>, (String, Option<usize>)> {
-    let mut out = BTreeMap::new();
-    for (n, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let Some((period, value)) = line.split_once(':') else {
-            return Err((format!("line {}: write “period: value”", n + 1), None));
-        };
-        let Some(v) = parse_number(value) else {
-            return Err((
-                format!("line {}: `{}` is not a number", n + 1, value.trim()),
-                None,
-            ));
-        };
-        out.insert(period.trim().to_owned(), v);
-    }
-    Ok(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn thresholds_and_history_parse() {
+    fn thresholds_parse() {
         assert_eq!(parse_thresholds(""), Ok(None));
         assert_eq!(
             parse_thresholds("1.08, 1.00"),
@@ -353,8 +383,5 @@ mod tests {
             }))
         );
         assert!(parse_thresholds("1.08").is_err());
-        let h = parse_history("2026-09: 96,000\n2026-10: 100000").expect("parses");
-        assert_eq!(h.get("2026-09"), Some(&96000.0));
-        assert!(parse_history("2026-09 96000").is_err());
     }
 }
