@@ -73,8 +73,9 @@ pub(crate) enum UiCommand {
     CloseOverlay,
     /// Measure leverage against a metric (`None`: the first metric root).
     MakeTop(Option<NodeId>),
-    /// Try a value for a metric (`None`: back to its own), not saved.
-    TryValue(NodeId, Option<f64>),
+    /// Try a value for a metric (`None`: back to its own), not saved; `true` while a
+    /// slider is being dragged.
+    TryValue(NodeId, Option<f64>, bool),
     /// Drop every tried value.
     ResetWhatIf,
     /// Write the tried values into a new scenario with this name.

@@ -83,7 +83,7 @@ impl FulcrumApp {
             }
             UiCommand::ClearRecent => self.shell.recent.clear(),
             UiCommand::MakeTop(id) => self.make_top(id),
-            UiCommand::TryValue(id, value) => self.try_value(id, value),
+            UiCommand::TryValue(id, value, dragging) => self.set_what_if(id, value, dragging),
             UiCommand::ResetWhatIf => self.reset_what_if(),
             UiCommand::SaveWhatIf(name) => self.save_what_if_as(name),
             UiCommand::ApplyWhatIf => self.apply_what_if(),

@@ -75,6 +75,8 @@ pub(crate) struct Figures {
     periods: OnceCell<Vec<String>>,
     /// Leverage at the values shown, computed on first use.
     dense: OnceCell<Option<Dense>>,
+    /// The panel's ranked rows (levers only, every metric), computed on first use.
+    rows: [OnceCell<Vec<LeverRow>>; 2],
     /// Every period in the map's history, sorted, and each metric's computed value in each
     /// (by metric index of `analysis.program`), computed on first use (far zoom never needs
     /// them).
@@ -109,6 +111,7 @@ impl Figures {
             what_if: None,
             periods: OnceCell::new(),
             dense: OnceCell::new(),
+            rows: Default::default(),
             series: OnceCell::new(),
             solutions: RefCell::default(),
             opportunities: RefCell::default(),
@@ -209,6 +212,7 @@ impl Figures {
 
     fn values_changed(&mut self) {
         self.dense = OnceCell::new();
+        self.rows = Default::default();
         self.solutions.get_mut().clear();
     }
 
@@ -290,38 +294,53 @@ impl Figures {
         Some(d.sensitivity[i as usize] * v / d.top_value).filter(|e| e.is_finite())
     }
 
-    /// Every metric under the top (only levers unless `all`), ranked by |elasticity|.
-    pub fn lever_rows(&self, all: bool) -> Vec<LeverRow> {
-        let (Some(a), Some(d), Some(rollup)) =
-            (self.analysis.as_ref(), self.dense(), self.rollup())
-        else {
-            return Vec::new();
-        };
+    /// The panel row of metric `i` at the values shown (`None`: not under the top, or no
+    /// value).
+    pub fn lever_row(&self, i: u32) -> Option<LeverRow> {
+        let a = self.analysis.as_ref()?;
+        let d = self.dense()?;
+        let value = self.rollup()?.value(i).ok()?;
         let program = &a.program;
-        let mut rows: Vec<LeverRow> = (0..program.len() as u32)
-            .filter(|&i| d.under[i as usize] && i != d.top)
-            .filter(|&i| all || program.is_lever(i))
-            .filter_map(|i| {
-                let value = rollup.value(i).ok()?;
-                let s = d.sensitivity[i as usize];
-                Some(LeverRow {
-                    index: i,
-                    id: program.id(i).clone(),
-                    value,
-                    sensitivity: s,
-                    elasticity: Some(s * value / d.top_value)
-                        .filter(|e| e.is_finite() && d.top_value != 0.0),
-                    approximate: d.approximate[i as usize],
-                    is_lever: program.is_lever(i),
-                })
-            })
-            .collect();
-        rows.sort_by(|x, y| {
-            let ex = x.elasticity.map_or(-1.0, f64::abs);
-            let ey = y.elasticity.map_or(-1.0, f64::abs);
-            ey.total_cmp(&ex).then_with(|| x.id.cmp(&y.id))
-        });
-        rows
+        if !d.under.get(i as usize).copied().unwrap_or(false) || i == d.top {
+            return None;
+        }
+        let s = d.sensitivity[i as usize];
+        Some(LeverRow {
+            index: i,
+            id: program.id(i).clone(),
+            value,
+            sensitivity: s,
+            elasticity: Some(s * value / d.top_value)
+                .filter(|e| e.is_finite() && d.top_value != 0.0),
+            approximate: d.approximate[i as usize],
+            is_lever: program.is_lever(i),
+        })
+    }
+
+    /// Every metric under the top (only levers unless `all`), ranked by |elasticity|;
+    /// computed once for the values shown.
+    pub fn lever_rows(&self, all: bool) -> &[LeverRow] {
+        self.rows[usize::from(all)].get_or_init(|| {
+            let Some(a) = self.analysis.as_ref() else {
+                return Vec::new();
+            };
+            let program = &a.program;
+            let mut rows: Vec<LeverRow> = (0..program.len() as u32)
+                .filter(|&i| all || program.is_lever(i))
+                .filter_map(|i| self.lever_row(i))
+                .collect();
+            rows.sort_by(|x, y| {
+                let ex = x.elasticity.map_or(-1.0, f64::abs);
+                let ey = y.elasticity.map_or(-1.0, f64::abs);
+                ey.total_cmp(&ex).then_with(|| x.id.cmp(&y.id))
+            });
+            rows
+        })
+    }
+
+    /// The program's index of a metric.
+    pub fn metric_index(&self, id: &str) -> Option<u32> {
+        self.analysis.as_ref()?.program.metric(id)
     }
 
     /// Exact questions about metric `i` against the top, at the values shown.

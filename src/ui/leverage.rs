@@ -165,29 +165,31 @@ fn panel_body_ui(ui: &mut egui::Ui, cx: &Viewer<'_>, view: &mut View) {
         }
     }
     ui.separator();
-    let rows = ranked_rows(figures.lever_rows(view.leverage.all_metrics), view);
-    if rows.is_empty() {
+    // In rank order — but while a slider is held, in the order they had when it was
+    // grabbed (so the row under the pointer stays put), building only the visible rows:
+    // a drag frame never ranks the whole map again.
+    let count = match &view.leverage.frozen {
+        Some(order) => order.len(),
+        None => figures.lever_rows(view.leverage.all_metrics).len(),
+    };
+    if count == 0 {
         ui.weak("Nothing under this top moves it.");
         return;
     }
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])
-        .show_rows(ui, ROW_HEIGHT, rows.len(), |ui, range| {
-            for row in &rows[range] {
+        .show_rows(ui, ROW_HEIGHT, count, |ui, range| {
+            let rows: Vec<LeverRow> = match &view.leverage.frozen {
+                Some(order) => order[range]
+                    .iter()
+                    .filter_map(|id| figures.lever_row(figures.metric_index(id.as_str())?))
+                    .collect(),
+                None => figures.lever_rows(view.leverage.all_metrics)[range].to_vec(),
+            };
+            for row in &rows {
                 row_ui(ui, cx, view, row);
             }
         });
-}
-
-/// Rows in rank order — but while a slider is held, in the order they had when it was
-/// grabbed, so the row under the pointer does not move away.
-fn ranked_rows(rows: Vec<LeverRow>, view: &View) -> Vec<LeverRow> {
-    let Some(order) = &view.leverage.frozen else {
-        return rows;
-    };
-    let mut by_id: BTreeMap<NodeId, LeverRow> =
-        rows.into_iter().map(|r| (r.id.clone(), r)).collect();
-    order.iter().filter_map(|id| by_id.remove(id)).collect()
 }
 
 fn footer_ui(ui: &mut egui::Ui, cx: &Viewer<'_>, view: &mut View) {
@@ -311,7 +313,8 @@ fn row_ui(ui: &mut egui::Ui, cx: &Viewer<'_>, view: &mut View, row: &LeverRow) {
                     .on_hover_text("Back to its own value")
                     .clicked()
             {
-                cx.commands.send(UiCommand::TryValue(row.id.clone(), None));
+                cx.commands
+                    .send(UiCommand::TryValue(row.id.clone(), None, false));
             }
         });
         if let Some((id, answer)) = &view.leverage.goal
@@ -326,7 +329,7 @@ fn row_ui(ui: &mut egui::Ui, cx: &Viewer<'_>, view: &mut View, row: &LeverRow) {
                         ));
                         if ui.small_button("Try it").clicked() {
                             cx.commands
-                                .send(UiCommand::TryValue(row.id.clone(), Some(*v)));
+                                .send(UiCommand::TryValue(row.id.clone(), Some(*v), false));
                         }
                     });
                 }
@@ -363,23 +366,13 @@ fn value_ui(
         "Drag to try values (now {})",
         format_value(row.value, display, unit, Width::Full)
     ));
-    if response.drag_started() {
-        let all = view.leverage.all_metrics;
-        view.leverage.frozen = Some(
-            cx.derived
-                .figures
-                .lever_rows(all)
-                .into_iter()
-                .map(|r| r.id)
-                .collect(),
-        );
-    }
     if response.drag_stopped() {
         view.leverage.frozen = None;
     }
     if response.changed() && value != row.value {
+        let dragging = response.dragged();
         cx.commands
-            .send(UiCommand::TryValue(row.id.clone(), Some(value)));
+            .send(UiCommand::TryValue(row.id.clone(), Some(value), dragging));
     }
     let shown = format_value(row.value, display, unit, Width::Full);
     let draft = view.leverage.drafts.entry(row.id.clone()).or_default();
@@ -403,7 +396,7 @@ fn value_ui(
     let entered = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
     if entered && let Some(v) = parsed {
         cx.commands
-            .send(UiCommand::TryValue(row.id.clone(), Some(v)));
+            .send(UiCommand::TryValue(row.id.clone(), Some(v), false));
         draft.clear();
     }
 }
@@ -467,8 +460,24 @@ impl FulcrumApp {
     }
 
     /// Tries `value` for a metric (`None`: back to its own), re-rolling only what depends
-    /// on it — what a what-if slider does while it is dragged.
+    /// on it — what a what-if slider does while it is dragged (the panel's rows keep their
+    /// order until the drag ends).
     pub fn try_value(&mut self, id: NodeId, value: Option<f64>) {
+        self.set_what_if(id, value, true);
+    }
+
+    /// [`FulcrumApp::try_value`]; `dragging`: a slider is held, so the rows keep the order
+    /// they had when it was grabbed (a typed value re-ranks at once).
+    pub(crate) fn set_what_if(&mut self, id: NodeId, value: Option<f64>, dragging: bool) {
+        if !dragging {
+            self.view.leverage.frozen = None;
+        } else if self.view.leverage.frozen.is_none()
+            && let Some(derived) = self.derived.as_ref()
+        {
+            let all = self.view.leverage.all_metrics;
+            let order = derived.figures.lever_rows(all).iter().map(|r| r.id.clone());
+            self.view.leverage.frozen = Some(order.collect());
+        }
         match value {
             Some(v) if v.is_finite() => {
                 self.view.leverage.what_if.insert(id.clone(), v);
