@@ -208,3 +208,116 @@ fn open_after_discarding_changes_asks_for_the_file() {
     assert!(!h.state().map().contains("nrr"));
     assert!(!h.state().is_dirty());
 }
+
+/// Someone else's change to the file: the map as it is on disk with one node's owner set.
+fn change_behind_the_apps_back(path: &Path, owner: &str) {
+    let mut theirs = format::load(path).expect("loads").map;
+    let mut node = theirs.node("upgrades").cloned().expect("upgrades");
+    node.owner = Some(owner.to_owned());
+    theirs.replace_node("upgrades", node).expect("replace");
+    format::save(&theirs, path).expect("save theirs");
+}
+
+fn saved_app(dir: &Path) -> (Harness<'static, FulcrumApp>, std::path::PathBuf) {
+    let path = dir.join("shared.ron");
+    let mut h = harness(FulcrumApp::app_for_tests());
+    assert!(h.state_mut().save_to(&path));
+    h.run();
+    (h, path)
+}
+
+fn owner_on_disk(path: &Path) -> Option<String> {
+    let map = format::load(path).expect("loads").map;
+    map.node("upgrades").and_then(|n| n.owner.clone())
+}
+
+#[test]
+fn a_save_never_writes_over_a_change_made_on_disk_meanwhile() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (mut h, path) = saved_app(dir.path());
+    change_behind_the_apps_back(&path, "Colleague");
+    rename_a_node(&mut h, "Upgrade MRR");
+    press_mod(&mut h, Modifiers::COMMAND, Key::S);
+    h.get_by_label("shared.ron changed on disk");
+    assert_eq!(
+        owner_on_disk(&path).as_deref(),
+        Some("Colleague"),
+        "nothing written"
+    );
+    assert!(h.state().is_dirty());
+    // Keep mine: written over theirs, knowingly.
+    h.get_by_label("Keep mine").click();
+    h.run();
+    assert!(!h.state().is_dirty());
+    let map = format::load(&path).expect("loads").map;
+    assert_eq!(
+        map.node("upgrades").map(|n| n.title.as_str()),
+        Some("Upgrade MRR")
+    );
+    // Later saves go through again without asking.
+    rename_a_node(&mut h, "Upgrades");
+    press_mod(&mut h, Modifiers::COMMAND, Key::S);
+    assert!(h.query_by_label("shared.ron changed on disk").is_none());
+    assert!(!h.state().is_dirty());
+}
+
+#[test]
+fn reload_theirs_takes_the_file_as_it_is_on_disk() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (mut h, path) = saved_app(dir.path());
+    change_behind_the_apps_back(&path, "Colleague");
+    rename_a_node(&mut h, "Mine");
+    press_mod(&mut h, Modifiers::COMMAND, Key::S);
+    h.get_by_label("Reload theirs").click();
+    h.run();
+    let node = h.state().map().node("upgrades").cloned().expect("upgrades");
+    assert_eq!(node.owner.as_deref(), Some("Colleague"));
+    assert_ne!(node.title, "Mine");
+    assert!(!h.state().is_dirty());
+}
+
+#[test]
+fn regaining_focus_reloads_an_unchanged_map_that_changed_on_disk() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (mut h, path) = saved_app(dir.path());
+    h.input_mut().focused = false;
+    h.run();
+    change_behind_the_apps_back(&path, "Colleague");
+    h.input_mut().focused = true;
+    h.run();
+    let owner = h
+        .state()
+        .map()
+        .node("upgrades")
+        .and_then(|n| n.owner.clone());
+    assert_eq!(owner.as_deref(), Some("Colleague"));
+    // With unsaved changes it asks instead.
+    rename_a_node(&mut h, "Mine");
+    h.input_mut().focused = false;
+    h.run();
+    change_behind_the_apps_back(&path, "Someone else");
+    h.input_mut().focused = true;
+    h.run();
+    h.get_by_label("shared.ron changed on disk");
+}
+
+#[test]
+fn save_as_asks_before_replacing_an_existing_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let other = dir.path().join("other.ron");
+    std::fs::write(&other, "keep me").expect("write");
+    let mut h = harness(FulcrumApp::app_for_tests());
+    press_mod(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::S);
+    h.get_by_label("Save map as");
+    type_over(&mut h, &other.display().to_string());
+    h.get_by_label("Save").click();
+    h.run();
+    assert_eq!(std::fs::read_to_string(&other).expect("read"), "keep me");
+    h.get_by_label_contains("already exists");
+    h.get_by_label("Save").click();
+    h.run();
+    assert!(
+        format::load(&other).is_ok(),
+        "replaced after the second Save"
+    );
+}

@@ -94,6 +94,10 @@ pub(crate) enum UiCommand {
     SaveThen(Pending),
     /// The unsaved-changes prompt answered: drop the changes and go on.
     DiscardThen(Pending),
+    /// The file changed on disk: `true` keeps mine (writes over it), `false` reloads it.
+    ResolveOutsideChange(bool),
+    /// The file changed on disk: decide later (nothing written).
+    CancelOutsideChange,
     /// The in-app path field confirmed its path.
     ConfirmPath,
     /// Restore the unsaved work found after a crash.

@@ -29,6 +29,15 @@ pub(crate) enum PathPurpose {
     SaveAs(Option<Pending>),
 }
 
+/// The file changed on disk since it was loaded or saved here.
+#[derive(Clone, Debug)]
+pub(crate) struct ChangedOnDisk {
+    /// The file.
+    pub path: PathBuf,
+    /// What waits for the save (close, open, new), if anything.
+    pub then: Option<Pending>,
+}
+
 /// The in-app path field.
 pub(crate) struct PathPrompt {
     /// What the path is for.
@@ -37,6 +46,8 @@ pub(crate) struct PathPrompt {
     pub text: String,
     /// Why the last path typed was not taken.
     pub error: Option<String>,
+    /// The existing file the person was told about: saving there again replaces it.
+    pub confirm_replace: Option<PathBuf>,
     wants_focus: bool,
 }
 
@@ -90,6 +101,8 @@ pub(crate) struct Dialogs {
     pub report: Option<Report>,
     /// Unsaved work from a crashed session.
     pub recovery: Option<Recovery>,
+    /// The file changed on disk: what to do before saving.
+    pub changed_on_disk: Option<ChangedOnDisk>,
     toasts: Vec<(String, Option<f64>)>,
 }
 
@@ -97,6 +110,7 @@ impl Dialogs {
     /// Whether a prompt that blocks the canvas is up.
     pub fn is_modal_open(&self) -> bool {
         self.unsaved.is_some()
+            || self.changed_on_disk.is_some()
             || self.path.is_some()
             || self.report.is_some()
             || self.recovery.is_some()
@@ -131,6 +145,7 @@ impl Dialogs {
             purpose,
             text,
             error: None,
+            confirm_replace: None,
             wants_focus: true,
         });
     }
@@ -145,6 +160,7 @@ pub(crate) fn dialogs_ui(
 ) {
     recovery_ui(ctx, cx, dialogs);
     unsaved_ui(ctx, cx, dialogs);
+    changed_on_disk_ui(ctx, cx, dialogs);
     path_prompt_ui(ctx, cx, dialogs);
     report_ui(ctx, dialogs);
     help_ui(ctx, help_open);
@@ -205,6 +221,47 @@ fn recovery_ui(ctx: &egui::Context, cx: &Viewer<'_>, dialogs: &Dialogs) {
                 }
             });
         });
+    }
+}
+
+/// Someone else changed the file: reload theirs, or keep mine (write over theirs).
+fn changed_on_disk_ui(ctx: &egui::Context, cx: &Viewer<'_>, dialogs: &mut Dialogs) {
+    let Some(changed) = dialogs.changed_on_disk.as_ref() else {
+        return;
+    };
+    let name = display_name(&changed.path);
+    let dirty = cx.session.is_dirty();
+    let response = egui::Modal::new(Id::unique("fulcrum_changed_on_disk")).show(ctx, |ui| {
+        ui.set_max_width(480.0);
+        ui.heading(format!("{name} changed on disk"));
+        ui.label(if dirty {
+            "Someone (another program, a colleague, git) changed the file since you opened or saved it here, and you have changes too. Nothing has been written."
+        } else {
+            "Someone (another program, a colleague, git) changed the file since you opened or saved it here."
+        });
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            if ui
+                .button(RichText::new("Reload theirs").strong())
+                .on_hover_text("Open the file as it is on disk (your unsaved changes are dropped)")
+                .clicked()
+            {
+                cx.commands.send(UiCommand::ResolveOutsideChange(false));
+            }
+            if ui
+                .button("Keep mine")
+                .on_hover_text("Write your map over the file on disk")
+                .clicked()
+            {
+                cx.commands.send(UiCommand::ResolveOutsideChange(true));
+            }
+            if ui.button("Cancel").clicked() {
+                cx.commands.send(UiCommand::CancelOutsideChange);
+            }
+        });
+    });
+    if response.should_close() {
+        cx.commands.send(UiCommand::CancelOutsideChange);
     }
 }
 

@@ -96,6 +96,8 @@ impl FulcrumApp {
                 self.perform(pending);
             }
             UiCommand::ConfirmPath => self.confirm_path(),
+            UiCommand::ResolveOutsideChange(keep_mine) => self.resolve_outside_change(keep_mine),
+            UiCommand::CancelOutsideChange => self.shell.dialogs.changed_on_disk = None,
             UiCommand::RestoreRecovery => self.restore_found_recovery(),
             UiCommand::DiscardRecovery => self.discard_found_recovery(),
         }

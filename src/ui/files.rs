@@ -16,8 +16,8 @@ use crate::model::Map;
 use super::FulcrumApp;
 use super::autosave::{AUTOSAVE_INTERVAL_SECS, delete_recovery};
 use super::commands::Pending;
-use super::dialogs::{PathPurpose, Report};
-use super::session::Session;
+use super::dialogs::{ChangedOnDisk, PathPurpose, Report};
+use super::session::{Fingerprint, Session};
 
 impl FulcrumApp {
     /// Per frame: close requests, dropped files, autosave.
@@ -44,6 +44,11 @@ impl FulcrumApp {
         if let Some(path) = dropped {
             self.request(Pending::Open(Some(path)));
         }
+        let focused = ctx.input(|i| i.focused);
+        if focused && !self.shell.had_focus {
+            self.check_outside_change();
+        }
+        self.shell.had_focus = focused;
         let now = ctx.input(|i| i.time);
         if self.shell.autosave.due(now) {
             self.autosave_now();
@@ -119,13 +124,7 @@ impl FulcrumApp {
     /// "Save" in the unsaved-changes prompt: saves (asking for a path when untitled), then
     /// does `pending`.
     pub(crate) fn save_then(&mut self, pending: Pending) {
-        if self.session.path.is_some() {
-            if self.save() {
-                self.perform(pending);
-            }
-        } else {
-            self.save_as_dialog(Some(pending));
-        }
+        self.save_then_maybe(Some(pending));
     }
 
     /// Does `pending` without asking.
@@ -187,11 +186,67 @@ impl FulcrumApp {
     }
 
     /// Ctrl+S: saves to the file, or asks for one. Returns whether the map is saved now.
+    /// When someone else changed the file since it was loaded or saved here, nothing is
+    /// written: the person chooses first (reload theirs, keep mine).
     pub(crate) fn save(&mut self) -> bool {
+        self.save_then_maybe(None)
+    }
+
+    fn save_then_maybe(&mut self, then: Option<Pending>) -> bool {
         self.commit_title_edit();
         match self.session.path.clone() {
-            Some(path) => self.save_to(&path),
-            None => self.save_as_dialog(None),
+            Some(path) if self.session.changed_on_disk() => {
+                self.shell.dialogs.changed_on_disk = Some(ChangedOnDisk { path, then });
+                false
+            }
+            Some(path) => {
+                let saved = self.save_to(&path);
+                if saved && let Some(next) = then {
+                    self.perform(next);
+                }
+                saved
+            }
+            None => self.save_as_dialog(then),
+        }
+    }
+
+    /// The answer to "the file changed on disk".
+    pub(crate) fn resolve_outside_change(&mut self, keep_mine: bool) {
+        let Some(changed) = self.shell.dialogs.changed_on_disk.take() else {
+            return;
+        };
+        if keep_mine {
+            if self.save_to(&changed.path)
+                && let Some(next) = changed.then
+            {
+                self.perform(next);
+            }
+        } else {
+            self.session.recovered = false;
+            self.open_path(&changed.path);
+            self.shell
+                .dialogs
+                .toast(format!("Reloaded {}", self.session.document_name()));
+        }
+    }
+
+    /// When the window gets the focus back: if someone changed the file meanwhile, an
+    /// unchanged map is reloaded at once and a changed one asks.
+    fn check_outside_change(&mut self) {
+        if self.shell.dialogs.is_modal_open() || !self.session.changed_on_disk() {
+            return;
+        }
+        let Some(path) = self.session.path.clone() else {
+            return;
+        };
+        if self.is_dirty() {
+            self.shell.dialogs.changed_on_disk = Some(ChangedOnDisk { path, then: None });
+        } else {
+            self.open_path(&path);
+            self.shell.dialogs.toast(format!(
+                "Reloaded {}: it changed on disk",
+                self.session.document_name()
+            ));
         }
     }
 
@@ -258,6 +313,15 @@ impl FulcrumApp {
                     prompt.error = Some(format!("The folder {} does not exist.", dir.display()));
                     return;
                 }
+                let replacing = path.exists() && self.session.path.as_deref() != Some(&*path);
+                if replacing && prompt.confirm_replace.as_deref() != Some(&*path) {
+                    prompt.error = Some(format!(
+                        "{} already exists. Press Save again to replace it.",
+                        path.display()
+                    ));
+                    prompt.confirm_replace = Some(path);
+                    return;
+                }
                 self.shell.dialogs.path = None;
                 if self.save_to(&path)
                     && let Some(next) = then
@@ -275,6 +339,7 @@ impl FulcrumApp {
                 self.session.doc.mark_saved();
                 self.session.recovered = false;
                 self.session.path = Some(path.to_path_buf());
+                self.session.on_disk = Fingerprint::of(path);
                 self.shell.autosave.discard();
                 self.shell.recent.remember(path);
                 let name = path

@@ -163,6 +163,8 @@ pub(crate) struct Shell {
     pub closing: bool,
     /// The close was sent to the window.
     pub close_sent: bool,
+    /// The window had the keyboard focus last frame (a regained focus checks the file).
+    pub had_focus: bool,
 }
 
 /// What a command does to the frame's figures (see [`FulcrumApp::apply`]).
@@ -216,6 +218,7 @@ impl FulcrumApp {
             window_title: String::new(),
             closing: false,
             close_sent: false,
+            had_focus: true,
         };
         Self {
             session,

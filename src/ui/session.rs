@@ -21,17 +21,49 @@ pub(crate) struct Session {
     pub warnings: Vec<Problem>,
     /// The document holds restored, never-saved work (dirty until saved).
     pub recovered: bool,
+    /// What the file held when it was last loaded or saved (to notice a change made by
+    /// someone else before a save writes over it); `None` while there was no file.
+    pub on_disk: Option<Fingerprint>,
+}
+
+/// A file's contents as last seen: its length and a hash of its bytes (by content, not
+/// the modification time, which copies and checkouts change without changing a byte).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Fingerprint {
+    len: u64,
+    hash: u64,
+}
+
+impl Fingerprint {
+    /// The fingerprint of the regular file at `path`; `None` when there is none (or it is not
+    /// a regular file, or too large to be a map).
+    pub fn of(path: &Path) -> Option<Self> {
+        use std::hash::{Hash, Hasher};
+        let meta = std::fs::metadata(path).ok()?;
+        if !meta.is_file() || meta.len() > 512 * 1024 * 1024 {
+            return None;
+        }
+        let bytes = std::fs::read(path).ok()?;
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        bytes.hash(&mut h);
+        Some(Self {
+            len: bytes.len() as u64,
+            hash: h.finish(),
+        })
+    }
 }
 
 impl Session {
     /// A session on `doc`, saved at `path` (`None`: untitled).
     pub fn new(doc: Document, path: Option<PathBuf>, warnings: Vec<Problem>) -> Self {
+        let on_disk = path.as_deref().and_then(Fingerprint::of);
         Self {
             doc,
             path,
             untitled_name: "Untitled".to_owned(),
             warnings,
             recovered: false,
+            on_disk,
         }
     }
 
@@ -55,6 +87,18 @@ impl Session {
         match self.path.as_ref().and_then(|p| p.file_name()) {
             Some(name) => name.to_string_lossy().into_owned(),
             None => self.untitled_name.clone(),
+        }
+    }
+
+    /// Whether the file was changed by someone else since it was loaded or saved here (it
+    /// exists now and differs from what was last seen, or appeared where there was none).
+    pub fn changed_on_disk(&self) -> bool {
+        let Some(path) = &self.path else {
+            return false;
+        };
+        match Fingerprint::of(path) {
+            Some(now) => self.on_disk != Some(now),
+            None => false,
         }
     }
 
