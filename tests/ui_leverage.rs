@@ -8,44 +8,18 @@
 
 mod common;
 
-use common::{harness, press, press_mod};
+use common::{close, harness, press, press_mod, sample, type_and_enter};
 
-use egui::{Event, Key, Modifiers};
+use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use fulcrum::edit::Document;
 use fulcrum::model::LinkKind;
-use fulcrum::ui::{FulcrumApp, Options};
-
-fn sample(name: &str) -> FulcrumApp {
-    let path = format!("{}/samples/{name}", env!("CARGO_MANIFEST_DIR"));
-    let loaded = fulcrum::format::load(std::path::Path::new(&path))
-        .unwrap_or_else(|e| panic!("{name}: {e}"));
-    FulcrumApp::new(Document::new(loaded.map), None, Options::headless())
-}
-
-fn close(a: f64, b: f64) -> bool {
-    (a - b).abs() <= 1e-9 * b.abs().max(1.0)
-}
+use fulcrum::ui::FulcrumApp;
 
 fn nrr(h: &Harness<'_, FulcrumApp>) -> f64 {
     h.state()
         .shown_value("nrr")
         .unwrap_or_else(|| panic!("nrr has a value"))
-}
-
-fn type_and_enter(h: &mut Harness<'_, FulcrumApp>, text: &str) {
-    h.input_mut().events.push(Event::Text(text.to_owned()));
-    for pressed in [true, false] {
-        h.input_mut().events.push(Event::Key {
-            key: Key::Enter,
-            physical_key: None,
-            pressed,
-            repeat: false,
-            modifiers: Modifiers::NONE,
-        });
-    }
-    h.run();
 }
 
 fn opened(app: FulcrumApp) -> Harness<'static, FulcrumApp> {

@@ -6,43 +6,17 @@
 
 mod common;
 
-use common::{harness, press_mod};
+use common::{close, harness, press_mod, sample, type_and_enter};
 
 use egui::{Event, Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use fulcrum::edit::Document;
-use fulcrum::ui::{FulcrumApp, Options};
-
-fn nrr_sample() -> FulcrumApp {
-    let path = format!("{}/samples/nrr.ron", env!("CARGO_MANIFEST_DIR"));
-    let loaded = fulcrum::format::load(std::path::Path::new(&path))
-        .unwrap_or_else(|e| panic!("nrr.ron: {e}"));
-    FulcrumApp::new(Document::new(loaded.map), None, Options::headless())
-}
-
-fn close(a: f64, b: f64) -> bool {
-    (a - b).abs() <= 1e-9 * b.abs().max(1.0)
-}
+use fulcrum::ui::FulcrumApp;
 
 fn shown(h: &Harness<'_, FulcrumApp>, id: &str) -> f64 {
     h.state()
         .shown_value(id)
         .unwrap_or_else(|| panic!("{id} has a value"))
-}
-
-fn type_and_enter(h: &mut Harness<'_, FulcrumApp>, text: &str) {
-    h.input_mut().events.push(Event::Text(text.to_owned()));
-    for pressed in [true, false] {
-        h.input_mut().events.push(Event::Key {
-            key: Key::Enter,
-            physical_key: None,
-            pressed,
-            repeat: false,
-            modifiers: Modifiers::NONE,
-        });
-    }
-    h.run();
 }
 
 fn history(h: &Harness<'_, FulcrumApp>, id: &str, period: &str) -> Option<f64> {
@@ -54,7 +28,7 @@ fn history(h: &Harness<'_, FulcrumApp>, id: &str, period: &str) -> Option<f64> {
 
 #[test]
 fn the_period_picker_rolls_the_map_up_for_a_period() {
-    let mut h = harness(nrr_sample());
+    let mut h = harness(sample("nrr.ron"));
     assert!(close(shown(&h, "nrr"), 1.07));
     h.get_by_label("Period").click();
     h.run();
@@ -73,7 +47,7 @@ fn the_period_picker_rolls_the_map_up_for_a_period() {
 
 #[test]
 fn the_history_table_adds_changes_and_deletes_periods() {
-    let mut h = harness(nrr_sample());
+    let mut h = harness(sample("nrr.ron"));
     h.state_mut().select("starting_mrr");
     h.run();
     // Add a period.

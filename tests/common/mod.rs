@@ -28,3 +28,38 @@ pub fn press_mod(h: &mut Harness<'_, FulcrumApp>, modifiers: Modifiers, key: Key
     h.key_press_modifiers(modifiers, key);
     h.run();
 }
+
+/// Types `text` and presses Enter, all in one frame (as a fast typist's keys arrive), then
+/// lets the app settle.
+pub fn type_and_enter(h: &mut Harness<'_, FulcrumApp>, text: &str) {
+    h.input_mut()
+        .events
+        .push(egui::Event::Text(text.to_owned()));
+    for pressed in [true, false] {
+        h.input_mut().events.push(egui::Event::Key {
+            key: Key::Enter,
+            physical_key: None,
+            pressed,
+            repeat: false,
+            modifiers: Modifiers::NONE,
+        });
+    }
+    h.run();
+}
+
+/// Equal to 1e-9 relative (figures computed two ways).
+pub fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * b.abs().max(1.0)
+}
+
+/// A bundled sample, loaded from `samples/`, untitled, headless.
+pub fn sample(name: &str) -> FulcrumApp {
+    let path = format!("{}/samples/{name}", env!("CARGO_MANIFEST_DIR"));
+    let loaded = fulcrum::format::load(std::path::Path::new(&path))
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    FulcrumApp::new(
+        fulcrum::edit::Document::new(loaded.map),
+        None,
+        fulcrum::ui::Options::headless(),
+    )
+}
