@@ -247,3 +247,28 @@ fn huge_chains_and_fans_draw_on_a_small_stack() {
         .join()
         .expect("no stack overflow, no panic");
 }
+
+/// The texts painted in the last frame.
+fn painted_texts(h: &Harness<'_, FulcrumApp>) -> Vec<String> {
+    h.output()
+        .shapes
+        .iter()
+        .filter_map(|c| match &c.shape {
+            egui::Shape::Text(t) => Some(t.galley.job.text.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn far_zoom_blocks_keep_their_titles_while_they_can_hold_them() {
+    let mut h = harness(FulcrumApp::app_for_tests());
+    h.state_mut().set_zoom(0.37);
+    h.run();
+    let texts = painted_texts(&h);
+    assert!(texts.iter().any(|t| t == "Starting MRR"), "{texts:?}");
+    // Far out, only blocks.
+    h.state_mut().set_zoom(0.1);
+    h.run();
+    assert!(!painted_texts(&h).iter().any(|t| t == "Starting MRR"));
+}

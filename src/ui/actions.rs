@@ -83,6 +83,8 @@ actions! {
     ZoomOut,
     /// Fit the whole map to the window.
     FitView,
+    /// Fit the selection's tree to the window.
+    FitTree,
     /// Show or hide the leverage panel.
     ToggleLeverage,
     /// Show or hide the bridge (solutions by North Star effect).
@@ -221,6 +223,7 @@ impl Action {
                 Some(ZoomIn),
                 Some(ZoomOut),
                 Some(FitView),
+                Some(FitTree),
                 Some(ToggleFold),
                 None,
                 Some(SelectUp),
@@ -300,6 +303,7 @@ impl Action {
                 | ZoomIn
                 | ZoomOut
                 | FitView
+                | FitTree
                 | Copy
                 | FindNext
                 | FindPrevious
@@ -341,6 +345,7 @@ impl Action {
             ZoomIn => "Zoom in",
             ZoomOut => "Zoom out",
             FitView => "Fit map to window",
+            FitTree => "Fit this tree",
             FocusInspector => "Focus inspector / canvas",
             ToggleLeverage => "Leverage panel",
             ToggleBridge => "Bridge panel",
@@ -396,6 +401,7 @@ impl Action {
             ZoomIn => "Zoom in around the pointer (also: Ctrl+wheel, pinch)",
             ZoomOut => "Zoom out around the pointer",
             FitView => "Show the whole map",
+            FitTree => "Show the whole tree of the selection",
             FocusInspector => {
                 "Move the keyboard into the inspector's first field, or back to the canvas"
             }
@@ -466,6 +472,7 @@ impl Action {
             ZoomIn => vec![key(CMD, Key::Equals), key(CMD, Key::Plus)],
             ZoomOut => vec![key(CMD, Key::Minus)],
             FitView => vec![key(CMD, Key::Num0)],
+            FitTree => vec![key(CMD_SHIFT, Key::Num0)],
             FocusInspector => vec![key(NONE, Key::F6)],
             ToggleLeverage => vec![key(CMD, Key::L)],
             ToggleBridge => vec![key(CMD_SHIFT, Key::B)],
@@ -485,7 +492,7 @@ impl Action {
         use Action::*;
         match self {
             New | Open | Save | SaveAs | Quit | Find | FindNext | FindPrevious | ZoomIn
-            | ZoomOut | FitView | FocusInspector | ToggleInspector | ToggleProblems
+            | ZoomOut | FitView | FitTree | FocusInspector | ToggleInspector | ToggleProblems
             | ToggleTheme | ToggleLeverage | ToggleBridge | ToggleScenarios | Help => Scope::Global,
             _ => Scope::Canvas,
         }

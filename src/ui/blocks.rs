@@ -57,6 +57,58 @@ pub fn block(
     }
 }
 
+/// The smallest title drawn on a block, in points (smaller would not read).
+pub const MIN_TITLE_PX: f32 = 8.5;
+
+/// The largest title size on a block at `zoom` (a short title is set this large).
+pub fn title_font_size(zoom: f32) -> f32 {
+    (zoom * 34.0).min(15.5)
+}
+
+/// Whether blocks at `zoom` can hold a title of at least [`MIN_TITLE_PX`].
+pub fn can_hold_titles(zoom: f32) -> bool {
+    zoom * (CARD_W - 2.0 * PAD) >= 40.0 && title_font_size(zoom) >= MIN_TITLE_PX
+}
+
+/// A block's title (semantic zoom): as large as the card allows — the largest size, down to
+/// [`MIN_TITLE_PX`], at which the whole title fits the block (estimated from its length) —
+/// cut with an ellipsis only when even that does not fit.
+pub fn block_title(painter: &Painter, palette: &Palette, title: &str, rect: Rect, zoom: f32) {
+    let top = rect.min.y + (TOP + HEADER) * zoom + 2.0;
+    let area = Rect::from_min_max(
+        egui::pos2(rect.min.x + 4.0 + 4.0 * zoom, top),
+        egui::pos2(rect.max.x - 4.0, rect.max.y - 2.0),
+    );
+    let largest = title_font_size(zoom);
+    if area.width() < 12.0 || area.height() < MIN_TITLE_PX {
+        return;
+    }
+    let chars = title.chars().count().max(1) as f32;
+    let fits = |size: f32| {
+        // An average glyph of the strong face is about 0.56 em wide; words wrap whole.
+        let per_line = (area.width() / (0.56 * size)).floor().max(1.0);
+        let lines = (chars / (per_line * 0.85)).ceil();
+        lines * size * 1.2 <= area.height()
+    };
+    let mut size = largest;
+    while size > MIN_TITLE_PX && !fits(size) {
+        size -= 0.5;
+    }
+    let size = size.max(MIN_TITLE_PX);
+    let rows = ((area.height() / (size * 1.2)).floor() as usize).max(1);
+    let mut job = egui::text::LayoutJob::simple(
+        title.to_owned(),
+        FontId::new(size, super::theme::strong_family()),
+        palette.text,
+        area.width(),
+    );
+    job.wrap.max_rows = rows;
+    job.wrap.break_anywhere = false;
+    job.wrap.overflow_character = Some('…');
+    let galley = painter.layout_job(job);
+    painter.galley(area.min, galley, palette.text);
+}
+
 /// The small pill at a card's child side: `+N` when folded, `−` to fold when hovered.
 pub fn fold_badge_rect(card: Rect, left_right: bool, zoom: f32) -> Rect {
     let size = egui::vec2(34.0, 20.0) * zoom.max(0.5);

@@ -143,6 +143,7 @@ impl FulcrumApp {
             ZoomIn => self.view.canvas.zoom_step(1.25),
             ZoomOut => self.view.canvas.zoom_step(0.8),
             FitView => self.view.canvas.fit_pending = true,
+            FitTree => self.view.canvas.fit_tree_pending = true,
             FocusInspector => self.focus_inspector(ctx),
             ToggleInspector => self.view.panels.inspector = !self.view.panels.inspector,
             ToggleProblems => self.view.panels.problems = !self.view.panels.problems,
@@ -211,6 +212,7 @@ pub(crate) fn is_enabled(
             }
         }),
         ToggleFold => on.is_some_and(|s| map.child_count(s.as_str()) > 0),
+        FitTree => on.is_some(),
         Paste => cx.has_clip,
         AddChild | AddSibling => on.is_some() || map.is_empty(),
         FindNext | FindPrevious => view.search.has_hits(),

@@ -97,6 +97,12 @@ pub(super) fn camera_goals(view: &mut View, scene: &Scene, rect: Rect) {
                 canvas.camera.reveal(rect, scene.rect(i), readable);
             }
         }
+        if canvas.fit_tree_pending
+            && let Some(i) = target
+        {
+            canvas.camera.fit_smoothly(rect, scene.tree_bounds(i));
+        }
+        canvas.fit_tree_pending = false;
         canvas.reveal_selection = false;
         canvas.center_selection = false;
     }

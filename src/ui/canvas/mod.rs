@@ -30,6 +30,8 @@ use crate::look::{Width, format_value};
 const ANIMATION_SECS: f64 = 0.16;
 /// Layouts with more cards than this change without gliding.
 const MAX_ANIMATED: usize = 20_000;
+/// The most far-zoom blocks that get their titles drawn in one frame.
+const MAX_TITLED_BLOCKS: usize = 1500;
 /// The zoom the camera moves to when a card must be readable (editing, search hits).
 const READABLE_ZOOM: f32 = 0.8;
 
@@ -49,6 +51,8 @@ pub(crate) struct CanvasState {
     pub reveal_selection: bool,
     /// Centre the selection on the next frame (search jumps).
     pub center_selection: bool,
+    /// Fit the selection's tree to the window on the next frame.
+    pub fit_tree_pending: bool,
     anim: Option<Anim>,
     drag: Option<Drag>,
     last_time: Option<f64>,
@@ -64,6 +68,7 @@ impl Default for CanvasState {
             opening: true,
             reveal_selection: false,
             center_selection: false,
+            fit_tree_pending: false,
             anim: None,
             drag: None,
             last_time: None,
@@ -330,6 +335,9 @@ fn canvas_inner_ui(ui: &mut egui::Ui, cx: &Viewer<'_>, view: &mut View) {
             }
         } else {
             let looks = cx.derived.block_looks(cx.session);
+            // Titles on blocks while each can hold one at a readable size, and while there
+            // are few enough to lay out in a frame.
+            let titled = blocks::can_hold_titles(cam.zoom) && visible.len() <= MAX_TITLED_BLOCKS;
             let mut mesh = Mesh::default();
             mesh.reserve_triangles(visible.len() * 8);
             mesh.reserve_vertices(visible.len() * 16);
@@ -339,6 +347,13 @@ fn canvas_inner_ui(ui: &mut egui::Ui, cx: &Viewer<'_>, view: &mut View) {
                     continue;
                 };
                 let selected = view.selection.as_ref() == Some(id) || hit.as_ref() == Some(id);
+                // Semantic zoom: a block that can hold a legible title shows it instead of
+                // skeleton lines.
+                let skeleton = if titled {
+                    0
+                } else {
+                    usize::from(scene.title_rows[i])
+                };
                 blocks::block(
                     &mut mesh,
                     cx.palette,
@@ -346,11 +361,18 @@ fn canvas_inner_ui(ui: &mut egui::Ui, cx: &Viewer<'_>, view: &mut View) {
                     rag,
                     drawn(i),
                     cam.zoom,
-                    usize::from(scene.title_rows[i]),
+                    skeleton,
                     selected,
                 );
             }
             painter.add(Shape::mesh(mesh));
+            if titled {
+                for &i in &visible {
+                    if let Some(node) = map.node(scene.ids[i].as_str()) {
+                        blocks::block_title(&painter, cx.palette, &node.title, drawn(i), cam.zoom);
+                    }
+                }
+            }
             block_clicks_ui(cx, &view.canvas, scene, &bg);
         }
         view.canvas.drag = drag;
