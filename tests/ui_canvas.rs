@@ -272,3 +272,43 @@ fn far_zoom_blocks_keep_their_titles_while_they_can_hold_them() {
     h.run();
     assert!(!painted_texts(&h).iter().any(|t| t == "Starting MRR"));
 }
+
+/// Regression: a map with thousands of links drew each as a dashed curve — a million
+/// shapes a frame, 100% CPU and a gigabyte when idle. Past a few hundred they are one mesh.
+#[test]
+fn thousands_of_links_cost_a_handful_of_shapes() {
+    use fulcrum::model::{Link, LinkKind, Node, NodeId, NodeKind};
+    let mut map = fulcrum::model::Map::new("Links");
+    let id = |s: String| NodeId::new(&s).unwrap_or_else(|e| panic!("{e}"));
+    map.insert(
+        id("root".into()),
+        Node::new(NodeKind::Metric, "Root"),
+        None,
+        0,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    for i in 0..400 {
+        map.insert(
+            id(format!("m{i}")),
+            Node::new(NodeKind::Metric, format!("M {i}")),
+            Some("root"),
+            usize::MAX,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    }
+    for i in 0..400 {
+        for k in 1..6 {
+            let link = Link {
+                from: id(format!("m{i}")),
+                to: id(format!("m{}", (i + k * 37) % 400)),
+                kind: LinkKind::Relates,
+            };
+            let _ = map.add_link(link);
+        }
+    }
+    let mut h = harness(FulcrumApp::with_map(map));
+    h.state_mut().set_zoom(0.5);
+    h.run();
+    let shapes = h.output().shapes.len();
+    assert!(shapes < 20_000, "{shapes} shapes for 2 000 links");
+}

@@ -175,6 +175,31 @@ fn process_alive(pid: u32) -> bool {
     cfg!(target_os = "linux") && Path::new(&format!("/proc/{pid}")).exists()
 }
 
+/// `path` as an absolute, canonical path (so a recovery restored from another working
+/// folder still names the same file); as typed, made absolute, when it does not exist yet.
+pub(crate) fn absolute(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| {
+        std::env::current_dir()
+            .map(|d| d.join(path))
+            .unwrap_or_else(|_| path.to_path_buf())
+    })
+}
+
+/// Writes a file only its owner can read (recovery copies hold someone's unsaved work).
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut f = options.open(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
+}
+
 fn autosave_worker(dir: &Path, jobs: &Receiver<Job>) {
     let file = dir.join(format!("recovery-{}.ron", std::process::id()));
     let meta = file.with_extension("path");
@@ -184,13 +209,14 @@ fn autosave_worker(dir: &Path, jobs: &Receiver<Job>) {
                 let _ = std::fs::create_dir_all(dir);
                 let text = format::to_string(&map);
                 let tmp = file.with_extension("tmp");
-                if std::fs::write(&tmp, text).is_ok() {
+                let _ = std::fs::remove_file(&tmp);
+                if write_private(&tmp, text.as_bytes()).is_ok() {
                     let _ = std::fs::rename(&tmp, &file);
                 }
                 let path = original
-                    .map(|p| p.display().to_string())
+                    .map(|p| absolute(&p).display().to_string())
                     .unwrap_or_default();
-                let _ = std::fs::write(&meta, path);
+                let _ = write_private(&meta, path.as_bytes());
             }
             Job::Delete => {
                 let _ = std::fs::remove_file(&file);

@@ -338,6 +338,9 @@ impl FulcrumApp {
             Ok(()) => {
                 self.session.doc.mark_saved();
                 self.session.recovered = false;
+                if self.session.path.as_deref() != Some(path) {
+                    self.session.lock = self.claim_file(path);
+                }
                 self.session.path = Some(path.to_path_buf());
                 self.session.on_disk = Fingerprint::of(path);
                 self.shell.autosave.discard();

@@ -60,6 +60,7 @@ mod inspector;
 mod keyboard;
 mod leverage;
 mod links;
+mod lock;
 mod menus;
 mod panels;
 mod recent;
@@ -530,11 +531,32 @@ impl FulcrumApp {
             self.view.panels,
             !session.warnings.is_empty(),
         );
-        if let Some(p) = &session.path {
-            self.shell.recent.remember(p);
+        let mut session = session;
+        if let Some(p) = session.path.clone() {
+            self.shell.recent.remember(&p);
+            session.lock = self.claim_file(&p);
         }
         self.session = session;
         self.derived = None;
+    }
+}
+
+impl FulcrumApp {
+    /// Claims `path` for this process, telling the person when another Fulcrum has it open.
+    fn claim_file(&mut self, path: &Path) -> Option<lock::FileLock> {
+        let dir = self.shell.options.config_dir.clone()?;
+        let (lock, other) = lock::FileLock::claim(&dir, path);
+        if let Some(held) = other {
+            let name = path.file_name().map_or_else(
+                || path.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            );
+            self.shell.dialogs.toast(format!(
+                "{name} is open in another Fulcrum window too (process {}): saves may clash",
+                held.pid
+            ));
+        }
+        lock
     }
 }
 

@@ -21,6 +21,8 @@ pub(crate) struct Session {
     pub warnings: Vec<Problem>,
     /// The document holds restored, never-saved work (dirty until saved).
     pub recovered: bool,
+    /// This process's claim on the file (released when the session closes).
+    pub lock: Option<super::lock::FileLock>,
     /// What the file held when it was last loaded or saved (to notice a change made by
     /// someone else before a save writes over it); `None` while there was no file.
     pub on_disk: Option<Fingerprint>,
@@ -63,6 +65,7 @@ impl Session {
             untitled_name: "Untitled".to_owned(),
             warnings,
             recovered: false,
+            lock: None,
             on_disk,
         }
     }

@@ -30,6 +30,8 @@ use crate::look::{Width, format_value};
 const ANIMATION_SECS: f64 = 0.16;
 /// Layouts with more cards than this change without gliding.
 const MAX_ANIMATED: usize = 20_000;
+/// The most links drawn as dashed, labelled curves in one frame; past it they are lines.
+const MAX_DETAILED_LINKS: usize = 300;
 /// The most far-zoom blocks that get their titles drawn in one frame.
 const MAX_TITLED_BLOCKS: usize = 1500;
 /// The zoom the camera moves to when a card must be readable (editing, search hits).
@@ -230,11 +232,27 @@ fn canvas_inner_ui(ui: &mut egui::Ui, cx: &Viewer<'_>, view: &mut View) {
             label_bg: cx.palette.card,
             show_label: detail,
         };
-        for &(from, to, kind) in &scene.links {
-            let (a, b) = (drawn(from), drawn(to));
-            if a.union(b).intersects(rect) {
+        let shown_links: Vec<(Rect, Rect, crate::model::LinkKind)> = scene
+            .links
+            .iter()
+            .filter_map(|&(from, to, kind)| {
+                let (a, b) = (drawn(from), drawn(to));
+                a.union(b).intersects(rect).then_some((a, b, kind))
+            })
+            .collect();
+        if detail && shown_links.len() <= MAX_DETAILED_LINKS {
+            for (a, b, kind) in shown_links {
                 edges::link(&painter, a, b, kind, &style);
             }
+        } else {
+            // Many links, or far out: thin straight lines in one mesh, so a map with 10k
+            // links costs one shape, not a million dashes.
+            let mut mesh = Mesh::default();
+            let color = cx.palette.link.gamma_multiply(0.6);
+            for (a, b, _) in shown_links {
+                edges::segment(&mut mesh, a.center(), b.center(), 1.0, color);
+            }
+            painter.add(Shape::mesh(mesh));
         }
         // Cards.
         let map = cx.session.map();
