@@ -107,6 +107,8 @@ actions! {
     ToggleTheme,
     /// The shortcut overlay.
     Help,
+    /// Presentation mode.
+    Present,
 }
 
 /// Where a shortcut works.
@@ -240,6 +242,8 @@ impl Action {
                 Some(MakeTop),
                 Some(ToggleBridge),
                 Some(ToggleScenarios),
+                None,
+                Some(Present),
             ],
         );
         add(&mut rows, Menu::Help, &[Some(Help)]);
@@ -357,6 +361,7 @@ impl Action {
             ToggleProblems => "Problems panel",
             ToggleTheme => "Dark theme",
             Help => "Keyboard shortcuts",
+            Present => "Present",
         };
         text.to_owned()
     }
@@ -417,6 +422,9 @@ impl Action {
             ToggleProblems => "Show or hide load warnings and formula problems",
             ToggleTheme => "Switch between the light and dark theme",
             Help => "Show every command and its shortcut",
+            Present => {
+                "Full screen for a projector: step through the top and its levers (Esc leaves)"
+            }
         }
     }
 
@@ -484,6 +492,7 @@ impl Action {
             ToggleProblems => vec![],
             ToggleTheme => vec![],
             Help => vec![key(NONE, Key::F1)],
+            Present => vec![key(NONE, Key::F5)],
         }
     }
 
@@ -493,7 +502,9 @@ impl Action {
         match self {
             New | Open | Save | SaveAs | Quit | Find | FindNext | FindPrevious | ZoomIn
             | ZoomOut | FitView | FitTree | FocusInspector | ToggleInspector | ToggleProblems
-            | ToggleTheme | ToggleLeverage | ToggleBridge | ToggleScenarios | Help => Scope::Global,
+            | ToggleTheme | ToggleLeverage | ToggleBridge | ToggleScenarios | Help | Present => {
+                Scope::Global
+            }
             _ => Scope::Canvas,
         }
     }

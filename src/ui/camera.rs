@@ -99,6 +99,18 @@ impl Camera {
         self.goal = Some(Self::fitting(canvas, world));
     }
 
+    /// Glides to show `world` as large as `max_zoom` allows (a presentation step).
+    pub fn fit_smoothly_max(&mut self, canvas: Rect, world: Rect, max_zoom: f32) {
+        let margin = 96.0;
+        let avail = (canvas.size() - Vec2::splat(2.0 * margin)).max(Vec2::splat(10.0));
+        let size = world.size().max(Vec2::splat(1.0));
+        let zoom = (avail.x / size.x)
+            .min(avail.y / size.y)
+            .clamp(1e-4, max_zoom);
+        let offset = canvas.size() * 0.5 - world.center().to_vec2() * zoom;
+        self.goal = Some((zoom, offset));
+    }
+
     /// Glides so that `world` (a card) is in view with a margin, panning as little as
     /// needed; zooms in to a readable level first if the view is too far out.
     pub fn reveal(&mut self, canvas: Rect, world: Rect, readable_zoom: f32) {

@@ -86,6 +86,16 @@ pub(crate) enum UiCommand {
     GoalSeek(NodeId),
     /// Rename a scenario (old, new).
     RenameScenario(String, String),
+    /// Presenting: a step forward (1) or back (-1).
+    PresentStep(isize),
+    /// Presenting: blank the screen, or show it again (B).
+    PresentBlank,
+    /// Presenting: a path through the selected card's subtree (Enter).
+    PresentFocus,
+    /// Presenting: a path from one level up (Backspace).
+    PresentUp,
+    /// Leave presentation mode (Esc).
+    PresentLeave,
     /// Forget the recent files.
     ClearRecent,
     /// Something that goes through the unsaved-changes gate.

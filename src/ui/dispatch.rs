@@ -82,6 +82,11 @@ impl FulcrumApp {
                 }
             }
             UiCommand::ClearRecent => self.shell.recent.clear(),
+            c @ (UiCommand::PresentStep(_)
+            | UiCommand::PresentBlank
+            | UiCommand::PresentFocus
+            | UiCommand::PresentUp
+            | UiCommand::PresentLeave) => self.present(c, ctx),
             UiCommand::MakeTop(id) => self.make_top(id),
             UiCommand::TryValue(id, value, dragging) => self.set_what_if(id, value, dragging),
             UiCommand::ResetWhatIf => self.reset_what_if(),
@@ -149,10 +154,11 @@ impl FulcrumApp {
             ToggleProblems => self.view.panels.problems = !self.view.panels.problems,
             ToggleTheme => {
                 self.shell.theme = match self.shell.theme {
-                    Theme::Light => Theme::Dark,
+                    Theme::Light | Theme::Projector => Theme::Dark,
                     Theme::Dark => Theme::Light,
                 };
             }
+            Present => self.start_presenting(ctx),
             Help => self.view.panels.help = !self.view.panels.help,
             ToggleLeverage => self.view.panels.leverage = !self.view.panels.leverage,
             ToggleBridge => self.view.panels.bridge = !self.view.panels.bridge,

@@ -33,6 +33,8 @@ pub(crate) enum Owner {
     Widget,
     /// The canvas: shortcuts and typing over the selected card.
     Canvas,
+    /// Presenting: clicker keys step, B blanks, Esc leaves; nothing else.
+    Presenting,
 }
 
 /// Key events held back for the next frame, and who had focus at the end of the last.
@@ -114,6 +116,18 @@ impl Keyboard {
                 continue;
             }
             match owner {
+                Owner::Presenting => {
+                    if let Some((key, modifiers)) = press(&event)
+                        && let Some(command) = super::present::key_command(key, modifiers.shift)
+                    {
+                        commands.send(command);
+                        cut = true;
+                    }
+                    // Editing is paused: no other key reaches the canvas or a widget.
+                    if !is_keyboard(&event) {
+                        now.push(event);
+                    }
+                }
                 Owner::Canvas => {
                     if let Some(keep) =
                         self.canvas_event(&event, typing_allowed, commands, &mut cut)
@@ -169,7 +183,7 @@ impl Keyboard {
         self.held = held;
         match owner {
             // Tab and the arrows belong to the canvas and the title editor.
-            Owner::Canvas | Owner::TitleEditor | Owner::Popup => {
+            Owner::Canvas | Owner::TitleEditor | Owner::Popup | Owner::Presenting => {
                 ctx.memory_mut(|m| m.move_focus(FocusDirection::None));
             }
             Owner::Widget | Owner::Modal => match tab_now {

@@ -63,6 +63,7 @@ mod links;
 mod lock;
 mod menus;
 mod panels;
+mod present;
 mod recent;
 mod scenarios;
 mod scene;
@@ -460,6 +461,18 @@ impl FulcrumApp {
             has_clip: shell.clipboard.is_some(),
             recent: shell.recent.list(),
         };
+        if view.presentation().is_some() {
+            // Presenting: the canvas alone, full screen, with the breadcrumb over it.
+            canvas::canvas_ui(ui, &cx, view);
+            if let Some(p) = view.presentation() {
+                present::overlay_ui(&ctx, &cx, p);
+            }
+            dialogs::dialogs_ui(&ctx, &cx, &mut shell.dialogs, &mut view.panels.help);
+            self.run_commands(&ctx);
+            self.keyboard.end_frame(&ctx);
+            self.update_window_title(&ctx);
+            return;
+        }
         menus::menu_bar_ui(ui, &cx, view);
         search::search_bar_ui(ui, &cx, &mut view.search);
         panels::status_bar_ui(ui, &cx, view);
@@ -489,6 +502,8 @@ impl FulcrumApp {
     fn keyboard_owner(&self, ctx: &egui::Context) -> Owner {
         if self.shell.dialogs.is_modal_open() {
             Owner::Modal
+        } else if self.view.presentation().is_some() {
+            Owner::Presenting
         } else if self.view.title_edit().is_some() {
             Owner::TitleEditor
         } else if egui::Popup::is_any_open(ctx) {

@@ -21,6 +21,9 @@ pub enum Theme {
     Light,
     /// Light text on a dark canvas.
     Dark,
+    /// For a projector (presentation mode): white canvas, black text, strong edges and
+    /// borders, so nothing washes out.
+    Projector,
 }
 
 /// The family used for card titles, values and headings (a bolder face when available).
@@ -77,6 +80,22 @@ impl Palette {
                 danger: Color32::from_rgb(0xDC, 0x26, 0x26),
                 drop_ok: Color32::from_rgb(0x16, 0xA3, 0x4A),
                 highlight: Color32::from_rgb(0xFA, 0xCC, 0x15),
+                note_card: Color32::from_rgb(0xFF, 0xF7, 0xD6),
+                dark: false,
+            },
+            Theme::Projector => Self {
+                canvas: Color32::WHITE,
+                card: Color32::WHITE,
+                card_border: Color32::from_rgb(0x33, 0x3A, 0x45),
+                shadow: Color32::TRANSPARENT,
+                text: Color32::BLACK,
+                muted: Color32::from_rgb(0x30, 0x36, 0x40),
+                accent: Color32::from_rgb(0x1D, 0x4E, 0xD8),
+                edge: Color32::from_rgb(0x44, 0x4B, 0x55),
+                link: Color32::from_rgb(0x5B, 0x21, 0xB6),
+                danger: Color32::from_rgb(0xB9, 0x1C, 0x1C),
+                drop_ok: Color32::from_rgb(0x15, 0x80, 0x3D),
+                highlight: Color32::from_rgb(0xCA, 0x8A, 0x04),
                 note_card: Color32::from_rgb(0xFF, 0xF7, 0xD6),
                 dark: false,
             },
@@ -152,7 +171,7 @@ pub fn blend(a: Color32, b: Color32, t: f32) -> Color32 {
 pub fn apply_style(ctx: &egui::Context, theme: Theme) {
     let palette = Palette::of(theme);
     let mut visuals = match theme {
-        Theme::Light => egui::Visuals::light(),
+        Theme::Light | Theme::Projector => egui::Visuals::light(),
         Theme::Dark => egui::Visuals::dark(),
     };
     visuals.selection.bg_fill = palette.accent.gamma_multiply(0.35);

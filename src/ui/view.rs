@@ -174,6 +174,8 @@ pub(crate) enum Mode {
     Browse,
     /// Typing a card's title on the canvas.
     EditingTitle(Box<TitleEdit>),
+    /// Presenting (F5): steps along a path, editing paused.
+    Presenting(Box<super::present::Presentation>),
 }
 
 /// Everything about what the person sees that is not in the map.
@@ -225,7 +227,7 @@ impl View {
     pub fn title_edit(&self) -> Option<&TitleEdit> {
         match &self.mode {
             Mode::EditingTitle(edit) => Some(edit),
-            Mode::Browse => None,
+            Mode::Browse | Mode::Presenting(_) => None,
         }
     }
 
@@ -233,7 +235,7 @@ impl View {
     pub fn title_edit_mut(&mut self) -> Option<&mut TitleEdit> {
         match &mut self.mode {
             Mode::EditingTitle(edit) => Some(edit),
-            Mode::Browse => None,
+            Mode::Browse | Mode::Presenting(_) => None,
         }
     }
 
@@ -242,11 +244,22 @@ impl View {
         self.mode = Mode::EditingTitle(Box::new(edit));
     }
 
+    /// The presentation in progress, if any.
+    pub fn presentation(&self) -> Option<&super::present::Presentation> {
+        match &self.mode {
+            Mode::Presenting(p) => Some(p),
+            _ => None,
+        }
+    }
+
     /// Ends the title edit, handing it back.
     pub fn take_title_edit(&mut self) -> Option<TitleEdit> {
         match std::mem::take(&mut self.mode) {
             Mode::EditingTitle(edit) => Some(*edit),
-            Mode::Browse => None,
+            other => {
+                self.mode = other;
+                None
+            }
         }
     }
 

@@ -177,6 +177,10 @@ fn canvas_inner_ui(ui: &mut egui::Ui, cx: &Viewer<'_>, view: &mut View) {
         let dt = view.canvas.last_time.map_or(0.0, |t| (now - t) as f32);
         view.canvas.last_time = Some(now);
         camera_input_ui(ui, &mut view.canvas, rect, &bg);
+        if let super::view::Mode::Presenting(p) = &mut view.mode {
+            super::present::frame_step(p, scene, &mut view.canvas);
+        }
+        let presenting = view.presentation().is_some();
         camera_goals(view, scene, rect);
         if view.canvas.camera.step(dt) || view.canvas.progress(now).is_some() {
             ui.ctx().request_repaint();
@@ -325,6 +329,17 @@ fn canvas_inner_ui(ui: &mut egui::Ui, cx: &Viewer<'_>, view: &mut View) {
                     editing: view.title_edit().is_some_and(|e| &e.id == id),
                 };
                 paint.card(id, node, r, usize::from(scene.title_rows[i]), state);
+                if let Some(p) = view.presentation() {
+                    // Presenting: the step's cards stand out, the rest recede; no editing.
+                    if !p.in_focus(id) {
+                        painter.rect_filled(
+                            r.expand(6.0),
+                            10.0,
+                            cx.palette.canvas.gamma_multiply(0.78),
+                        );
+                    }
+                    continue;
+                }
                 card_response(&response, cx, view, id, &mut drag, r);
                 if scene.has_children(i) {
                     let badge = blocks::fold_badge_rect(r, scene.is_left_right(i), cam.zoom);
@@ -391,7 +406,12 @@ fn canvas_inner_ui(ui: &mut egui::Ui, cx: &Viewer<'_>, view: &mut View) {
                     }
                 }
             }
-            block_clicks_ui(cx, &view.canvas, scene, &bg);
+            if !presenting {
+                block_clicks_ui(cx, &view.canvas, scene, &bg);
+            }
+        }
+        if presenting {
+            return;
         }
         view.canvas.drag = drag;
         drag_ui(ui, cx, &mut view.canvas, &painter);

@@ -1,0 +1,358 @@
+//! Presentation mode (F5): full screen, every panel and bar hidden, the canvas in the
+//! projector theme, stepping along a path — the top, then its levers level by level (for an
+//! OST, the outcome down) — each step gliding the camera to its cards with the rest dimmed.
+//! Clicker keys: Right, Space, PageDown next; Left, PageUp back; Enter focuses the selected
+//! card's subtree, Backspace goes up a level; B blanks the screen; Esc leaves, putting the
+//! camera, panels and theme back as they were. Editing is paused while presenting.
+//!
+//! The path is built from the map (pure, tested below); the frame and keys follow
+//! [`super::view::Mode::Presenting`].
+
+use egui::{Align2, Color32, FontId, Id, Key};
+
+use crate::model::{Map, NodeId, NodeKind};
+
+use super::camera::Camera;
+use super::commands::UiCommand;
+use super::theme::Theme;
+use super::view::Panels;
+use super::{FulcrumApp, Viewer};
+
+/// The most cards one step shows side by side: few enough that titles are at least ~28 px
+/// on a 1080p projector.
+pub(crate) const MAX_CARDS_PER_STEP: usize = 3;
+/// The largest zoom a step glides to.
+const MAX_STEP_ZOOM: f32 = 2.4;
+
+/// One step: the cards it shows.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Step {
+    /// The cards in focus (the rest is dimmed).
+    pub nodes: Vec<NodeId>,
+}
+
+/// A presentation in progress.
+pub(crate) struct Presentation {
+    /// The root of the path (the top, or the subtree Enter focused).
+    pub root: NodeId,
+    /// The steps of the path.
+    pub steps: Vec<Step>,
+    /// The step shown.
+    pub at: usize,
+    /// The screen is blanked (B).
+    pub blank: bool,
+    /// What to put back on leaving.
+    saved: Saved,
+    /// The step the camera last glided to.
+    framed: Option<usize>,
+}
+
+struct Saved {
+    camera: Camera,
+    panels: Panels,
+    theme: Theme,
+    selection: Option<NodeId>,
+}
+
+/// The path under `root`: the root alone, then each level below it, at most
+/// [`MAX_CARDS_PER_STEP`] cards a step (a wider level takes several steps, left to right).
+pub(crate) fn path(map: &Map, root: &NodeId) -> Vec<Step> {
+    let mut steps = vec![Step {
+        nodes: vec![root.clone()],
+    }];
+    let mut level: Vec<NodeId> = vec![root.clone()];
+    loop {
+        let next: Vec<NodeId> = level
+            .iter()
+            .flat_map(|id| map.children(id.as_str()).cloned().collect::<Vec<_>>())
+            .filter(|id| {
+                map.node(id.as_str())
+                    .is_some_and(|n| n.kind != NodeKind::Note)
+            })
+            .collect();
+        if next.is_empty() {
+            break;
+        }
+        for chunk in next.chunks(MAX_CARDS_PER_STEP) {
+            steps.push(Step {
+                nodes: chunk.to_vec(),
+            });
+        }
+        level = next;
+    }
+    steps
+}
+
+/// Where the path starts by default: the first metric root (the North Star), else the
+/// first root.
+pub(crate) fn default_root(map: &Map) -> Option<NodeId> {
+    crate::engine::default_top(map)
+        .filter(|t| map.parent(t.as_str()).is_none())
+        .or_else(|| map.roots().next().cloned())
+}
+
+impl Presentation {
+    /// The cards of the step shown.
+    pub fn focus(&self) -> &[NodeId] {
+        self.steps.get(self.at).map_or(&[], |s| s.nodes.as_slice())
+    }
+
+    /// Whether `id` is in focus (not dimmed).
+    pub fn in_focus(&self, id: &NodeId) -> bool {
+        self.focus().contains(id)
+    }
+
+    /// The camera has not yet glided to the step shown.
+    pub fn needs_framing(&self) -> bool {
+        self.framed != Some(self.at)
+    }
+
+    /// The camera glides to the step shown now.
+    pub fn framed(&mut self) {
+        self.framed = Some(self.at);
+    }
+}
+
+/// What a key does while presenting.
+pub(crate) fn key_command(key: Key, shift: bool) -> Option<UiCommand> {
+    Some(match key {
+        Key::ArrowRight | Key::PageDown | Key::ArrowDown => UiCommand::PresentStep(1),
+        Key::Space if !shift => UiCommand::PresentStep(1),
+        Key::ArrowLeft | Key::PageUp | Key::ArrowUp => UiCommand::PresentStep(-1),
+        Key::Space => UiCommand::PresentStep(-1),
+        Key::Enter => UiCommand::PresentFocus,
+        Key::Backspace => UiCommand::PresentUp,
+        Key::B => UiCommand::PresentBlank,
+        Key::Escape | Key::F5 => UiCommand::PresentLeave,
+        _ => return None,
+    })
+}
+
+/// The breadcrumb, the step counter and the blank screen, over the canvas.
+pub(crate) fn overlay_ui(ctx: &egui::Context, cx: &Viewer<'_>, p: &Presentation) {
+    let screen = ctx.content_rect();
+    let painter = ctx.layer_painter(egui::LayerId::new(
+        egui::Order::Foreground,
+        Id::unique("fulcrum_present_overlay"),
+    ));
+    if p.blank {
+        painter.rect_filled(screen, 0.0, Color32::BLACK);
+        return;
+    }
+    let map = cx.session.map();
+    let mut trail: Vec<String> = Vec::new();
+    let mut cur = Some(p.root.clone());
+    while let Some(id) = cur {
+        trail.push(
+            map.node(id.as_str())
+                .map_or(id.to_string(), |n| n.title.clone()),
+        );
+        cur = map.parent(id.as_str()).cloned();
+    }
+    trail.reverse();
+    let muted = cx.palette.muted;
+    painter.text(
+        screen.left_top() + egui::vec2(28.0, 22.0),
+        Align2::LEFT_TOP,
+        trail.join("  ›  "),
+        FontId::proportional(22.0),
+        muted,
+    );
+    painter.text(
+        screen.right_bottom() - egui::vec2(28.0, 22.0),
+        Align2::RIGHT_BOTTOM,
+        format!("{} / {}", p.at + 1, p.steps.len()),
+        FontId::proportional(20.0),
+        muted,
+    );
+}
+
+impl FulcrumApp {
+    /// F5: starts presenting from the top (or the selected tree's root).
+    pub(crate) fn start_presenting(&mut self, ctx: &egui::Context) {
+        self.commit_title_edit();
+        let map = self.session.map();
+        let root = self
+            .view
+            .selection
+            .as_ref()
+            .map(|s| {
+                let mut r = s.clone();
+                while let Some(p) = map.parent(r.as_str()) {
+                    r = p.clone();
+                }
+                r
+            })
+            .filter(|r| Some(r) != default_root(map).as_ref())
+            .or_else(|| default_root(map));
+        let Some(root) = root else {
+            self.shell
+                .dialogs
+                .toast("Nothing to present yet".to_owned());
+            return;
+        };
+        let steps = path(map, &root);
+        let saved = Saved {
+            camera: self.view.canvas.camera.clone(),
+            panels: self.view.panels,
+            theme: self.shell.theme,
+            selection: self.view.selection.clone(),
+        };
+        self.view.selection = Some(root.clone());
+        self.view.mode = super::view::Mode::Presenting(Box::new(Presentation {
+            root,
+            steps,
+            at: 0,
+            blank: false,
+            saved,
+            framed: None,
+        }));
+        self.shell.theme = Theme::Projector;
+        ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(true));
+    }
+
+    /// Handles a presentation command.
+    pub(crate) fn present(&mut self, command: UiCommand, ctx: &egui::Context) {
+        let map = self.session.map();
+        let super::view::Mode::Presenting(p) = &mut self.view.mode else {
+            return;
+        };
+        match command {
+            UiCommand::PresentStep(by) => {
+                p.blank = false;
+                let last = p.steps.len().saturating_sub(1) as isize;
+                p.at = (p.at as isize + by).clamp(0, last) as usize;
+                self.view.selection = p.focus().first().cloned();
+            }
+            UiCommand::PresentBlank => p.blank = !p.blank,
+            UiCommand::PresentFocus => {
+                if let Some(sel) = self.view.selection.clone()
+                    && map.child_count(sel.as_str()) > 0
+                {
+                    p.steps = path(map, &sel);
+                    p.root = sel;
+                    p.at = 0;
+                    p.framed = None;
+                }
+            }
+            UiCommand::PresentUp => {
+                if let Some(parent) = map.parent(p.root.as_str()).cloned() {
+                    p.steps = path(map, &parent);
+                    p.root = parent.clone();
+                    p.at = 0;
+                    p.framed = None;
+                    self.view.selection = Some(parent);
+                }
+            }
+            UiCommand::PresentLeave => self.stop_presenting(ctx),
+            _ => {}
+        }
+    }
+
+    /// Esc: back to the editor exactly as it was.
+    pub(crate) fn stop_presenting(&mut self, ctx: &egui::Context) {
+        let mode = std::mem::take(&mut self.view.mode);
+        let super::view::Mode::Presenting(p) = mode else {
+            self.view.mode = mode;
+            return;
+        };
+        self.view.canvas.camera = p.saved.camera;
+        self.view.panels = p.saved.panels;
+        self.shell.theme = p.saved.theme;
+        self.view.selection = p.saved.selection;
+        ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(false));
+    }
+
+    /// Whether the app is presenting.
+    pub fn is_presenting(&self) -> bool {
+        matches!(self.view.mode, super::view::Mode::Presenting(_))
+    }
+
+    /// The step shown and the number of steps, while presenting.
+    pub fn presentation_step(&self) -> Option<(usize, usize)> {
+        match &self.view.mode {
+            super::view::Mode::Presenting(p) => Some((p.at, p.steps.len())),
+            _ => None,
+        }
+    }
+}
+
+/// Glides the camera to the step's cards (once per step).
+pub(crate) fn frame_step(
+    p: &mut Presentation,
+    scene: &super::scene::Scene,
+    canvas: &mut super::canvas::CanvasState,
+) {
+    if !p.needs_framing() {
+        return;
+    }
+    let mut world: Option<egui::Rect> = None;
+    for id in p.focus() {
+        if let Some(&i) = scene.index.get(id) {
+            let r = scene.rect(i);
+            world = Some(world.map_or(r, |w| w.union(r)));
+        }
+    }
+    if let Some(w) = world {
+        canvas
+            .camera
+            .fit_smoothly_max(canvas.rect, w, MAX_STEP_ZOOM);
+        p.framed();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Node;
+
+    fn id(s: &str) -> NodeId {
+        NodeId::new(s).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn the_path_is_the_top_then_each_level_a_few_cards_a_step() {
+        let mut map = Map::new("t");
+        map.insert(id("top"), Node::new(NodeKind::Metric, "Top"), None, 0)
+            .unwrap_or_else(|e| panic!("{e}"));
+        for k in 0..6 {
+            let name = format!("l{k}");
+            map.insert(
+                id(&name),
+                Node::new(NodeKind::Metric, &name),
+                Some("top"),
+                usize::MAX,
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+        }
+        map.insert(
+            id("deep"),
+            Node::new(NodeKind::Metric, "Deep"),
+            Some("l0"),
+            0,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        map.insert(
+            id("note"),
+            Node::new(NodeKind::Note, "Aside"),
+            Some("l1"),
+            0,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let steps = path(&map, &id("top"));
+        let ids: Vec<Vec<&str>> = steps
+            .iter()
+            .map(|s| s.nodes.iter().map(NodeId::as_str).collect())
+            .collect();
+        assert_eq!(
+            ids,
+            vec![
+                vec!["top"],
+                vec!["l0", "l1", "l2"],
+                vec!["l3", "l4", "l5"],
+                vec!["deep"],
+            ]
+        );
+        assert_eq!(default_root(&map), Some(id("top")));
+    }
+}
