@@ -11,13 +11,14 @@
 //!   Pure and deterministic.
 //! - [`edit`] (model, engine's formulas): the [`edit::Command`] enum through which every
 //!   change goes — `apply` returns the inverse, [`edit::History`] keeps undo/redo and the
-//!   saved marker — and [`edit::graft`], which works out the command that places one map's
-//!   trees into another (paste, combine).
+//!   saved marker — [`edit::graft`], which works out the command that places one map's
+//!   trees into another (paste, combine), and [`edit::values`], which reads a CSV of values
+//!   and plans the one command that merges it into the metrics' history.
 //! - [`format`](mod@format) (model, engine): the RON file format — file structs, load with
 //!   validation (formulas checked by the engine), canonical atomic save.
 //! - [`look`] (model): what a card shows, as plain values (number formats for now), for the
 //!   app and the exporters alike.
-//! - [`cli`] (model, engine, format): the `fulcrum` subcommands over the library.
+//! - [`cli`] (model, engine, edit, format): the `fulcrum` subcommands over the library.
 //! - `ui` (all but cli; only with the `app` feature): the egui desktop app, a thin layer
 //!   that reads the model and emits commands.
 //!

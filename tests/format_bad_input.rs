@@ -191,6 +191,40 @@ fn a_missing_file_names_its_path() {
     assert!(p.render("nope.ron").starts_with("nope.ron: "));
 }
 
+/// Runs `f` on a thread and fails (instead of hanging the test run) if it takes over 5 s.
+fn within_5_s<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (send, receive) = std::sync::mpsc::channel();
+    std::thread::spawn(move || send.send(f()));
+    receive
+        .recv_timeout(Duration::from_secs(5))
+        .expect("took over 5 s: it hangs")
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_or_a_device_is_refused_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe.ron");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    // Nobody ever writes to the FIFO: opening it for reading would block forever.
+    for path in [
+        fifo,
+        "/dev/zero".into(),
+        "/dev/null".into(),
+        dir.path().into(),
+    ] {
+        let shown = path.display().to_string();
+        let err = within_5_s(move || format::load(&path).unwrap_err());
+        let text = err.problems()[0].message.clone();
+        assert!(text.contains("not a regular file"), "{shown}: {text}");
+        assert!(text.contains(&shown), "{shown}: {text}");
+    }
+}
+
 #[test]
 fn deep_nesting_is_refused_without_overflowing_the_stack() {
     on_small_stack(|| {

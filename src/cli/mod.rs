@@ -1,9 +1,11 @@
 //! The `fulcrum` command line: subcommands over the library.
 //!
-//! Exit codes: 0 fine, 1 a problem in the input, 2 a usage error (clap's). Output goes to
+//! Exit codes: 0 fine, 1 a problem in the input, 2 a usage error (clap's) — and, for `values`
+//! and `explain`, a file that cannot be read or a map that does not load. Output goes to
 //! stdout; failures are reported on stderr as `FILE:LINE:COL: message`. Never panics on input.
 
 mod output;
+mod values;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -38,6 +40,16 @@ pub enum OutputFormat {
     Table,
     /// Comma-separated values with a header row.
     Csv,
+    /// JSON, in the shapes documented in the README.
+    Json,
+}
+
+/// Output formats for summaries that have no CSV form (`values`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum SummaryFormat {
+    /// Aligned columns for people.
+    #[default]
+    Table,
     /// JSON, in the shapes documented in the README.
     Json,
 }
@@ -79,6 +91,19 @@ pub enum Command {
         #[command(flatten)]
         options: RunOptions,
     },
+    /// Merge a CSV of id,period,value rows into the metrics' history (all or nothing).
+    Values {
+        /// The map file; saved in place (atomically) unless --dry-run.
+        map: PathBuf,
+        /// The CSV: a header row naming id, period and value; `,` or `;` between fields.
+        csv: PathBuf,
+        /// Print what would change; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: SummaryFormat,
+    },
 }
 
 /// What a roll-up runs on and how its result is printed.
@@ -102,6 +127,12 @@ pub fn run(command: Command) -> ExitCode {
         Command::Fmt { files, check } => fmt(&files, check),
         Command::Rollup { file, options } => rollup(&file, &options),
         Command::Leverage { file, top, options } => leverage(&file, top.as_deref(), &options),
+        Command::Values {
+            map,
+            csv,
+            dry_run,
+            format,
+        } => return values::run(&map, &csv, dry_run, format),
     };
     match result {
         Ok(code) => code,

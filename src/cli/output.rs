@@ -186,7 +186,7 @@ pub(super) fn leverage(map: &Map, leverage: &Leverage, format: OutputFormat) -> 
 }
 
 /// A number as printed in CSV: the shortest text that reads back exactly.
-fn number(v: Option<f64>) -> String {
+pub(super) fn number(v: Option<f64>) -> String {
     v.map(|v| format!("{v}")).unwrap_or_default()
 }
 
@@ -201,7 +201,7 @@ fn rounded(cell: &str) -> String {
     }
 }
 
-fn json<T: Serialize>(value: &T) -> String {
+pub(super) fn json<T: Serialize>(value: &T) -> String {
     // Serialising plain structs of strings and finite numbers cannot fail.
     let mut text =
         serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
@@ -210,7 +210,7 @@ fn json<T: Serialize>(value: &T) -> String {
 }
 
 /// Renders a header and rows as aligned columns or CSV.
-fn render_cells(header: &[&str], rows: &[Vec<String>], format: OutputFormat) -> String {
+pub(super) fn render_cells(header: &[&str], rows: &[Vec<String>], format: OutputFormat) -> String {
     let mut out = String::new();
     if format == OutputFormat::Csv {
         let line = |cells: &mut dyn Iterator<Item = &str>| {

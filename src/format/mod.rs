@@ -20,6 +20,7 @@
 //! | `syntax.rs` | RON's parse errors in Fulcrum's words |
 //! | `write.rs` | the canonical writer |
 //! | `save.rs` | temp file, fsync, rename, fsync folder |
+//! | `read.rs` | reading a regular file up to a size limit (maps and CSVs of values) |
 //!
 //! Nothing here recurses as deep as the tree or as deep as the text nests (RON's recursion
 //! limit stays on), reads a file over [`MAX_FILE_BYTES`], panics on any input, or writes to
@@ -31,19 +32,19 @@ mod file;
 mod lex;
 mod parse;
 mod place;
+mod read;
 mod save;
 mod scan;
 mod syntax;
 mod validate;
 mod write;
 
-use std::fs::File;
-use std::io::Read;
 use std::path::Path;
 
 use crate::model::Map;
 
 pub use error::{FormatError, Problem, Severity};
+pub use read::{ReadError, read_file};
 
 /// The newest file format this build reads and the one it writes.
 pub const FORMAT_VERSION: u32 = 1;
@@ -109,33 +110,21 @@ pub fn parse_str(text: &str) -> Result<Loaded, FormatError> {
     }
 }
 
-/// Reads a map file. Its size is checked before reading, so a file over [`MAX_FILE_BYTES`]
-/// is refused at once; the file is never written to.
+/// Reads a map file. Its kind and size are checked before reading, so a folder, a FIFO or a
+/// device is refused at once (it would hang or never end), and a file over
+/// [`MAX_FILE_BYTES`] too; the file is never written to.
 pub fn load(path: &Path) -> Result<Loaded, FormatError> {
-    let io_error = |source| FormatError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let file = File::open(path).map_err(io_error)?;
-    let bytes = file.metadata().map_err(io_error)?.len();
-    if bytes > MAX_FILE_BYTES {
-        return Err(FormatError::TooLarge {
-            bytes,
-            limit: MAX_FILE_BYTES,
-        });
-    }
-    let mut buf = Vec::with_capacity(usize::try_from(bytes).unwrap_or(0));
-    // `take` guards against a file that grows while it is read.
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut buf)
-        .map_err(io_error)?;
-    let read = buf.len() as u64;
-    if read > MAX_FILE_BYTES {
-        return Err(FormatError::TooLarge {
-            bytes: read,
-            limit: MAX_FILE_BYTES,
-        });
-    }
+    let buf = read_file(path, MAX_FILE_BYTES).map_err(|err| match err {
+        ReadError::Io(source) => FormatError::Io {
+            path: path.to_path_buf(),
+            source,
+        },
+        ReadError::NotAFile => FormatError::Io {
+            path: path.to_path_buf(),
+            source: std::io::Error::new(std::io::ErrorKind::InvalidInput, err.to_string()),
+        },
+        ReadError::TooLarge { bytes, limit } => FormatError::TooLarge { bytes, limit },
+    })?;
     parse_bytes(&buf)
 }
 
