@@ -84,3 +84,73 @@ fn the_history_table_adds_changes_and_deletes_periods() {
     assert_eq!(history(&h, "starting_mrr", "2026-11"), None);
     assert!(!h.state().document().history().can_undo());
 }
+
+fn import(h: &mut Harness<'_, FulcrumApp>, csv: &std::path::Path) {
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label("Import values…").click();
+    h.run();
+    h.get_by_label("Import values");
+    press_mod(h, Modifiers::COMMAND, Key::A);
+    h.input_mut()
+        .events
+        .push(Event::Text(csv.display().to_string()));
+    h.run();
+    h.get_by_label("Preview").click();
+    h.run();
+}
+
+#[test]
+fn next_months_values_are_previewed_imported_in_one_step_and_undone() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let csv = dir.path().join("november.csv");
+    std::fs::write(
+        &csv,
+        "\u{feff}id;period;value\r\nstarting_mrr;2026-11;104000\r\nseat_expansion;2026-11;9500\r\nchurned_accounts;2026-10;25\r\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let mut h = harness(sample("nrr.ron"));
+    import(&mut h, &csv);
+    h.get_by_label("2 added · 0 changed · 1 unchanged · 2 current values move");
+    assert_eq!(
+        history(&h, "starting_mrr", "2026-11"),
+        None,
+        "a preview changes nothing"
+    );
+    h.get_by_label("Import").click();
+    h.run();
+    assert_eq!(history(&h, "starting_mrr", "2026-11"), Some(104_000.0));
+    let value =
+        |h: &Harness<'_, FulcrumApp>, id: &str| h.state().map().node(id).and_then(|n| n.value);
+    assert_eq!(
+        value(&h, "starting_mrr"),
+        Some(104_000.0),
+        "the newest period is current"
+    );
+    // (104 000 + 9 500 + 6 000 − 3 000 − 25 × 200) / 104 000
+    let nrr = (104_000.0 + 9_500.0 + 6_000.0 - 3_000.0 - 5_000.0) / 104_000.0;
+    assert!(close(shown(&h, "nrr"), nrr));
+    press_mod(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(history(&h, "starting_mrr", "2026-11"), None);
+    assert_eq!(value(&h, "starting_mrr"), Some(100_000.0));
+}
+
+#[test]
+fn a_csv_with_bad_rows_names_them_and_imports_nothing() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let csv = dir.path().join("bad.csv");
+    std::fs::write(
+        &csv,
+        "id,period,value\nstarting_mrr,2026-11,lots\nnope,2026-11,1\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let mut h = harness(sample("nrr.ron"));
+    let before = fulcrum::format::to_string(h.state().map());
+    import(&mut h, &csv);
+    h.get_by_label("2 bad rows: nothing will be imported.");
+    h.get_by_label_contains("bad.csv:2:");
+    h.get_by_label_contains("bad.csv:3:");
+    h.get_by_label("Close").click();
+    h.run();
+    assert_eq!(fulcrum::format::to_string(h.state().map()), before);
+}

@@ -37,6 +37,8 @@ actions! {
     Save,
     /// Save to a new file.
     SaveAs,
+    /// Merge a CSV of values into the metrics' history.
+    ImportValues,
     /// Close the window.
     Quit,
     /// Undo the last step.
@@ -183,6 +185,8 @@ impl Action {
                 Some(Save),
                 Some(SaveAs),
                 None,
+                Some(ImportValues),
+                None,
                 Some(Quit),
             ],
         );
@@ -325,6 +329,7 @@ impl Action {
             Open => "Open…",
             Save => "Save",
             SaveAs => "Save as…",
+            ImportValues => "Import values…",
             Quit => "Quit",
             Undo => "Undo",
             Redo => "Redo",
@@ -374,6 +379,7 @@ impl Action {
             Open => "Open a map file (.ron)",
             Save => "Save the map to its file",
             SaveAs => "Save the map to a new file",
+            ImportValues => "Merge a CSV of id,period,value rows into history, with a preview",
             Quit => "Close Fulcrum (asks first if there are unsaved changes)",
             Undo => "Undo the last change",
             Redo => "Redo the last undone change",
@@ -436,6 +442,7 @@ impl Action {
             Open => vec![key(CMD, Key::O)],
             Save => vec![key(CMD, Key::S)],
             SaveAs => vec![key(CMD_SHIFT, Key::S)],
+            ImportValues => vec![],
             Quit => vec![key(CMD, Key::Q)],
             Undo => vec![key(CMD, Key::Z)],
             Redo => vec![key(CMD_SHIFT, Key::Z), key(CMD, Key::Y)],
@@ -500,11 +507,10 @@ impl Action {
     pub fn scope(self) -> Scope {
         use Action::*;
         match self {
-            New | Open | Save | SaveAs | Quit | Find | FindNext | FindPrevious | ZoomIn
-            | ZoomOut | FitView | FitTree | FocusInspector | ToggleInspector | ToggleProblems
-            | ToggleTheme | ToggleLeverage | ToggleBridge | ToggleScenarios | Help | Present => {
-                Scope::Global
-            }
+            New | Open | Save | SaveAs | ImportValues | Quit | Find | FindNext | FindPrevious
+            | ZoomIn | ZoomOut | FitView | FitTree | FocusInspector | ToggleInspector
+            | ToggleProblems | ToggleTheme | ToggleLeverage | ToggleBridge | ToggleScenarios
+            | Help | Present => Scope::Global,
             _ => Scope::Canvas,
         }
     }

@@ -96,6 +96,8 @@ pub(crate) enum UiCommand {
     PresentUp,
     /// Leave presentation mode (Esc).
     PresentLeave,
+    /// Apply the values import being previewed (one undo step).
+    ApplyImport,
     /// Forget the recent files.
     ClearRecent,
     /// Something that goes through the unsaved-changes gate.

@@ -25,6 +25,8 @@ const TOAST_SECS: f64 = 3.5;
 pub(crate) enum PathPurpose {
     /// Open the file typed.
     Open,
+    /// Import values from the CSV typed.
+    ImportValues,
     /// Save to the file typed, then do the pending step, if any.
     SaveAs(Option<Pending>),
 }
@@ -131,10 +133,9 @@ impl Dialogs {
 
     /// Opens the in-app path field.
     pub fn ask_path(&mut self, purpose: PathPurpose, dir: PathBuf) {
-        let name = if purpose == PathPurpose::Open {
-            ""
-        } else {
-            "map.ron"
+        let name = match purpose {
+            PathPurpose::Open | PathPurpose::ImportValues => "",
+            PathPurpose::SaveAs(_) => "map.ron",
         };
         let text = if dir.as_os_str().is_empty() {
             name.to_owned()
@@ -311,6 +312,7 @@ fn path_prompt_ui(ctx: &egui::Context, cx: &Viewer<'_>, dialogs: &mut Dialogs) {
         };
         let (title, verb) = match prompt.purpose {
             PathPurpose::Open => ("Open map", "Open"),
+            PathPurpose::ImportValues => ("Import values", "Preview"),
             PathPurpose::SaveAs(_) => ("Save map as", "Save"),
         };
         let mut confirm = false;

@@ -82,6 +82,7 @@ impl FulcrumApp {
                 }
             }
             UiCommand::ClearRecent => self.shell.recent.clear(),
+            UiCommand::ApplyImport => self.apply_import(),
             c @ (UiCommand::PresentStep(_)
             | UiCommand::PresentBlank
             | UiCommand::PresentFocus
@@ -114,6 +115,7 @@ impl FulcrumApp {
         match action {
             New => self.request(Pending::New),
             Open => self.request(Pending::Open(None)),
+            ImportValues => self.ask_import_values(),
             Save => {
                 self.save();
             }

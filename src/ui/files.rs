@@ -297,6 +297,14 @@ impl FulcrumApp {
         }
         let path = PathBuf::from(typed);
         match prompt.purpose.clone() {
+            PathPurpose::ImportValues => {
+                if !path.is_file() {
+                    prompt.error = Some(format!("There is no file at {}.", path.display()));
+                    return;
+                }
+                self.shell.dialogs.path = None;
+                self.preview_import(&path);
+            }
             PathPurpose::Open => {
                 if !path.is_file() {
                     prompt.error = Some(format!("There is no file at {}.", path.display()));

@@ -97,7 +97,13 @@ fn entry_ui(
         let mut on = is_checked(view, cx.theme, action);
         ui.add_enabled(enabled, egui::Checkbox::new(&mut on, label))
     } else {
-        ui.add_enabled(enabled, egui::Button::new(label).shortcut_text(shortcut))
+        let button = egui::Button::new(label);
+        let button = if shortcut.is_empty() {
+            button
+        } else {
+            button.shortcut_text(shortcut)
+        };
+        ui.add_enabled(enabled, button)
     };
     let tip = match action.shortcuts().first() {
         Some(s) if action.is_toggle() => format!("{} ({})", action.tooltip(), shortcut_text(s)),

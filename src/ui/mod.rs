@@ -56,6 +56,7 @@ mod fields;
 mod figures;
 mod files;
 mod icons;
+mod import_values;
 mod inspector;
 mod keyboard;
 mod leverage;
@@ -160,6 +161,8 @@ pub(crate) struct Shell {
     pub dialogs: Dialogs,
     /// The copied subtree.
     pub clipboard: Option<clipboard::Clip>,
+    /// The preview of a CSV of values, while it is shown.
+    pub import: Option<import_values::ImportPreview>,
     window_title: String,
     /// The app decided to close (after the unsaved-changes prompt).
     pub closing: bool,
@@ -217,6 +220,7 @@ impl FulcrumApp {
             styled: None,
             dialogs: Dialogs::default(),
             clipboard: None,
+            import: None,
             window_title: String::new(),
             closing: false,
             close_sent: false,
@@ -488,6 +492,7 @@ impl FulcrumApp {
         }
         canvas::canvas_ui(ui, &cx, view);
         links::link_picker_ui(&ctx, &cx, view);
+        import_values::import_preview_ui(&ctx, &cx, &mut shell.import);
         if view.panels.scenarios {
             scenarios::scenarios_ui(&ctx, &cx, view);
         }
@@ -500,7 +505,7 @@ impl FulcrumApp {
     /// Who gets this frame's keys: a prompt, an open drop-down, the title editor, a panel's
     /// field, or the canvas.
     fn keyboard_owner(&self, ctx: &egui::Context) -> Owner {
-        if self.shell.dialogs.is_modal_open() {
+        if self.shell.dialogs.is_modal_open() || self.shell.import.is_some() {
             Owner::Modal
         } else if self.view.presentation().is_some() {
             Owner::Presenting
