@@ -7,7 +7,8 @@
 //!   unique well-formed ids).
 //! - [`layout`] (none): tidy-tree layout over plain sizes and points; knows nothing of the map.
 //! - [`engine`] (model): formulas (parse, evaluate, differentiate, rename ids), roll-up,
-//!   scenarios, periods, status, leverage, the OST roll-ups, and which node fields it reads.
+//!   scenarios, periods, status, leverage, attribution ("why it moved"), the OST roll-ups, and
+//!   which node fields it reads.
 //!   Pure and deterministic.
 //! - [`edit`] (model, engine's formulas): the [`edit::Command`] enum through which every
 //!   change goes — `apply` returns the inverse, [`edit::History`] keeps undo/redo and the

@@ -352,3 +352,250 @@ fn a_fifo_a_device_or_a_huge_csv_is_refused_at_once() {
     assert!(stderr(&out).contains("1073741824 bytes"), "{}", text(&out));
     assert_eq!(std::fs::read(&map).unwrap(), before);
 }
+
+// ---------------------------------------------------------------------------------------
+// fulcrum explain
+
+#[test]
+fn explain_json_has_the_documented_shape() {
+    let out = fulcrum(&[
+        "explain",
+        &sample("nrr.ron"),
+        "--from",
+        "2026-09",
+        "--to",
+        "2026-10",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let j = json(&out);
+    assert_eq!(
+        keys(&j),
+        [
+            "change",
+            "contributions",
+            "from",
+            "residual",
+            "to",
+            "top",
+            "value_from",
+            "value_to"
+        ]
+    );
+    assert_eq!(j["top"], "nrr");
+    assert_eq!(j["from"], "2026-09");
+    assert_eq!(j["to"], "2026-10");
+    let (from, to) = (
+        j["value_from"].as_f64().unwrap(),
+        j["value_to"].as_f64().unwrap(),
+    );
+    assert!((to - 1.07).abs() < 1e-15);
+    assert!((j["change"].as_f64().unwrap() - (to - from)).abs() < 1e-15);
+    let residual = j["residual"].as_f64().unwrap();
+    assert!(residual.abs() < 1e-9 * (to - from).abs(), "{residual}");
+    let rows = j["contributions"].as_array().unwrap();
+    assert_eq!(rows.len(), 8);
+    for row in rows {
+        assert_eq!(
+            keys(row),
+            ["contribution", "from", "id", "input", "title", "to"]
+        );
+    }
+    let seats = rows.iter().find(|r| r["id"] == "seat_expansion").unwrap();
+    assert_eq!(seats["title"], "Seat expansion MRR");
+    assert_eq!(seats["from"], 8200.0);
+    assert_eq!(seats["to"], 9000.0);
+    assert_eq!(seats["input"], true);
+    // 800 · ∫ dt / s(t) with s: 96000 → 100000.
+    let want = 800.0 * (100_000.0f64 / 96_000.0).ln() / 4000.0;
+    assert!((seats["contribution"].as_f64().unwrap() - want).abs() < 1e-15);
+    let expansion = rows.iter().find(|r| r["id"] == "expansion").unwrap();
+    assert_eq!(expansion["input"], false);
+    let inputs: f64 = rows
+        .iter()
+        .filter(|r| r["input"] == true)
+        .map(|r| r["contribution"].as_f64().unwrap())
+        .sum();
+    assert!((inputs + residual - (to - from)).abs() < 1e-15);
+    let mags: Vec<f64> = rows
+        .iter()
+        .map(|r| r["contribution"].as_f64().unwrap().abs())
+        .collect();
+    assert!(mags.windows(2).all(|w| w[0] >= w[1]), "{mags:?}");
+}
+
+#[test]
+fn explain_defaults_to_the_newest_two_periods_and_prints_a_table() {
+    let out = fulcrum(&["explain", &sample("nrr.ron")]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let table = stdout(&out);
+    let lines: Vec<&str> = table.lines().collect();
+    assert!(
+        lines[0].starts_with(
+            "top: nrr (Net revenue retention), 2026-09 → 2026-10: 1.055885417 → 1.07, change \
+             0.01411458333 (residual "
+        ),
+        "{table}"
+    );
+    assert_eq!(
+        lines[2],
+        "id                title                    from   to      contribution     input"
+    );
+    assert!(
+        lines[3]
+            .starts_with("expansion         Expansion MRR            14000  15000   0.0102054986"),
+        "{table}"
+    );
+    assert_eq!(lines.len(), 3 + 8);
+    // --to alone: from the period before it.
+    let out = fulcrum(&["explain", &sample("nrr.ron"), "--to", "2026-09"]);
+    assert!(stdout(&out).contains("2026-08 → 2026-09"), "{}", text(&out));
+}
+
+#[test]
+fn explain_csv_carries_every_digit() {
+    let out = fulcrum(&[
+        "explain",
+        &sample("nrr.ron"),
+        "--from",
+        "2026-08",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let csv = stdout(&out);
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("id,title,from,to,contribution,input"));
+    let seats = csv
+        .lines()
+        .find(|l| l.starts_with("seat_expansion,"))
+        .unwrap();
+    let fields: Vec<&str> = seats.split(',').collect();
+    assert_eq!(
+        fields[..4],
+        ["seat_expansion", "Seat expansion MRR", "7000", "9000"]
+    );
+    assert_eq!(fields[5], "yes");
+    let want = 2000.0 * (100_000.0f64 / 93_000.0).ln() / 7000.0;
+    assert!(
+        (fields[4].parse::<f64>().unwrap() - want).abs() < 1e-15,
+        "{seats}"
+    );
+}
+
+#[test]
+fn explain_a_scenario_against_the_actuals() {
+    let out = fulcrum(&[
+        "explain",
+        &sample("nrr.ron"),
+        "--scenario",
+        "Save desk",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let j = json(&out);
+    assert_eq!(j["from"], "actuals");
+    assert_eq!(j["to"], "scenario Save desk");
+    let first = &j["contributions"][0];
+    assert_eq!(first["id"], "churned_accounts");
+    assert_eq!(
+        (first["from"].as_f64(), first["to"].as_f64()),
+        (Some(25.0), Some(15.0))
+    );
+    assert!((first["contribution"].as_f64().unwrap() - 0.02).abs() < 1e-12);
+    // In a period.
+    let out = fulcrum(&[
+        "explain",
+        &sample("nrr.ron"),
+        "--scenario",
+        "Save desk",
+        "--period",
+        "2026-09",
+        "--format",
+        "json",
+    ]);
+    let j = json(&out);
+    assert_eq!(j["from"], "2026-09");
+    assert_eq!(j["to"], "scenario Save desk in 2026-09");
+    let want = 12.0 * 205.0 / 96_000.0;
+    assert!((j["contributions"][0]["contribution"].as_f64().unwrap() - want).abs() < 1e-12);
+}
+
+#[test]
+fn explain_problems_exit_1_and_unreadable_maps_exit_2() {
+    let nrr = sample("nrr.ron");
+    let cases: [(&[&str], &str); 5] = [
+        (
+            &["--from", "2026-07", "--to", "2026-10"],
+            "no period `2026-07`",
+        ),
+        (&["--scenario", "Nope"], "no scenario named \"Nope\""),
+        (&["--top", "nobody"], "`nobody` is not a metric"),
+        (&["--to", "2026-08"], "no period before 2026-08"),
+        (
+            &[
+                "--top",
+                "seat_expansion",
+                "--from",
+                "2026-08",
+                "--to",
+                "2026-10",
+            ],
+            "",
+        ),
+    ];
+    for (args, message) in cases {
+        let mut all = vec!["explain", nrr.as_str()];
+        all.extend_from_slice(args);
+        let out = fulcrum(&all);
+        if message.is_empty() {
+            // An input as the top: nothing under it explains its change.
+            assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+            continue;
+        }
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", text(&out));
+        assert!(
+            stderr(&out).starts_with(&format!("{nrr}: ")),
+            "{}",
+            text(&out)
+        );
+        assert!(stderr(&out).contains(message), "{args:?}: {}", text(&out));
+    }
+    // An input without a value in one of the periods is named.
+    let dir = tempfile::tempdir().unwrap();
+    let gap = temp_file(
+        dir.path(),
+        "gap.ron",
+        br#"Map(format: 1, title: "t", nodes: [
+    (id: "r", kind: Metric, title: "R", formula: Sum),
+    (id: "a", parent: "r", kind: Metric, title: "A", history: {"2026-09": 1.0, "2026-10": 2.0}),
+    (id: "b", parent: "r", kind: Metric, title: "B", history: {"2026-10": 2.0}),
+])"#,
+    );
+    let out = fulcrum(&["explain", s(&gap)]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("no value for 2026-09: `b`"),
+        "{}",
+        text(&out)
+    );
+    // Usage errors and unreadable maps.
+    let out = fulcrum(&[
+        "explain",
+        &nrr,
+        "--from",
+        "2026-09",
+        "--scenario",
+        "Save desk",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = fulcrum(&["explain", &nrr, "--period", "2026-09"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = fulcrum(&["explain", &nrr, "--format", "xml"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = fulcrum(&["explain", "/no/such/map.ron"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("/no/such/map.ron"));
+}

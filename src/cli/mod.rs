@@ -4,6 +4,7 @@
 //! and `explain`, a file that cannot be read or a map that does not load. Output goes to
 //! stdout; failures are reported on stderr as `FILE:LINE:COL: message`. Never panics on input.
 
+mod explain;
 mod output;
 mod values;
 
@@ -91,6 +92,29 @@ pub enum Command {
         #[command(flatten)]
         options: RunOptions,
     },
+    /// Why the top moved between two periods, or between the actuals and a scenario.
+    Explain {
+        /// The map file.
+        file: PathBuf,
+        /// The period to explain from (default: the one before --to).
+        #[arg(long, conflicts_with_all = ["scenario", "period"])]
+        from: Option<String>,
+        /// The period to explain to (default: the newest in the map's history).
+        #[arg(long, conflicts_with_all = ["scenario", "period"])]
+        to: Option<String>,
+        /// The metric whose change to explain (default: the first metric root).
+        #[arg(long)]
+        top: Option<String>,
+        /// Explain this scenario against the actuals instead of two periods.
+        #[arg(long)]
+        scenario: Option<String>,
+        /// With --scenario: compare in this period's values.
+        #[arg(long, requires = "scenario")]
+        period: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: OutputFormat,
+    },
     /// Merge a CSV of id,period,value rows into the metrics' history (all or nothing).
     Values {
         /// The map file; saved in place (atomically) unless --dry-run.
@@ -127,6 +151,23 @@ pub fn run(command: Command) -> ExitCode {
         Command::Fmt { files, check } => fmt(&files, check),
         Command::Rollup { file, options } => rollup(&file, &options),
         Command::Leverage { file, top, options } => leverage(&file, top.as_deref(), &options),
+        Command::Explain {
+            file,
+            from,
+            to,
+            top,
+            scenario,
+            period,
+            format,
+        } => {
+            let sides = explain::Sides {
+                from,
+                to,
+                scenario,
+                period,
+            };
+            return explain::run(&file, sides, top.as_deref(), format);
+        }
         Command::Values {
             map,
             csv,

@@ -192,7 +192,7 @@ pub(super) fn number(v: Option<f64>) -> String {
 
 /// A number as shown in a table: rounded to 10 significant digits, so float noise such as
 /// `0.050000000000000044` reads `0.05`. CSV and JSON keep every digit.
-fn rounded(cell: &str) -> String {
+pub(super) fn rounded(cell: &str) -> String {
     match cell.parse::<f64>() {
         Ok(v) if v.is_finite() && v != 0.0 => format!("{:.9e}", v)
             .parse::<f64>()

@@ -141,7 +141,7 @@ pub fn sensitivities(
 
 /// ∂(Π args)/∂args[k] · seed for every k, exact even when some factors are zero (prefix and
 /// suffix products instead of dividing by the factor).
-fn product_partials(args: &[f64], seed: f64, grad: &mut [f64]) {
+pub(super) fn product_partials(args: &[f64], seed: f64, grad: &mut [f64]) {
     let mut prefix = seed;
     for (k, g) in grad.iter_mut().enumerate() {
         *g = prefix;

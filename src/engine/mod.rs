@@ -1,9 +1,11 @@
-//! The engine: formulas, roll-up, scenarios, periods, status, leverage and OST roll-ups.
+//! The engine: formulas, roll-up, scenarios, periods, status, leverage, attribution ("why it
+//! moved") and OST roll-ups.
 //!
 //! Pure and deterministic: functions of a [`crate::model::Map`] that return values and errors
 //! as data. Never imports egui, never touches files. [`Analysis`] bundles one compiled map
 //! with its roll-up for callers that want values by id.
 
+mod attribution;
 pub mod formula;
 mod goal;
 mod leverage;
@@ -13,6 +15,10 @@ mod reads;
 mod rollup;
 mod status;
 
+pub use attribution::{
+    Attribution, AttributionError, Basis, Contribution, MAX_POINTS, attribute, explain,
+    explain_with,
+};
 pub use goal::{LeverQuestions, Unreachable};
 pub use leverage::{Lever, Leverage, default_top, leverage, sensitivities, under_top};
 pub use program::{FormulaIssue, Program, check_formulas};
