@@ -203,6 +203,13 @@ fn push_evidence(out: &mut String, entry: &Evidence) {
     out.push(')');
 }
 
+/// A field's value on one line, as the file writes it (see [`push_value`]).
+pub(crate) fn value_text(value: &FieldValue<'_>) -> String {
+    let mut out = String::new();
+    push_value(&mut out, value, false);
+    out
+}
+
 /// A float in Rust's shortest round-trip form, which always has a `.` or an exponent
 /// (`1.0`, `0.1`, `1e-7`, `-0.0`) and which RON reads back to the same bits.
 pub(crate) fn push_f64(out: &mut String, value: f64) {

@@ -135,3 +135,117 @@ pub fn field_value(field: Field, seed: u64, ids: &[&str]) -> FieldValue<'static>
         | Field::Notes => text(&mut r),
     }
 }
+
+use fulcrum::edit::{Command, NewNode};
+use fulcrum::model::{Link, LinkKind, Map, Node, NodeId, Scenario};
+
+/// An abstract edit of a map; indices pick nodes of the map as it is when the edit runs.
+#[derive(Debug, Clone)]
+pub enum Edit {
+    /// A new node under a picked one (a root when `None`).
+    Add {
+        parent: Option<usize>,
+        kind: usize,
+        title: String,
+        index: usize,
+    },
+    /// Deletes a picked node's subtree.
+    Delete(usize),
+    /// Moves a picked node under another (a root when `None`).
+    Move {
+        node: usize,
+        parent: Option<usize>,
+        index: usize,
+    },
+    /// Sets field `Field::ALL[field]` of a picked node to a value made from `seed`.
+    SetField {
+        node: usize,
+        field: usize,
+        seed: u64,
+    },
+    /// Links two picked nodes.
+    Link(usize, usize),
+    /// Removes the k-th link.
+    Unlink(usize),
+    /// Overrides a picked node in a scenario (made if need be).
+    Override(String, usize, f64),
+}
+
+/// The node at `i` (modulo the map's size) in depth-first order.
+pub fn pick(map: &Map, i: usize) -> Option<NodeId> {
+    let ids = map.dfs();
+    (!ids.is_empty()).then(|| ids[i % ids.len()].clone())
+}
+
+/// The command an edit makes on `map` (`None` when it has nothing to pick).
+pub fn command(map: &Map, edit: &Edit) -> Option<Command> {
+    Some(match edit {
+        Edit::Add {
+            parent,
+            kind,
+            title,
+            index,
+        } => Command::AddNode(Box::new(NewNode {
+            id: map.fresh_id(title),
+            node: Node::new(NodeKind::ALL[*kind % NodeKind::ALL.len()], title.clone()),
+            parent: parent.and_then(|p| pick(map, p)),
+            index: *index,
+        })),
+        Edit::Delete(n) => Command::DeleteSubtree { id: pick(map, *n)? },
+        Edit::Move {
+            node,
+            parent,
+            index,
+        } => Command::Move {
+            id: pick(map, *node)?,
+            parent: parent.and_then(|p| pick(map, p)),
+            index: *index,
+        },
+        Edit::SetField { node, field, seed } => {
+            let id = pick(map, *node)?;
+            let ids: Vec<&str> = map.dfs().into_iter().map(NodeId::as_str).collect();
+            let field = Field::ALL[*field % Field::ALL.len()];
+            Command::SetField {
+                id,
+                field,
+                value: field_value(field, *seed, &ids),
+            }
+        }
+        Edit::Link(a, b) => Command::AddLink(Link {
+            from: pick(map, *a)?,
+            to: pick(map, *b)?,
+            kind: LinkKind::Relates,
+        }),
+        Edit::Unlink(k) => {
+            let links = map.links();
+            Command::RemoveLink(links.get(k % links.len().max(1))?.clone())
+        }
+        Edit::Override(name, n, v) => {
+            let id = pick(map, *n)?;
+            let mut scenario = map.scenario(name).cloned().unwrap_or(Scenario {
+                name: name.clone(),
+                ..Scenario::default()
+            });
+            scenario.overrides.insert(id, *v);
+            if map.scenario(name).is_some() {
+                Command::SetScenario(scenario)
+            } else {
+                Command::AddScenario {
+                    index: usize::MAX,
+                    scenario,
+                }
+            }
+        }
+    })
+}
+
+/// `map` after every edit that applies (refused ones are skipped).
+pub fn edited(map: &Map, edits: &[Edit]) -> Map {
+    let mut map = map.clone();
+    for edit in edits {
+        if let Some(c) = command(&map, edit) {
+            let _ = c.apply(&mut map);
+        }
+    }
+    map
+}
