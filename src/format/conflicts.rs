@@ -33,6 +33,8 @@ pub struct ConflictBlock {
     /// The field the block is about as written in the file (`target`, `parent`, `title` of
     /// the map when `node` is `None`), when both sides are the same one field.
     pub field: Option<String>,
+    /// The scenario whose line the block holds, when it is one scenario's line.
+    pub scenario: Option<String>,
     /// Whether the block has all its markers; a stray or unclosed marker is still reported,
     /// as a block without sides.
     pub complete: bool,
@@ -138,6 +140,7 @@ pub(crate) fn find(text: &str) -> Option<Vec<ConflictBlock>> {
             theirs,
             node: None,
             field: None,
+            scenario: None,
             complete,
         };
         if complete {
@@ -162,6 +165,7 @@ fn stray(i: usize) -> ConflictBlock {
         theirs: String::new(),
         node: None,
         field: None,
+        scenario: None,
         complete: false,
     }
 }
@@ -174,6 +178,27 @@ fn first_field(side: &str) -> Option<&str> {
         .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
         .count();
     (name_len > 0 && line[name_len..].starts_with(':')).then(|| &line[..name_len])
+}
+
+/// The scenario a side names when it is one scenario line, `(name: "S", overrides: {…}),`.
+fn scenario_of(side: &str) -> Option<&str> {
+    let mut lines = side.lines().filter(|l| !l.trim().is_empty());
+    let line = lines.next()?;
+    if lines.next().is_some() {
+        return None;
+    }
+    let rest = line.trim().strip_prefix("(name: \"")?;
+    rest.find("\", overrides:").map(|end| &rest[..end])
+}
+
+/// A scenario line's overrides, `{…}`, for messages; `(absent)` for an empty side.
+fn overrides_of(side: &str) -> String {
+    let Some(start) = side.find("overrides: ") else {
+        return "(absent)".to_owned();
+    };
+    let text = side[start + "overrides: ".len()..].trim_end();
+    let text = text.strip_suffix("),").unwrap_or(text);
+    value_of(text, None)
 }
 
 /// The id a line `id: "x",` names.
@@ -199,6 +224,13 @@ fn describe(block: &mut ConflictBlock, before: &[&str]) {
             .flat_map(|s| s.lines())
             .find_map(id_of_line)
             .map(str::to_owned);
+        return;
+    }
+    let scenarios: Vec<Option<&str>> = sides.iter().map(|s| scenario_of(s)).collect();
+    if let [Some(a), rest @ ..] = scenarios.as_slice()
+        && rest.iter().all(|b| b == &Some(*a))
+    {
+        block.scenario = Some((*a).to_owned());
         return;
     }
     let fields: Vec<Option<&str>> = sides.iter().map(|s| first_field(s)).collect();
@@ -269,18 +301,24 @@ impl ConflictBlock {
             let (o, t) = (has(ours_empty), has(theirs_empty));
             return format!("merge conflict over the node{node}: ours {o}, theirs {t}");
         }
+        if let Some(name) = &self.scenario {
+            return format!(
+                "merge conflict in scenario {name:?}: ours {}, theirs {}",
+                overrides_of(&self.ours),
+                overrides_of(&self.theirs)
+            );
+        }
         let field = self.field.as_deref();
         let place = match (&self.node, field) {
             (Some(n), Some(f)) => format!(" in {n}.{f}"),
             (Some(n), None) => format!(" in {n}"),
             (None, Some("title")) => " in the map's title".to_owned(),
-            (None, Some("name")) => " in a scenario".to_owned(),
             (None, Some("from")) => " in the links".to_owned(),
             (None, Some(f)) => format!(" in {f}"),
             (None, None) => String::new(),
         };
-        // A scenario's or link's whole line is the value.
-        let strip = field.filter(|f| !matches!(*f, "name" | "from"));
+        // A link's whole line is the value.
+        let strip = field.filter(|f| *f != "from");
         format!(
             "merge conflict{place}: ours {}, theirs {}",
             value_of(&self.ours, strip),
