@@ -3,12 +3,16 @@
 //! a grafted subtree gets ids unique in the target and rolls up as the original does.
 #![allow(clippy::unwrap_used)]
 
+mod support;
+
 use std::collections::HashSet;
 
 use fulcrum::edit::{Command, Document, NewNode, graft};
 use fulcrum::engine::Analysis;
 use fulcrum::format;
-use fulcrum::model::{Formula, Link, LinkKind, Map, Node, NodeId, NodeKind, Scenario, synthetic};
+use fulcrum::model::{
+    Field, Formula, Link, LinkKind, Map, Node, NodeId, NodeKind, Scenario, synthetic,
+};
 use proptest::prelude::*;
 
 /// An abstract edit; indices pick nodes of the map as it is when the edit runs.
@@ -34,6 +38,12 @@ enum Op {
     Unlink(usize),
     Scenario(String, usize, f64),
     Batch(Vec<(usize, String)>),
+    /// `Command::SetField` of field `Field::ALL[field]` to a value made from `seed`.
+    SetField {
+        node: usize,
+        field: usize,
+        seed: u64,
+    },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -52,6 +62,8 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (0usize..8).prop_map(Op::Unlink),
         1 => ("[A-Z][a-z]{0,6}", 0usize..64, -100f64..100.0).prop_map(|(s, n, v)| Op::Scenario(s, n, v)),
         1 => proptest::collection::vec((0usize..64, title), 0..4).prop_map(Op::Batch),
+        3 => (0usize..64, 0usize..Field::ALL.len(), any::<u64>())
+            .prop_map(|(node, field, seed)| Op::SetField { node, field, seed }),
     ]
 }
 
@@ -138,6 +150,16 @@ fn to_command(map: &Map, op: &Op) -> Option<Command> {
                 Command::AddScenario { index: 0, scenario }
             }
         }
+        Op::SetField { node, field, seed } => {
+            let id = pick(map, *node)?;
+            let others: Vec<&str> = map.dfs().into_iter().map(NodeId::as_str).collect();
+            let field = Field::ALL[*field];
+            Command::SetField {
+                id,
+                field,
+                value: support::field_value(field, *seed, &others),
+            }
+        }
         Op::Batch(items) => Command::Batch(
             items
                 .iter()
@@ -156,6 +178,7 @@ proptest! {
         for op in &ops {
             let Some(command) = to_command(&map, op) else { continue };
             let before = format::to_string(&map);
+            let before_map = map.clone();
             match command.clone().apply(&mut map) {
                 Ok(inverse) => {
                     prop_assert!(map.check_invariants().is_ok(), "{:?}", map.check_invariants());
@@ -166,6 +189,9 @@ proptest! {
                     let mut undone = map.clone();
                     let redo = inverse.apply(&mut undone).unwrap();
                     prop_assert_eq!(&format::to_string(&undone), &before);
+                    // Exactly, even a field the file does not write (an opportunity's
+                    // evidence score beside its evidence list).
+                    prop_assert!(same_data(&undone, &before_map));
                     redo.apply(&mut undone).unwrap();
                     prop_assert_eq!(&format::to_string(&undone), &after);
                 }
@@ -197,6 +223,15 @@ proptest! {
             prop_assert_eq!(&format::to_string(doc.map()), expected);
         }
     }
+}
+
+/// Whether two maps hold the same nodes with the same data in every field.
+fn same_data(a: &Map, b: &Map) -> bool {
+    a.len() == b.len()
+        && a.iter().all(|(id, node)| {
+            b.node(id.as_str())
+                .is_some_and(|other| fulcrum::model::same_node(node, other))
+        })
 }
 
 /// The value of every metric of `map`, by id, as bits (`None`: no value).

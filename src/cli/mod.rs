@@ -1,12 +1,17 @@
 //! The `fulcrum` command line: subcommands over the library.
 //!
-//! Exit codes: 0 fine, 1 a problem in the input, 2 a usage error (clap's) — and, for `values`
-//! and `explain`, a file that cannot be read or a map that does not load. Output goes to
-//! stdout; failures are reported on stderr as `FILE:LINE:COL: message`. Never panics on input.
+//! Exit codes: 0 fine, 1 a problem in the input (for `diff` and `merge`: a difference or a
+//! conflict), 2 a usage error (clap's) or trouble (for `values`, `explain`, `diff` and
+//! `merge`: a file that cannot be read or a map that does not load). Output goes to stdout;
+//! failures are reported on stderr as `FILE:LINE:COL: message`. Never panics on input.
 
+mod compare;
 mod explain;
+mod git;
 mod output;
 mod values;
+
+pub use git::{ATTRIBUTES_LINE, flat_text};
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -49,6 +54,16 @@ pub enum OutputFormat {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum SummaryFormat {
     /// Aligned columns for people.
+    #[default]
+    Table,
+    /// JSON, in the shapes documented in the README.
+    Json,
+}
+
+/// Output formats for `diff` and `merge`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ReportFormat {
+    /// One line per change or conflict, for people.
     #[default]
     Table,
     /// JSON, in the shapes documented in the README.
@@ -128,6 +143,57 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t)]
         format: SummaryFormat,
     },
+    /// What changed from OLD to NEW, by id (exit 0 the same, 1 different, 2 trouble).
+    Diff {
+        /// The old map.
+        old: PathBuf,
+        /// The new map.
+        new: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: ReportFormat,
+    },
+    /// Three-way merge of two descendants of BASE into OUT, always written; conflicts sit
+    /// between git conflict markers (exit 0 clean, 1 conflicts, 2 trouble: nothing written).
+    Merge {
+        /// The common ancestor (an empty file: none).
+        base: PathBuf,
+        /// Our version.
+        ours: PathBuf,
+        /// Their version.
+        theirs: PathBuf,
+        /// Where to write the merged map.
+        #[arg(short, long = "output", value_name = "OUT")]
+        output: PathBuf,
+        /// Output format of the conflict list.
+        #[arg(long, value_enum, default_value_t)]
+        format: ReportFormat,
+    },
+    /// The merge as a git merge driver: `fulcrum merge-driver %O %A %B %P` (the result
+    /// replaces %A; exit 0 clean, 1 conflicts left in %A, 2 a version that does not load).
+    MergeDriver {
+        /// %O: the common ancestor.
+        base: PathBuf,
+        /// %A: our version, replaced by the result.
+        ours: PathBuf,
+        /// %B: their version.
+        theirs: PathBuf,
+        /// %P: the path of the file in the repository, for messages.
+        path: String,
+    },
+    /// Route `*.ron` files through Fulcrum in git: writes `*.ron merge=fulcrum diff=fulcrum`
+    /// to .gitattributes and the merge driver and diff text conversion to the git config.
+    GitSetup {
+        /// The global attributes file and config instead of this repository's.
+        #[arg(long)]
+        global: bool,
+    },
+    /// Print a map as one line per field (the text `git diff` compares).
+    #[command(hide = true)]
+    Textconv {
+        /// The map file.
+        file: PathBuf,
+    },
 }
 
 /// What a roll-up runs on and how its result is printed.
@@ -174,6 +240,22 @@ pub fn run(command: Command) -> ExitCode {
             dry_run,
             format,
         } => return values::run(&map, &csv, dry_run, format),
+        Command::Diff { old, new, format } => Ok(compare::diff(&old, &new, format)),
+        Command::Merge {
+            base,
+            ours,
+            theirs,
+            output,
+            format,
+        } => Ok(compare::merge(&base, &ours, &theirs, &output, format)),
+        Command::MergeDriver {
+            base,
+            ours,
+            theirs,
+            path,
+        } => Ok(git::merge_driver(&base, &ours, &theirs, &path)),
+        Command::GitSetup { global } => Ok(git::git_setup(global)),
+        Command::Textconv { file } => Ok(git::textconv(&file)),
     };
     match result {
         Ok(code) => code,

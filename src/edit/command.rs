@@ -5,7 +5,9 @@
 //! path. This module knows nothing of the UI or of files.
 
 use crate::engine::formula::Tape;
-use crate::model::{Formula, Link, Map, ModelError, Node, NodeId, Scenario};
+use crate::model::{
+    Field, FieldError, FieldValue, Formula, Link, Map, ModelError, Node, NodeId, Scenario,
+};
 
 /// Why a command was refused. The map is unchanged when one is returned.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -16,6 +18,9 @@ pub enum EditError {
     /// A new id is not well-formed.
     #[error("{0}")]
     BadId(String),
+    /// A field was given a value of another type.
+    #[error(transparent)]
+    Field(#[from] FieldError),
 }
 
 /// A node to insert, with its place.
@@ -65,6 +70,16 @@ pub enum Command {
         id: NodeId,
         /// Its new data.
         node: Box<Node>,
+    },
+    /// Sets one field of one node to a value (see [`Field`]); the inverse sets the old value
+    /// back. Refused when the value is of another type than the field holds.
+    SetField {
+        /// The node.
+        id: NodeId,
+        /// Which of its fields.
+        field: Field,
+        /// The new value (`FieldValue::Absent` clears an optional field).
+        value: FieldValue<'static>,
     },
     /// Renames an id, rewriting links, scenario overrides and (when `rewrite_formulas`) every
     /// formula that uses it.
@@ -140,6 +155,19 @@ impl Command {
                 Ok(Command::SetNode {
                     id,
                     node: Box::new(old),
+                })
+            }
+            Command::SetField { id, field, value } => {
+                let mut node = map
+                    .node(id.as_str())
+                    .ok_or_else(|| ModelError::UnknownId(id.to_string()))?
+                    .clone();
+                let old = field.set(&mut node, value)?;
+                map.replace_node(id.as_str(), node)?;
+                Ok(Command::SetField {
+                    id,
+                    field,
+                    value: old,
                 })
             }
             Command::RenameId {

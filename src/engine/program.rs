@@ -69,6 +69,8 @@ pub struct Program {
     /// numbered in post-order, so an ancestor always has a larger index.
     pub(crate) tree_parent: Vec<u32>,
     issues: Vec<FormulaIssue>,
+    /// Every cycle of formula references found, as metric indices.
+    cycles: Vec<Vec<u32>>,
 }
 
 impl Program {
@@ -321,6 +323,7 @@ impl Program {
         }
         let message = format!("formula cycle: {}", names.join(" → "));
         let cycle: Vec<u32> = cycle.to_vec();
+        self.cycles.push(cycle.clone());
         for (k, &c) in cycle.iter().enumerate() {
             self.broken.push(message.clone());
             self.ops[c as usize] = Op::Broken(self.broken.len() as u32 - 1);
@@ -349,6 +352,15 @@ impl Program {
     /// Every formula problem found while compiling.
     pub fn issues(&self) -> &[FormulaIssue] {
         &self.issues
+    }
+
+    /// The metrics on each cycle of formula references (a metric's formula uses the next,
+    /// the last uses the first), in the order they were found. Each cycle is also one of
+    /// [`Program::issues`].
+    pub fn cycles(&self) -> impl Iterator<Item = Vec<&NodeId>> + '_ {
+        self.cycles
+            .iter()
+            .map(|c| c.iter().map(|&i| &self.ids[i as usize]).collect())
     }
 
     /// Number of metrics.

@@ -10,7 +10,7 @@ use std::fmt;
 
 use serde::de::{Deserialize, Deserializer, SeqAccess, Visitor};
 
-use crate::model::{Map, Node, NodeKind, Sizing, Status};
+use crate::model::{Field, FieldValue, Map, Node, NodeKind, Sizing, Status};
 
 use super::error::{Problem, Severity};
 use super::file::{EvidenceField, FileNode, FileSizing};
@@ -117,7 +117,8 @@ fn kind_names() -> String {
         .join(", ")
 }
 
-/// Checks a node's own fields: finite numbers, 1–5 scales, a status that fits the kind.
+/// Checks a node's own fields, going down the model's field table: finite numbers, 1–5
+/// scales, a status that fits the kind. Each finding names the field as the file does.
 pub(crate) fn node_findings(id: Who<'_>, node: &Node) -> Vec<NodeFinding> {
     let mut out = Vec::new();
     let mut error = |field, sub, message| {
@@ -128,70 +129,51 @@ pub(crate) fn node_findings(id: Who<'_>, node: &Node) -> Vec<NodeFinding> {
             message,
         });
     };
-    for (field, value) in [
-        ("value", node.value),
-        ("target", node.target),
-        ("expected_lift", node.expected_lift),
-    ] {
-        if let Some(v) = value.filter(|v| !v.is_finite()) {
-            error(
-                field,
-                None,
-                non_finite_message(id, &format!("`{field}`"), v),
-            );
-        }
-    }
-    if let Some(t) = node.thresholds {
-        for (name, v) in [("warn", t.warn), ("alert", t.alert)] {
-            if !v.is_finite() {
-                let what = format!("`thresholds.{name}`");
-                error(
-                    "thresholds",
-                    Some(SubRef::Name(name.to_owned())),
-                    non_finite_message(id, &what, v),
-                );
+    let mut status = None;
+    for f in Field::ALL {
+        let name = f.name();
+        match f.get(node) {
+            FieldValue::Number(v) if !v.is_finite() => {
+                error(name, None, non_finite_message(id, &format!("`{name}`"), v));
             }
-        }
-    }
-    for (period, &v) in &node.history {
-        if !v.is_finite() {
-            let what = format!("`history` for {period:?}");
-            error(
-                "history",
-                Some(SubRef::Name(period.clone())),
-                non_finite_message(id, &what, v),
-            );
-        }
-    }
-    let scales = [
-        ("market", node.market),
-        ("company", node.company),
-        ("customer", node.customer),
-        ("effort", node.effort),
-        ("importance", node.importance),
-        ("evidence", node.evidence_strength),
-    ];
-    for (field, value) in scales {
-        if let Some(v) = value.filter(|v| !(1..=5).contains(v)) {
-            error(field, None, scale_message(id, field, i64::from(v)));
-        }
-    }
-    if let Some(s) = node.sizing {
-        for (name, v) in [
-            ("reach", s.reach),
-            ("frequency", s.frequency),
-            ("severity", s.severity),
-        ] {
-            if !(1..=5).contains(&v) {
-                error(
-                    "sizing",
-                    Some(SubRef::Name(name.to_owned())),
-                    scale_message(id, &format!("sizing.{name}"), i64::from(v)),
-                );
+            FieldValue::Score(v) if !(1..=5).contains(&v) => {
+                error(name, None, scale_message(id, name, i64::from(v)));
             }
+            FieldValue::Thresholds(t) => {
+                for (sub, v) in [("warn", t.warn), ("alert", t.alert)] {
+                    if !v.is_finite() {
+                        let what = format!("`{name}.{sub}`");
+                        let message = non_finite_message(id, &what, v);
+                        error(name, Some(SubRef::Name(sub.to_owned())), message);
+                    }
+                }
+            }
+            FieldValue::History(history) => {
+                for (period, &v) in history.iter() {
+                    if !v.is_finite() {
+                        let what = format!("`{name}` for {period:?}");
+                        let message = non_finite_message(id, &what, v);
+                        error(name, Some(SubRef::Name(period.clone())), message);
+                    }
+                }
+            }
+            FieldValue::Sizing(s) => {
+                for (sub, v) in [
+                    ("reach", s.reach),
+                    ("frequency", s.frequency),
+                    ("severity", s.severity),
+                ] {
+                    if !(1..=5).contains(&v) {
+                        let message = scale_message(id, &format!("{name}.{sub}"), i64::from(v));
+                        error(name, Some(SubRef::Name(sub.to_owned())), message);
+                    }
+                }
+            }
+            FieldValue::Status(s) => status = Some(s),
+            _ => {}
         }
     }
-    if let Some(status) = node.status {
+    if let Some(status) = status {
         status_finding(id, node.kind, status, &mut out);
     }
     out

@@ -8,6 +8,7 @@ use std::fmt;
 use std::path::PathBuf;
 
 use super::FORMAT_VERSION;
+use super::conflicts::ConflictBlock;
 
 /// How bad a [`Problem`] is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -134,10 +135,21 @@ pub enum FormatError {
         /// The text of the `format` value.
         found: String,
     },
+    /// The file holds git conflict markers: a merge left conflicts for a person to resolve.
+    /// It is not loaded with either side; each block is listed, in file order, with its
+    /// line, both sides' text and, where the layout tells, its node and field (see
+    /// [`super::resolve_conflicts`] to take one side of each). Never empty.
+    #[error("{}", render_conflicts(.0))]
+    Conflicted(Vec<ConflictBlock>),
     /// The file could not be turned into a valid map: every error found, sorted by position
     /// (problems without a position last). Never empty.
     #[error("{}", render_list(.0))]
     Invalid(Vec<Problem>),
+}
+
+fn render_conflicts(blocks: &[ConflictBlock]) -> String {
+    let problems: Vec<Problem> = blocks.iter().map(ConflictBlock::problem).collect();
+    render_list(&problems)
 }
 
 fn render_list(problems: &[Problem]) -> String {
@@ -151,6 +163,9 @@ impl FormatError {
     pub fn problems(&self) -> Vec<Problem> {
         match self {
             FormatError::Invalid(problems) if !problems.is_empty() => problems.clone(),
+            FormatError::Conflicted(blocks) if !blocks.is_empty() => {
+                blocks.iter().map(ConflictBlock::problem).collect()
+            }
             other => vec![Problem::error(other.to_string())],
         }
     }

@@ -10,6 +10,7 @@
 //! | file | job |
 //! |---|---|
 //! | `error.rs` | [`FormatError`], [`Problem`], [`Severity`] |
+//! | `conflicts.rs` | git conflict markers: each block, what it is about, taking a side |
 //! | `file.rs` | the serde structs of format 1 (flat nodes with `parent` ids) |
 //! | `parse.rs` | text → file structs with RON, big files in two halves on two threads |
 //! | `convert.rs` | file nodes → model nodes, with the checks of a node alone |
@@ -18,7 +19,8 @@
 //! | `lex.rs` | a tokenizer that skips strings, chars and comments |
 //! | `scan.rs` | the `format` field, positions of nodes and fields, how a text ends |
 //! | `syntax.rs` | RON's parse errors in Fulcrum's words |
-//! | `write.rs` | the canonical writer |
+//! | `write.rs` | the canonical writer, its fields from the model's table |
+//! | `write_merge.rs` | a merge's text: canonical, with markers around each conflict |
 //! | `save.rs` | temp file, fsync, rename, fsync folder |
 //! | `read.rs` | reading a regular file up to a size limit (maps and CSVs of values) |
 //!
@@ -26,6 +28,7 @@
 //! limit stays on), reads a file over [`MAX_FILE_BYTES`], panics on any input, or writes to
 //! a file it was asked to read. This module does not import egui and knows nothing of undo.
 
+mod conflicts;
 mod convert;
 mod error;
 mod file;
@@ -38,11 +41,13 @@ mod scan;
 mod syntax;
 mod validate;
 mod write;
+mod write_merge;
 
 use std::path::Path;
 
 use crate::model::Map;
 
+pub use conflicts::{ConflictBlock, Pick, resolve_conflicts};
 pub use error::{FormatError, Problem, Severity};
 pub use read::{ReadError, read_file};
 
@@ -71,10 +76,19 @@ pub struct Loaded {
 /// Reads a map from format-1 text (an optional byte-order mark is ignored).
 ///
 /// Errors: [`FormatError::NewerFormat`] or [`FormatError::UnknownFormat`] for a `format` this
-/// build does not read, otherwise [`FormatError::Invalid`] with every error found.
+/// build does not read, [`FormatError::Conflicted`] for a file with git conflict markers,
+/// otherwise [`FormatError::Invalid`] with every error found.
 pub fn parse_str(text: &str) -> Result<Loaded, FormatError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    check_format(text)?;
+    match check_format(text) {
+        Err(newer @ FormatError::NewerFormat { .. }) => return Err(newer),
+        result => {
+            if let Some(blocks) = conflicts::find(text) {
+                return Err(FormatError::Conflicted(blocks));
+            }
+            result?;
+        }
+    }
     let parsed = parse::parse(text)
         .map_err(|err| FormatError::Invalid(vec![syntax::problem(text, &err)]))?;
     match parsed.format {
@@ -157,6 +171,43 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<Loaded, FormatError> {
 /// does.
 pub fn to_string(map: &Map) -> String {
     write::to_string(map)
+}
+
+/// A field's value as the file writes it, on one line (`1.1`, `"Head of Sales"`,
+/// `Expr("a + b")`, `{"2026-09": 1.0}`); `None` for an absent value. For messages, the diff
+/// and the merge's conflict reports, so they quote values as the file does.
+pub fn value_text(value: &crate::model::FieldValue<'_>) -> String {
+    write::value_text(value)
+}
+
+/// A number as the file writes it: Rust's shortest form that reads back bit-identical
+/// (`1.0`, `0.1`, `1e-7`).
+pub fn number_text(value: f64) -> String {
+    let mut out = String::new();
+    write::push_f64(&mut out, value);
+    out
+}
+
+/// A string literal as the file writes it: quoted, escaped onto one line.
+pub fn string_text(value: &str) -> String {
+    let mut out = String::new();
+    write::push_str_lit(&mut out, value);
+    out
+}
+
+/// The text of a merge: the canonical text of the merged map, with each conflict between
+/// git conflict markers (`<<<<<<< ours` / `=======` / `>>>>>>> theirs`) around its own
+/// field line (a node's `parent` line for a move, whole node blocks for a node only one way
+/// keeps). Keeping one side of every block gives that side's resolution. A clean merge's
+/// text is [`to_string`] of [`crate::edit::Merge::map`].
+pub fn merged_to_string(merge: &crate::edit::Merge) -> String {
+    write_merge::merged_to_string(merge)
+}
+
+/// Writes text to `path` atomically, as [`save`] does (temp file, fsync, rename, fsync of
+/// the folder), without validating it: for a merge's text, which may hold conflict markers.
+pub fn save_text(text: &str, path: &Path) -> Result<(), FormatError> {
+    save::write_atomic(path, text.as_bytes())
 }
 
 /// Every error that would stop `map` from reopening once saved (non-finite numbers, 1–5

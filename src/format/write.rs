@@ -3,14 +3,15 @@
 //! Hand-written rather than ron's serializer so the shape is exactly the documented one: the
 //! `implicit_some` header, 4-space indent, nodes in depth-first order one field per line in
 //! the order of [`Node`]'s fields, absent optional fields omitted, so a one-field edit is a
-//! one-line diff. Strings are escaped so that no field ever spans lines, and floats use Rust's
+//! one-line diff. The fields come from the model's table ([`Field::ALL`]), so the writer names
+//! none of them. Strings are escaped so that no field ever spans lines, and floats use Rust's
 //! shortest round-trip form so they read back bit-identical. This module does not validate:
 //! a non-finite number is written as RON's `NaN`/`inf`, which loading then refuses, so
 //! [`super::save`] validates first.
 
 use std::fmt::Write as _;
 
-use crate::model::{Formula, Map, Node, NodeKind};
+use crate::model::{Evidence, Field, FieldValue, Formula, Map, Node};
 
 use super::FORMAT_VERSION;
 
@@ -86,45 +87,45 @@ fn str_field(out: &mut String, name: &str, value: &str) {
     out.push_str(",\n");
 }
 
-fn opt_str_field(out: &mut String, name: &str, value: Option<&String>) {
-    if let Some(value) = value {
-        str_field(out, name, value);
-    }
-}
-
-fn raw_field(out: &mut String, name: &str, value: &str) {
-    field(out, name);
-    out.push_str(value);
-    out.push_str(",\n");
-}
-
-fn f64_field(out: &mut String, name: &str, value: Option<f64>) {
-    if let Some(value) = value {
-        field(out, name);
-        push_f64(out, value);
-        out.push_str(",\n");
-    }
-}
-
-fn u8_field(out: &mut String, name: &str, value: Option<u8>) {
-    if let Some(value) = value {
-        field(out, name);
-        let _ = write!(out, "{value}");
-        out.push_str(",\n");
-    }
-}
-
+/// A node: its id and parent, then every field the file writes for it, in the order of
+/// [`Field::ALL`], one per line.
 fn push_node(out: &mut String, id: &str, parent: Option<&str>, node: &Node) {
     out.push_str("        (\n");
     str_field(out, "id", id);
     if let Some(parent) = parent {
         str_field(out, "parent", parent);
     }
-    raw_field(out, "kind", node.kind.name());
-    str_field(out, "title", &node.title);
-    if let Some(formula) = &node.formula {
-        field(out, "formula");
-        match formula {
+    for f in Field::ALL {
+        if f.is_written(node) {
+            push_field_line(out, f, &f.get(node));
+        }
+    }
+    out.push_str("        ),\n");
+}
+
+/// One field line of a node as the canonical writer writes it (the `evidence` list spans
+/// several lines), ending with a newline.
+pub(crate) fn push_field_line(out: &mut String, f: Field, value: &FieldValue<'_>) {
+    field(out, f.name());
+    push_value(out, value, true);
+    out.push_str(",\n");
+}
+
+/// A field's value as the file writes it (`1.1`, `"text"`, `Expr("a + b")`, `(warn: 1.0,
+/// alert: 0.5)`). With `multiline`, evidence entries go one per line at the writer's indent,
+/// as in a saved file; otherwise everything is on one line. `Absent` is written as `None`.
+pub(crate) fn push_value(out: &mut String, value: &FieldValue<'_>, multiline: bool) {
+    use FieldValue as V;
+    match value {
+        V::Absent => out.push_str("None"),
+        V::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        V::Number(v) => push_f64(out, *v),
+        V::Score(v) => {
+            let _ = write!(out, "{v}");
+        }
+        V::Text(t) => push_str_lit(out, t),
+        V::Kind(k) => out.push_str(k.name()),
+        V::Formula(formula) => match formula.as_ref() {
             Formula::Sum => out.push_str("Sum"),
             Formula::Product => out.push_str("Product"),
             Formula::Mean => out.push_str("Mean"),
@@ -135,99 +136,78 @@ fn push_node(out: &mut String, id: &str, parent: Option<&str>, node: &Node) {
                 push_str_lit(out, text);
                 out.push(')');
             }
+        },
+        V::Display(d) => out.push_str(d.name()),
+        V::Direction(d) => out.push_str(d.name()),
+        V::Thresholds(t) => {
+            out.push_str("(warn: ");
+            push_f64(out, t.warn);
+            out.push_str(", alert: ");
+            push_f64(out, t.alert);
+            out.push(')');
         }
-        out.push_str(",\n");
-    }
-    f64_field(out, "value", node.value);
-    opt_str_field(out, "unit", node.unit.as_ref());
-    if let Some(display) = node.display {
-        raw_field(out, "display", display.name());
-    }
-    f64_field(out, "target", node.target);
-    if let Some(direction) = node.direction {
-        raw_field(out, "direction", direction.name());
-    }
-    if let Some(thresholds) = node.thresholds {
-        field(out, "thresholds");
-        out.push_str("(warn: ");
-        push_f64(out, thresholds.warn);
-        out.push_str(", alert: ");
-        push_f64(out, thresholds.alert);
-        out.push_str("),\n");
-    }
-    if node.controllable {
-        raw_field(out, "controllable", "true");
-    }
-    if !node.history.is_empty() {
-        field(out, "history");
-        out.push('{');
-        for (i, (period, value)) in node.history.iter().enumerate() {
-            if i > 0 {
-                out.push_str(", ");
+        V::History(history) => {
+            out.push('{');
+            for (i, (period, value)) in history.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                push_str_lit(out, period);
+                out.push_str(": ");
+                push_f64(out, *value);
             }
-            push_str_lit(out, period);
-            out.push_str(": ");
-            push_f64(out, *value);
+            out.push('}');
         }
-        out.push_str("},\n");
-    }
-    opt_str_field(out, "source", node.source.as_ref());
-    opt_str_field(out, "owner", node.owner.as_ref());
-    if let Some(sizing) = node.sizing {
-        field(out, "sizing");
-        let _ = writeln!(
-            out,
-            "(reach: {}, frequency: {}, severity: {}),",
-            sizing.reach, sizing.frequency, sizing.severity
-        );
-    }
-    u8_field(out, "market", node.market);
-    u8_field(out, "company", node.company);
-    u8_field(out, "customer", node.customer);
-    // The file has one `evidence` field: a list (opportunities) or a strength (assumptions).
-    // Should a node carry both, the one that fits its kind is written.
-    let write_list = !node.evidence.is_empty()
-        && (node.kind != NodeKind::Assumption || node.evidence_strength.is_none());
-    if write_list {
-        out.push_str("            evidence: [\n");
-        for entry in &node.evidence {
-            out.push_str("                (source: ");
-            push_str_lit(out, &entry.source);
-            if let Some(date) = &entry.date {
-                out.push_str(", date: ");
-                push_str_lit(out, date);
-            }
-            if let Some(quote) = &entry.quote {
-                out.push_str(", quote: ");
-                push_str_lit(out, quote);
-            }
-            out.push_str("),\n");
+        V::Sizing(s) => {
+            let _ = write!(
+                out,
+                "(reach: {}, frequency: {}, severity: {})",
+                s.reach, s.frequency, s.severity
+            );
         }
-        out.push_str("            ],\n");
+        V::Evidence(entries) => {
+            out.push('[');
+            for (i, entry) in entries.iter().enumerate() {
+                if multiline {
+                    out.push_str("\n                ");
+                } else if i > 0 {
+                    out.push_str(", ");
+                }
+                push_evidence(out, entry);
+                if multiline {
+                    out.push(',');
+                }
+            }
+            if multiline {
+                out.push_str("\n            ");
+            }
+            out.push(']');
+        }
+        V::Status(s) => out.push_str(s.name()),
+        V::Category(c) => out.push_str(c.name()),
+        V::Orientation(o) => out.push_str(o.name()),
     }
-    if node.targeted {
-        raw_field(out, "targeted", "true");
+}
+
+fn push_evidence(out: &mut String, entry: &Evidence) {
+    out.push_str("(source: ");
+    push_str_lit(out, &entry.source);
+    if let Some(date) = &entry.date {
+        out.push_str(", date: ");
+        push_str_lit(out, date);
     }
-    if let Some(status) = node.status {
-        raw_field(out, "status", status.name());
+    if let Some(quote) = &entry.quote {
+        out.push_str(", quote: ");
+        push_str_lit(out, quote);
     }
-    u8_field(out, "effort", node.effort);
-    f64_field(out, "expected_lift", node.expected_lift);
-    if let Some(category) = node.category {
-        raw_field(out, "category", category.name());
-    }
-    u8_field(out, "importance", node.importance);
-    if !write_list {
-        u8_field(out, "evidence", node.evidence_strength);
-    }
-    opt_str_field(out, "method", node.method.as_ref());
-    opt_str_field(out, "success_criterion", node.success_criterion.as_ref());
-    opt_str_field(out, "result", node.result.as_ref());
-    if let Some(orientation) = node.orientation {
-        raw_field(out, "orientation", orientation.name());
-    }
-    opt_str_field(out, "notes", node.notes.as_ref());
-    out.push_str("        ),\n");
+    out.push(')');
+}
+
+/// A field's value on one line, as the file writes it (see [`push_value`]).
+pub(crate) fn value_text(value: &FieldValue<'_>) -> String {
+    let mut out = String::new();
+    push_value(&mut out, value, false);
+    out
 }
 
 /// A float in Rust's shortest round-trip form, which always has a `.` or an exponent

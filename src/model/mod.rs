@@ -1,12 +1,15 @@
-//! The map model: stable ids, nodes and their kinds, and the [`Map`] graph.
+//! The map model: stable ids, nodes and their kinds, the table of node fields ([`Field`]),
+//! and the [`Map`] graph.
 //!
 //! Knows nothing of files, formulas' meaning, undo or the UI.
 
+mod field;
 mod id;
 mod map;
 mod node;
 pub mod synthetic;
 
+pub use field::{Field, FieldError, FieldValue, same_node};
 pub use id::{MAX_ID_LEN, NodeId, RESERVED, id_problem};
 pub use map::{Dense, Map, ModelError, RemovedNode};
 pub use node::{
