@@ -154,3 +154,17 @@ fn a_csv_with_bad_rows_names_them_and_imports_nothing() {
     h.run();
     assert_eq!(fulcrum::format::to_string(h.state().map()), before);
 }
+
+#[test]
+fn why_it_moved_splits_the_change_since_the_previous_period() {
+    let mut h = harness(sample("nrr.ron"));
+    press_mod(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::W);
+    // September → October: (101 365 / 96 000) → 1.07.
+    h.get_by_label("Net revenue retention moved from 105.6% to 107% (+1.4 pts)");
+    // A row per metric under the top, with its values on both sides.
+    assert!(h.get_all_by_label_contains(" to ").count() >= 8);
+    // Between two periods.
+    h.get_by_label("between two periods").click();
+    h.run();
+    h.get_by_label("Net revenue retention moved from 105.6% to 107% (+1.4 pts)");
+}

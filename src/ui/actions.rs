@@ -93,6 +93,8 @@ actions! {
     ToggleBridge,
     /// Show or hide the scenario manager.
     ToggleScenarios,
+    /// Show or hide "Why it moved".
+    ToggleWhy,
     /// Measure leverage against the selected metric.
     MakeTop,
     /// Link the selected outcome to the metric it measures.
@@ -245,6 +247,7 @@ impl Action {
                 Some(ToggleLeverage),
                 Some(MakeTop),
                 Some(ToggleBridge),
+                Some(ToggleWhy),
                 Some(ToggleScenarios),
                 None,
                 Some(Present),
@@ -359,6 +362,7 @@ impl Action {
             ToggleLeverage => "Leverage panel",
             ToggleBridge => "Bridge panel",
             ToggleScenarios => "Scenarios…",
+            ToggleWhy => "Why it moved",
             MakeTop => "Make top",
             LinkMeasures => "Measures…",
             LinkRelates => "Relates to…",
@@ -421,6 +425,9 @@ impl Action {
             }
             ToggleBridge => "Solutions ranked by their estimated effect on the North Star",
             ToggleScenarios => "Add, rename, duplicate and delete scenarios; edit overrides",
+            ToggleWhy => {
+                "The top's change between periods, or a scenario against the actuals, split across its levers"
+            }
             MakeTop => "Measure leverage against the selected metric",
             LinkMeasures => "Link the selected outcome to the driver-tree metric it measures",
             LinkRelates => "Link the selection to another node it relates to",
@@ -492,6 +499,7 @@ impl Action {
             ToggleLeverage => vec![key(CMD, Key::L)],
             ToggleBridge => vec![key(CMD_SHIFT, Key::B)],
             ToggleScenarios => vec![],
+            ToggleWhy => vec![key(CMD_SHIFT, Key::W)],
             MakeTop => vec![key(CMD, Key::T)],
             LinkMeasures => vec![],
             LinkRelates => vec![],
@@ -525,6 +533,7 @@ impl Action {
                 | Action::ToggleLeverage
                 | Action::ToggleBridge
                 | Action::ToggleScenarios
+                | Action::ToggleWhy
         )
     }
 }

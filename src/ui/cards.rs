@@ -54,6 +54,8 @@ pub struct CardPaint<'a> {
     pub zoom: f32,
     /// Height of a title line at zoom 1.
     pub line_height: f32,
+    /// "Why it moved", while its panel is open: each card's contribution in the header.
+    pub why: Option<&'a super::why::WhyView>,
 }
 
 impl CardPaint<'_> {
@@ -105,7 +107,7 @@ impl CardPaint<'_> {
             };
             self.painter.rect_filled(strip, left, p.rag(rag));
         }
-        self.header(node, rect);
+        self.header(id, node, rect);
         if !state.editing {
             let title = self.text(
                 node.title.clone(),
@@ -165,7 +167,7 @@ impl CardPaint<'_> {
         }
     }
 
-    fn header(&self, node: &Node, rect: Rect) {
+    fn header(&self, id: &NodeId, node: &Node, rect: Rect) {
         let z = self.zoom;
         let p = self.palette;
         let color = p.kind(node.kind);
@@ -185,6 +187,38 @@ impl CardPaint<'_> {
             color,
         );
         x += label.size().x + 10.0 * z;
+        // While "Why it moved" is open, the header's right side says how much of the top's
+        // change came from (or through) this metric.
+        if let Some((contribution, (display, unit))) = self
+            .why
+            .and_then(|w| Some((w.contribution(id.as_str())?, w.top_looks(self.map)?)))
+        {
+            let color = if contribution >= 0.0 {
+                p.rag(Rag::Green)
+            } else {
+                p.rag(Rag::Red)
+            };
+            let text = format_delta(contribution, display, unit.as_deref());
+            let g =
+                self.painter
+                    .layout_no_wrap(text, FontId::new(11.5 * z, strong_family()), color);
+            let right = rect.max.x - PAD * z;
+            let pill = Rect::from_min_max(
+                egui::pos2(
+                    right - g.size().x - 8.0 * z,
+                    mid_y - g.size().y * 0.5 - 1.0 * z,
+                ),
+                egui::pos2(right, mid_y + g.size().y * 0.5 + 1.0 * z),
+            );
+            self.painter
+                .rect_filled(pill, 6.0 * z, color.gamma_multiply(0.12));
+            self.painter.galley(
+                egui::pos2(pill.min.x + 4.0 * z, mid_y - g.size().y * 0.5),
+                g,
+                color,
+            );
+            return;
+        }
         if let Some(owner) = node.owner.as_deref().filter(|o| !o.is_empty()) {
             let right = rect.max.x - PAD * z;
             if right - x > 30.0 * z {

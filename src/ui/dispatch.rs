@@ -165,6 +165,7 @@ impl FulcrumApp {
             ToggleLeverage => self.view.panels.leverage = !self.view.panels.leverage,
             ToggleBridge => self.view.panels.bridge = !self.view.panels.bridge,
             ToggleScenarios => self.view.panels.scenarios = !self.view.panels.scenarios,
+            ToggleWhy => self.view.panels.why = !self.view.panels.why,
             MakeTop => {
                 if let Some(id) = self.view.selection.clone() {
                     self.make_top(id);
@@ -246,6 +247,7 @@ pub(crate) fn is_checked(view: &View, theme: Theme, action: Action) -> bool {
         Action::ToggleLeverage => view.panels.leverage,
         Action::ToggleBridge => view.panels.bridge,
         Action::ToggleScenarios => view.panels.scenarios,
+        Action::ToggleWhy => view.panels.why,
         _ => false,
     }
 }

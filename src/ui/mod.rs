@@ -72,6 +72,7 @@ mod search;
 mod session;
 mod theme;
 mod view;
+mod why;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -483,6 +484,9 @@ impl FulcrumApp {
         panels::problems_ui(ui, &cx, view);
         if view.panels.bridge {
             bridge::bridge_ui(ui, &cx);
+        }
+        if view.panels.why {
+            why::why_ui(ui, &cx, view);
         }
         if view.panels.leverage {
             leverage::leverage_panel_ui(ui, &cx, view);

@@ -32,6 +32,8 @@ pub(crate) struct Panels {
     pub bridge: bool,
     /// The scenario manager.
     pub scenarios: bool,
+    /// "Why it moved".
+    pub why: bool,
 }
 
 impl Default for Panels {
@@ -43,6 +45,7 @@ impl Default for Panels {
             leverage: false,
             bridge: false,
             scenarios: false,
+            why: false,
         }
     }
 }
@@ -201,6 +204,8 @@ pub(crate) struct View {
     pub inspector: InspectorState,
     /// The leverage panel.
     pub leverage: LeverageView,
+    /// The "Why it moved" panel.
+    pub why: super::why::WhyView,
     /// The scenario manager's drafts.
     pub scenario_manager: ScenarioManager,
     /// The link picker ("Measures…", "Relates to…"), while open.

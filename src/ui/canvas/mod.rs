@@ -271,6 +271,7 @@ fn canvas_inner_ui(ui: &mut egui::Ui, cx: &Viewer<'_>, view: &mut View) {
                 figures,
                 zoom: cam.zoom,
                 line_height: cx.derived.measure.line_height,
+                why: view.panels.why.then_some(&view.why),
             };
             for &i in &visible {
                 let id = &scene.ids[i];
