@@ -25,16 +25,18 @@
 //! The reverse sweep turns the stored partials into adjoints dR/dm. Then each metric adds
 //! w · dR/dm · dm/dt — for an input dm/dt is Δx, which gives Δx · dR/dx.
 //!
-//! The integral is Gauss–Legendre quadrature with 8 points a panel. One panel of 8 points is
-//! exact when R is a polynomial of degree up to 16 along the path (a product of up to 16
-//! moving levers), and for ratios, logs and roots it errs far below 1e-9 unless a
-//! denominator changes many-fold. Each panel's own residual — the exact change of R across
-//! it minus its quadrature — is known, so the panel that errs most is halved (one extra
-//! value pass for its midpoint, 16 new points) until the residuals add up to less than 1e-9 of
-//! the change, or [`MAX_POINTS`] points are spent. Halving is what localises a kink: where a
-//! `Min`, `Max`, `abs` or `if` switches branch on the way, dR/dt jumps, and only the panel
-//! holding the switch keeps erring. A jump of R itself (an `if` whose branches disagree at
-//! the switch) cannot be seen by derivatives at all; it stays in the residual.
+//! The integral is Gauss–Legendre quadrature, adaptive because each panel's own residual —
+//! the exact change of R across it minus its quadrature — is known. The first try is 4
+//! points over the whole path: exact when R is a polynomial of degree up to 8 along it (a
+//! product of up to 8 moving levers), and for a ratio whose denominator moves by a few
+//! percent (a weekly review) its error is about (change/denominator)^8, far below 1e-9. If it
+//! errs more than 1e-9 of the change, the path becomes one panel of 8 points (exact to degree
+//! 16), and the panel that errs most is split (one value pass for the split point, 16 new
+//! points) until the residuals add up to less than 1e-9 of the change, or [`MAX_POINTS`]
+//! points are spent. Splitting is what localises a kink: where a `Min`, `Max`, `abs` or `if`
+//! switches branch on the way, dR/dt jumps, and only the panel holding the switch keeps
+//! erring (see [`split_point`]). A jump of R itself (an `if` whose branches disagree at the
+//! switch) cannot be seen by derivatives at all; it stays in the residual.
 //!
 //! Pure and deterministic; does not touch files or the UI.
 
@@ -44,7 +46,13 @@ use super::rollup::{EngineError, Inputs, Rollup};
 use crate::model::{Map, NodeId};
 
 /// Gauss–Legendre nodes on [-1, 1] (the positive half; the rule is symmetric) and weights,
-/// 8 points.
+/// 4 points: the first try over the whole path.
+const GAUSS_4: [(f64, f64); 2] = [
+    (0.339_981_043_584_856_3, 0.652_145_154_862_546_1),
+    (0.861_136_311_594_052_6, 0.347_854_845_137_453_8),
+];
+
+/// The same, 8 points: the rule of every panel after the first try.
 const GAUSS_8: [(f64, f64); 4] = [
     (0.183_434_642_495_649_8, 0.362_683_783_378_362),
     (0.525_532_409_916_329, 0.313_706_645_877_887_4),
@@ -52,8 +60,8 @@ const GAUSS_8: [(f64, f64); 4] = [
     (0.960_289_856_497_536_3, 0.101_228_536_290_376_18),
 ];
 
-/// The most quadrature points (reverse passes) one attribution spends: 8 for the first panel
-/// and 16 for each halving, so up to 31 panels.
+/// The most quadrature points (reverse passes) one attribution spends: 4 for the first try,
+/// 8 for the first panel and 16 for each split after it.
 pub const MAX_POINTS: usize = 256;
 
 /// What the top is compared between: the actuals, a period's history and/or a scenario.
@@ -405,8 +413,17 @@ fn attribute_labelled(
         share_of[i as usize] = shares[p];
     }
     let under = under_top(program, &reached, top);
-    let mut contributions: Vec<Contribution> = (0..n as u32)
+    let mut order: Vec<u32> = (0..n as u32)
         .filter(|&i| i != top && under[i as usize])
+        .collect();
+    order.sort_unstable_by(|&a, &b| {
+        share_of[b as usize]
+            .abs()
+            .total_cmp(&share_of[a as usize].abs())
+            .then_with(|| program.id(a).cmp(program.id(b)))
+    });
+    let contributions: Vec<Contribution> = order
+        .into_iter()
         .map(|i| Contribution {
             id: program.id(i).clone(),
             from: roll_from.value(i).ok(),
@@ -419,12 +436,6 @@ fn attribute_labelled(
             },
         })
         .collect();
-    contributions.sort_by(|a, b| {
-        b.contribution
-            .abs()
-            .total_cmp(&a.contribution.abs())
-            .then_with(|| a.id.cmp(&b.id))
-    });
     Ok(Attribution {
         top: program.id(top).clone(),
         value_from,
@@ -547,11 +558,11 @@ impl<'p> Path<'p> {
         }
     }
 
-    /// The contributions (by position) and the number of points spent: panels of 8 points,
-    /// the worst split until the residuals are small or the budget is spent.
+    /// The contributions (by position) and the number of points spent: 4 points over the
+    /// whole path first; if they err, panels of 8 points, the worst split until the residuals
+    /// are small or the budget is spent.
     fn integrate(&mut self, top_from: f64, top_to: f64) -> Result<(Vec<f64>, usize), PathError> {
-        let first = self.panel(0.0, 1.0, top_from, top_to, false)?;
-        let mut points = 8;
+        let first = self.panel(&GAUSS_4, 0.0, 1.0, top_from, top_to, false)?;
         let scale = self
             .free
             .iter()
@@ -562,7 +573,11 @@ impl<'p> Path<'p> {
             .max((top_to - top_from).abs());
         let rounding = 64.0 * f64::EPSILON * top_from.abs().max(top_to.abs());
         let tolerance = (1e-9 * scale).max(rounding);
-        let mut panels = vec![first];
+        if first.residual.abs() <= tolerance {
+            return Ok((first.shares, 4));
+        }
+        let mut panels = vec![self.panel(&GAUSS_8, 0.0, 1.0, top_from, top_to, false)?];
+        let mut points = 4 + 8;
         while points + 16 <= MAX_POINTS {
             let total: f64 = panels.iter().map(|p| p.residual.abs()).sum();
             if total <= tolerance {
@@ -579,8 +594,8 @@ impl<'p> Path<'p> {
             let (at, guessed) = split_point(&old);
             self.forward(at, false)?;
             let top_at = self.value[self.value.len() - 1];
-            panels.push(self.panel(old.a, at, old.top_a, top_at, guessed)?);
-            panels.push(self.panel(at, old.b, top_at, old.top_b, guessed)?);
+            panels.push(self.panel(&GAUSS_8, old.a, at, old.top_a, top_at, guessed)?);
+            panels.push(self.panel(&GAUSS_8, at, old.b, top_at, old.top_b, guessed)?);
             points += 16;
         }
         let mut shares = vec![0.0; self.metric.len()];
@@ -594,38 +609,29 @@ impl<'p> Path<'p> {
         Ok((shares, points))
     }
 
-    /// 8-point Gauss–Legendre over `[a, b]`. An input's share is Δx times its mean
-    /// sensitivity, with the weights normalised to add up to exactly 1, so an input of a plain
-    /// sum gets exactly its own change.
+    /// Gauss–Legendre over `[a, b]` with `rule`. An input's share is Δx times its mean
+    /// sensitivity, with the weights normalised to add up to exactly 1, so an input of a
+    /// plain sum gets exactly its own change.
     fn panel(
         &mut self,
+        rule: &[(f64, f64)],
         a: f64,
         b: f64,
         top_a: f64,
         top_b: f64,
         guessed: bool,
     ) -> Result<Panel, PathError> {
-        let len = self.metric.len();
-        let mut sums = vec![0.0; len];
+        let mut sums = vec![0.0; self.metric.len()];
         let mut weights = 0.0;
         let (mut slope_first, mut slope_last) = (0.0, 0.0);
         let half = 0.5 * (b - a);
         let mid = 0.5 * (a + b);
-        for (k, &(x, w)) in GAUSS_8.iter().enumerate() {
+        for (k, &(x, w)) in rule.iter().enumerate() {
             for (side, t) in [(-1.0, mid - half * x), (1.0, mid + half * x)] {
                 self.forward(t, true)?;
-                self.reverse();
+                let slope = self.reverse(w, &mut sums);
                 weights += w;
-                let mut slope = 0.0;
-                for (p, s) in sums.iter_mut().enumerate().take(len - 1) {
-                    if self.free[p] {
-                        *s += w * self.adjoint[p];
-                        slope += self.adjoint[p] * self.delta[p];
-                    } else {
-                        *s += w * self.adjoint[p] * self.tangent[p];
-                    }
-                }
-                if k == GAUSS_8.len() - 1 {
+                if k == rule.len() - 1 {
                     if side < 0.0 {
                         slope_first = slope;
                     } else {
@@ -760,19 +766,35 @@ impl<'p> Path<'p> {
         }
     }
 
-    /// Adjoints dR/dm from the partials of the last forward sweep.
-    fn reverse(&mut self) {
+    /// Adjoints dR/dm from the partials of the last forward sweep, each added into `sums`
+    /// as soon as it is final (weighted by `w`: dR/dx for an input, dR/dm · dm/dt for a
+    /// computed metric). Returns dR/dt at this point.
+    fn reverse(&mut self, w: f64, sums: &mut [f64]) -> f64 {
         let len = self.metric.len();
         self.adjoint.iter_mut().for_each(|a| *a = 0.0);
         self.adjoint[len - 1] = 1.0;
+        let mut slope = 0.0;
         for p in (0..len).rev() {
+            // Every user of p comes later in the order, so its adjoint is complete here.
             let a = self.adjoint[p];
-            if self.free[p] || a == 0.0 {
+            if a == 0.0 {
                 continue;
+            }
+            if self.free[p] {
+                // The top itself (an input asked about) explains nothing of its own change.
+                if p + 1 < len {
+                    sums[p] += w * a;
+                    slope += a * self.delta[p];
+                }
+                continue;
+            }
+            if p + 1 < len {
+                sums[p] += w * a * self.tangent[p];
             }
             for e in self.edge_start[p] as usize..self.edge_start[p + 1] as usize {
                 self.adjoint[self.edge_arg[e] as usize] += a * self.partial[e];
             }
         }
+        slope
     }
 }
