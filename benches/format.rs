@@ -41,5 +41,22 @@ fn bench_format(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_format);
+/// Many problems on one line: each position comes from one line index, so the time grows
+/// linearly with the number of problems (it was quadratic: 100k took 15 s).
+fn bench_problems_on_one_line(c: &mut Criterion) {
+    let mut group = c.benchmark_group("problems_on_one_line");
+    group.sample_size(10);
+    for n in [10_000usize, 100_000] {
+        let nodes: String = (0..n)
+            .map(|i| format!("(id: \"a{i}\", parent: \"zz\", kind: Note), "))
+            .collect();
+        let text = format!("Map(format: 1, nodes: [{nodes}])");
+        group.bench_with_input(BenchmarkId::from_parameter(n), &text, |b, text| {
+            b.iter_with_large_drop(|| format::parse_str(black_box(text)).expect_err("invalid"))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench_format, bench_problems_on_one_line);
 criterion_main!(benches);

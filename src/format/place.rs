@@ -6,9 +6,11 @@
 //! Knows nothing of what makes a problem; never fails: a place the scan cannot find falls
 //! back to the nearest enclosing one (the field, the element, or no position at all).
 
+use std::collections::HashMap;
+
 use super::error::{Problem, Severity};
 use super::lex::StrLit;
-use super::scan::{self, Element, Field, LineIndex, ListKind, Scan, SubKey};
+use super::scan::{self, Field, LineIndex, ListKind, Scan, SubKey};
 
 /// A value inside a field.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -128,21 +130,23 @@ impl Finding {
 }
 
 /// Turns findings into problems with line and column, sorted by position; scans the source
-/// only if there are findings.
+/// only if there are findings. Linear in the text and the findings: positions come from one
+/// [`LineIndex`], and values inside a field from an index of that field built on first need.
 pub(crate) fn resolve(src: &str, findings: Vec<Finding>) -> Vec<Problem> {
     if findings.is_empty() {
         return Vec::new();
     }
     let scan = scan::scan(src);
     let lines = LineIndex::new(src);
+    let mut subs = SubIndex::default();
     let mut problems: Vec<Problem> = findings
         .into_iter()
         .map(|f| {
-            let at = locate(src, &scan, &f.place).map(|o| lines.position(o));
+            let at = locate(src, &scan, &mut subs, &f.place).map(|o| lines.position(o));
             let mut message = f.message;
             if let Some((line, col)) = f
                 .also
-                .and_then(|p| locate(src, &scan, &p))
+                .and_then(|p| locate(src, &scan, &mut subs, &p))
                 .map(|o| lines.position(o))
             {
                 message.push_str(&format!(" (first at {line}:{col})"));
@@ -154,8 +158,48 @@ pub(crate) fn resolve(src: &str, findings: Vec<Finding>) -> Vec<Problem> {
     problems
 }
 
+/// The keyed values of one field (a `history` of 100 000 periods), indexed so that finding
+/// each of them is not a walk over all of them.
+#[derive(Default)]
+struct FieldSubs<'a> {
+    /// Offset of the value of each key, the first when a key is written twice.
+    by_name: HashMap<&'a str, usize>,
+    /// Offsets of the keyed values in order, for [`SubRef::Nth`].
+    nth: Vec<usize>,
+}
+
+/// [`FieldSubs`] of the fields problems have pointed into so far.
+#[derive(Default)]
+struct SubIndex<'a> {
+    fields: HashMap<(ListKind, usize, &'static str), FieldSubs<'a>>,
+}
+
+impl<'a> SubIndex<'a> {
+    fn find(
+        &mut self,
+        key: (ListKind, usize, &'static str),
+        field: &Field<'a>,
+        sub: &SubRef,
+    ) -> Option<usize> {
+        let subs = self.fields.entry(key).or_insert_with(|| {
+            let mut index = FieldSubs::default();
+            for s in &field.subs {
+                if let SubKey::Name(name) = s.key {
+                    index.by_name.entry(name).or_insert(s.value);
+                    index.nth.push(s.value);
+                }
+            }
+            index
+        });
+        match sub {
+            SubRef::Name(name) => subs.by_name.get(name.as_str()).copied(),
+            SubRef::Nth(n) => subs.nth.get(*n).copied(),
+        }
+    }
+}
+
 /// The byte offset of a place, as precise as the scan allows.
-fn locate(src: &str, scan: &Scan<'_>, place: &Place) -> Option<usize> {
+fn locate<'a>(src: &str, scan: &Scan<'a>, subs: &mut SubIndex<'a>, place: &Place) -> Option<usize> {
     match place {
         Place::Item {
             list,
@@ -164,7 +208,14 @@ fn locate(src: &str, scan: &Scan<'_>, place: &Place) -> Option<usize> {
             sub,
         } => {
             let element = scan.list(*list).get(*index)?;
-            Some(locate_in(element, *field, sub.as_ref()))
+            let Some((name, found)) = field.and_then(|name| Some((name, element.field(name)?)))
+            else {
+                return Some(element.start);
+            };
+            let precise = sub
+                .as_ref()
+                .and_then(|sub| subs.find((*list, *index, name), found, sub));
+            Some(precise.unwrap_or(found.value))
         }
         Place::Formula { index, offset } => {
             let element = scan.nodes.get(*index)?;
@@ -192,28 +243,4 @@ fn advance(src: &str, s: StrLit, k: usize) -> Option<usize> {
         }
     }
     Some(s.end)
-}
-
-fn locate_in(element: &Element<'_>, field: Option<&str>, sub: Option<&SubRef>) -> usize {
-    let Some(field) = field.and_then(|name| element.field(name)) else {
-        return element.start;
-    };
-    sub.and_then(|sub| locate_sub(field, sub))
-        .unwrap_or(field.value)
-}
-
-fn locate_sub(field: &Field<'_>, sub: &SubRef) -> Option<usize> {
-    match sub {
-        SubRef::Name(name) => field
-            .subs
-            .iter()
-            .find(|s| s.key == SubKey::Name(name.as_str()))
-            .map(|s| s.value),
-        SubRef::Nth(n) => field
-            .subs
-            .iter()
-            .filter(|s| matches!(s.key, SubKey::Name(_)))
-            .nth(*n)
-            .map(|s| s.value),
-    }
 }

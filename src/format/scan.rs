@@ -5,14 +5,15 @@
 //!
 //! Tokens come from `lex`. Everything here is iterative (an explicit stack, never
 //! recursion), tolerates any input without panicking, and works on byte offsets; line and
-//! column are computed only for the few offsets a problem needs ([`LineIndex`]). It never
+//! column come from one index of the text built once ([`LineIndex`]), only when a problem
+//! needs them. It never
 //! decides whether the text is valid.
 
 use super::lex::StrLit;
 use super::lex::{Lexer, Tok, Token};
 
 /// What kind of list a top-level field holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum ListKind {
     Nodes,
     Links,
@@ -94,23 +95,50 @@ impl<'a> Scan<'a> {
     }
 }
 
-/// 1-based line and column (in characters) of byte offsets.
+/// 1-based line and column (in characters) of byte offsets, from one index built once: the
+/// start of every line, and how many characters precede every [`LineIndex::BLOCK`]-th byte.
+/// A position is then a binary search and a count within one block, so any number of
+/// problems on one long line resolve in linear time.
 pub(crate) struct LineIndex<'a> {
     src: &'a str,
     /// Byte offset of the start of each line.
     starts: Vec<usize>,
+    /// `chars_before[k]`: the number of characters that start before byte `k * BLOCK`.
+    chars_before: Vec<usize>,
 }
 
 impl<'a> LineIndex<'a> {
+    /// Bytes per checkpoint of the character count.
+    const BLOCK: usize = 256;
+
     pub fn new(src: &'a str) -> Self {
+        let bytes = src.as_bytes();
         let mut starts = vec![0];
-        starts.extend(
-            src.bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
-        Self { src, starts }
+        let mut chars_before = Vec::with_capacity(bytes.len() / Self::BLOCK + 1);
+        let mut chars = 0;
+        for (k, block) in bytes.chunks(Self::BLOCK).enumerate() {
+            chars_before.push(chars);
+            for (i, &b) in block.iter().enumerate() {
+                if b == b'\n' {
+                    starts.push(k * Self::BLOCK + i + 1);
+                }
+            }
+            chars += count_chars(block);
+        }
+        chars_before.push(chars);
+        Self {
+            src,
+            starts,
+            chars_before,
+        }
+    }
+
+    /// The number of characters that start before byte `offset` (a char boundary).
+    fn chars_before(&self, offset: usize) -> usize {
+        let block = offset / Self::BLOCK;
+        let from = block * Self::BLOCK;
+        self.chars_before.get(block).copied().unwrap_or(0)
+            + count_chars(&self.src.as_bytes()[from..offset])
     }
 
     /// Line and column of a byte offset (clamped to the text; rounded down to a char
@@ -126,9 +154,14 @@ impl<'a> LineIndex<'a> {
             .get(line.saturating_sub(1))
             .copied()
             .unwrap_or(0);
-        let col = self.src[start..offset].chars().count() + 1;
+        let col = self.chars_before(offset) - self.chars_before(start) + 1;
         (line.max(1), col)
     }
+}
+
+/// The characters that start in `bytes` (every byte but UTF-8 continuation bytes).
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b & 0xc0 != 0x80).count()
 }
 
 /// What the light scan found about the top-level `format` field.
@@ -562,6 +595,31 @@ Map(
         assert_eq!(lines.position(3), (2, 1));
         assert_eq!(lines.position(7), (2, 3));
         assert_eq!(lines.position(1000), (2, 4));
+    }
+
+    /// The block checkpoints agree with counting from the start of the line, across block
+    /// edges, multi-byte characters and offsets inside a character.
+    #[test]
+    fn positions_agree_with_counting() {
+        let src: String = (0..3000)
+            .map(|i| match i % 7 {
+                0 => "\n",
+                1 => "\u{e9}",
+                2 => "\u{1f600}",
+                _ => "x",
+            })
+            .collect();
+        let lines = LineIndex::new(&src);
+        for offset in 0..=src.len() + 2 {
+            let mut at = offset.min(src.len());
+            while !src.is_char_boundary(at) {
+                at -= 1;
+            }
+            let line_start = src[..at].rfind('\n').map_or(0, |n| n + 1);
+            let line = src[..at].matches('\n').count() + 1;
+            let col = src[line_start..at].chars().count() + 1;
+            assert_eq!(lines.position(offset), (line, col), "offset {offset}");
+        }
     }
 
     #[test]
