@@ -266,3 +266,19 @@ fn a_computed_metric_with_a_reported_value_shows_both() {
     );
     assert!(csv.contains("total,Total,10,,10.5,-0.5,"), "{csv}");
 }
+
+/// Regression: `fmt` silently replaced a read-only (0444) map. It now leaves it, says so and
+/// exits 2 (trouble, not a problem in the map).
+#[test]
+fn fmt_refuses_a_read_only_map() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = std::fs::read_to_string(sample("nrr.ron")).unwrap();
+    let path = temp_file(dir.path(), "x.ron", &original);
+    let mut readonly = std::fs::metadata(&path).unwrap().permissions();
+    readonly.set_readonly(true);
+    std::fs::set_permissions(&path, readonly).unwrap();
+    let out = fulcrum(&["fmt", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("x.ron is read-only"), "{}", text(&out));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), original);
+}

@@ -2,8 +2,9 @@
 //!
 //! Exit codes: 0 fine, 1 a problem in the input (for `diff` and `merge`: a difference or a
 //! conflict), 2 a usage error (clap's) or trouble (for `values`, `explain`, `diff` and
-//! `merge`: a file that cannot be read or a map that does not load). Output goes to stdout;
-//! failures are reported on stderr as `FILE:LINE:COL: message`. Never panics on input.
+//! `merge`: a file that cannot be read or a map that does not load; `fmt` of a read-only
+//! map). Output goes to stdout; failures are reported on stderr as `FILE:LINE:COL:
+//! message`. Never panics on input.
 
 mod compare;
 mod explain;
@@ -329,6 +330,8 @@ fn check(files: &[PathBuf]) -> Result<ExitCode, String> {
 
 fn fmt(files: &[PathBuf], check_only: bool) -> Result<ExitCode, String> {
     let mut failed = false;
+    // A map that may not be written is trouble, not a problem in its text: exit 2.
+    let mut read_only = false;
     for path in files {
         let loaded = match format::load(path) {
             Ok(loaded) => loaded,
@@ -347,13 +350,16 @@ fn fmt(files: &[PathBuf], check_only: bool) -> Result<ExitCode, String> {
             failed = true;
             println!("{}: not in canonical form", path.display());
         } else if let Err(err) = format::save(&loaded.map, path) {
+            read_only |= matches!(err, format::FormatError::ReadOnly { .. });
             failed = true;
             eprintln!("{}", render(path, &err.problems()));
         } else {
             println!("formatted {}", path.display());
         }
     }
-    Ok(if failed {
+    Ok(if read_only {
+        ExitCode::from(2)
+    } else if failed {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

@@ -106,6 +106,14 @@ pub enum FormatError {
         /// What the operating system said.
         source: std::io::Error,
     },
+    /// The map file to be saved exists and may not be written (no write permission for this
+    /// user, such as a 0444 file): it was left as it is, not replaced. Save under another name
+    /// or make it writable first.
+    #[error("{} is read-only; Fulcrum leaves it as it is", path.display())]
+    ReadOnly {
+        /// The file that was not written.
+        path: PathBuf,
+    },
     /// The file is larger than [`super::MAX_FILE_BYTES`]; it was refused without being read.
     #[error("the file is {bytes} bytes; Fulcrum opens map files of at most {limit} bytes")]
     TooLarge {

@@ -21,7 +21,7 @@
 //! | `syntax.rs` | RON's parse errors in Fulcrum's words |
 //! | `write.rs` | the canonical writer, its fields from the model's table |
 //! | `write_merge.rs` | a merge's text: canonical, with markers around each conflict |
-//! | `save.rs` | temp file, fsync, rename, fsync folder |
+//! | `save.rs` | exclusive temp file with the map's mode, fsync, rename, fsync folder; read-only maps refused, stale temp files swept |
 //! | `read.rs` | reading a regular file up to a size limit (maps and CSVs of values) |
 //!
 //! Nothing here recurses as deep as the tree or as deep as the text nests (RON's recursion
@@ -219,11 +219,17 @@ pub fn save_problems(map: &Map) -> Vec<Problem> {
 }
 
 /// Validates the map, then writes its canonical text to `path` atomically: a temp file in the
-/// same folder, flushed, renamed over the target, then the folder flushed. On any error the
-/// old file is intact and no temp file is left behind.
+/// same folder — created exclusively under an unpredictable name `.NAME.fulcrum-tmp-XXXXXXXX`,
+/// with no more permissions than the file it replaces and then exactly its mode — flushed,
+/// renamed over the target, then the folder flushed (best effort: once the rename is done
+/// the save has succeeded). Temp files a killed save of the same file left, a minute old or
+/// more, are removed first. On any error the old file is intact and no temp file is left
+/// behind.
 ///
 /// Errors: [`FormatError::Invalid`] when the map would not reopen (nothing is written),
-/// [`FormatError::Io`] naming `path` when the system refuses.
+/// [`FormatError::ReadOnly`] when `path` exists and may not be written (it is not replaced),
+/// [`FormatError::Io`] naming `path` when the system refuses (a folder or a device in the
+/// way, a missing folder, a full disk).
 pub fn save(map: &Map, path: &Path) -> Result<(), FormatError> {
     // Checking and writing the text are independent; on two cores they overlap.
     let (problems, text) = std::thread::scope(|scope| {
