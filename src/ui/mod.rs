@@ -23,6 +23,10 @@
 //! | `keyboard.rs` | key events in order to the canvas, the title editor or a field |
 //! | `actions.rs`, `menus.rs` | the action table; menu bar and context menu from it |
 //! | `editing.rs`, `clipboard.rs`, `search.rs` | handlers: title editing, structure, navigation; copy/cut/paste; find |
+//! | `leverage.rs`, `bridge.rs`, `links.rs`, `scenarios.rs` | leverage panel, what-if, goal seek; the bridge; making links; the scenario manager |
+//! | `import_values.rs`, `why.rs` | import of values with a preview; "Why it moved" |
+//! | `present.rs` | presentation mode (F5) |
+//! | `lock.rs` | who has a file open |
 //! | `files.rs`, `recent.rs`, `autosave.rs`, `desktop.rs` | open/save and the unsaved gate; recent list; autosave and recovery; config folder and dialog support |
 //! | `canvas/` | the map view: culling, cards, input, drag to reparent, the title editor |
 //! | `card_geometry.rs`, `cards.rs`, `chips.rs`, `blocks.rs`, `edges.rs`, `icons.rs` | card sizes; painting cards, OST chips, far-zoom blocks, edges, icons |
