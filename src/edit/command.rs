@@ -114,6 +114,20 @@ pub enum Command {
     SetScenario(Scenario),
     /// Several commands as one step; all or nothing.
     Batch(Vec<Command>),
+    /// Replaces the whole map (the result of a three-way merge, or of resolving its
+    /// conflicts); the inverse puts the old map back.
+    ReplaceMap(WholeMap),
+}
+
+/// A whole map as a command's payload, compared by content: two are equal when
+/// [`super::diff`] finds no difference between them.
+#[derive(Clone, Debug)]
+pub struct WholeMap(pub Box<Map>);
+
+impl PartialEq for WholeMap {
+    fn eq(&self, other: &Self) -> bool {
+        super::diff::diff(&self.0, &other.0).is_empty()
+    }
 }
 
 impl Command {
@@ -197,6 +211,10 @@ impl Command {
                 Ok(Command::SetScenario(map.replace_scenario(scenario)?))
             }
             Command::Batch(commands) => apply_batch(map, commands),
+            Command::ReplaceMap(WholeMap(new)) => {
+                let old = std::mem::replace(map, *new);
+                Ok(Command::ReplaceMap(WholeMap(Box::new(old))))
+            }
         }
     }
 }

@@ -277,6 +277,22 @@ mod tests {
     }
 
     #[test]
+    fn replacing_the_whole_map_is_one_step_that_undoes_exactly() {
+        let mut doc = Document::new(Map::new("m"));
+        ok(doc.apply(add("a")));
+        let mut other = Map::new("other");
+        ok(add("b").apply(&mut other));
+        ok(doc.apply(Command::ReplaceMap(crate::edit::WholeMap(Box::new(other)))));
+        assert!(doc.map().contains("b") && !doc.map().contains("a"));
+        assert_eq!(doc.map().title(), "other");
+        assert!(ok(doc.undo()));
+        assert!(doc.map().contains("a") && !doc.map().contains("b"));
+        assert_eq!(doc.map().title(), "m");
+        assert!(ok(doc.redo()));
+        assert!(doc.map().contains("b"));
+    }
+
+    #[test]
     fn amending_keeps_a_gesture_one_step() {
         let mut doc = Document::new(Map::new("t"));
         ok(doc.apply(add("a")));

@@ -14,7 +14,7 @@ pub mod merge;
 mod order;
 pub mod values;
 
-pub use command::{Command, EditError, NewNode};
+pub use command::{Command, EditError, NewNode, WholeMap};
 pub use diff::{Change, ChangeKind, diff};
 pub use history::{Document, History, StepId};
 pub use merge::{Conflict, Merge, Reason, Side, Subject, Version, merge};

@@ -280,6 +280,43 @@ fn value_of(side: &str, field: Option<&str>) -> String {
 }
 
 impl ConflictBlock {
+    /// The field whose value a side's text is, for quoting it: `None` for a link's line,
+    /// whose whole line is the value.
+    fn quoted_field(&self) -> Option<&str> {
+        self.field.as_deref().filter(|f| *f != "from")
+    }
+
+    /// Whether the block holds whole nodes (one side has a node the other has not).
+    pub fn is_whole_nodes(&self) -> bool {
+        [&self.ours, &self.theirs]
+            .iter()
+            .any(|s| s.trim_start().starts_with('(') && s.lines().count() > 1)
+    }
+
+    /// Our side in words: the field's value (`1.12`), a scenario's overrides, or the lines
+    /// on one line, shortened; `(absent)` for an empty side.
+    pub fn ours_value(&self) -> String {
+        self.side_value(&self.ours)
+    }
+
+    /// Their side in words (as [`ConflictBlock::ours_value`]).
+    pub fn theirs_value(&self) -> String {
+        self.side_value(&self.theirs)
+    }
+
+    /// The base's side in words, when the block has one (git's diff3 style).
+    pub fn base_value(&self) -> Option<String> {
+        self.base.as_deref().map(|b| self.side_value(b))
+    }
+
+    fn side_value(&self, side: &str) -> String {
+        if self.scenario.is_some() {
+            overrides_of(side)
+        } else {
+            value_of(side, self.quoted_field())
+        }
+    }
+
     /// The block in words: `merge conflict in nrr.target: ours 1.12, theirs 1.15`.
     pub fn message(&self) -> String {
         if !self.complete {

@@ -24,6 +24,17 @@ pub(crate) enum Pending {
     Close,
 }
 
+/// The answer to "the file changed on disk".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum OutsideChoice {
+    /// Three-way merge: what was loaded, the editor's map, the file.
+    Merge,
+    /// Open the file as it is on disk.
+    Reload,
+    /// Write the editor's map over the file.
+    KeepMine,
+}
+
 /// What the person asked for this frame.
 #[derive(Clone, Debug)]
 pub(crate) enum UiCommand {
@@ -106,8 +117,12 @@ pub(crate) enum UiCommand {
     SaveThen(Pending),
     /// The unsaved-changes prompt answered: drop the changes and go on.
     DiscardThen(Pending),
-    /// The file changed on disk: `true` keeps mine (writes over it), `false` reloads it.
-    ResolveOutsideChange(bool),
+    /// The file changed on disk: merge, reload, or keep mine (write over it).
+    ResolveOutsideChange(OutsideChoice),
+    /// The conflict view: take the choices made into a map (`true`: and save it).
+    FinishConflicts(bool),
+    /// The conflict view: leave it, nothing changed or written.
+    CancelConflicts,
     /// The file changed on disk: decide later (nothing written).
     CancelOutsideChange,
     /// The in-app path field confirmed its path.

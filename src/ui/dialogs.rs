@@ -14,7 +14,7 @@ use crate::format::{FormatError, Problem};
 use super::Viewer;
 use super::actions::{Action, Menu};
 use super::autosave::Recovery;
-use super::commands::{Pending, UiCommand};
+use super::commands::{OutsideChoice, Pending, UiCommand};
 use super::theme::Palette;
 
 /// Seconds a toast stays up.
@@ -105,6 +105,8 @@ pub(crate) struct Dialogs {
     pub recovery: Option<Recovery>,
     /// The file changed on disk: what to do before saving.
     pub changed_on_disk: Option<ChangedOnDisk>,
+    /// Conflicts to resolve (a conflicted file, or a merge with the file on disk).
+    pub conflicts: Option<super::conflicts::ConflictView>,
     toasts: Vec<(String, Option<f64>)>,
 }
 
@@ -116,6 +118,7 @@ impl Dialogs {
             || self.path.is_some()
             || self.report.is_some()
             || self.recovery.is_some()
+            || self.conflicts.is_some()
     }
 
     /// Shows a short message at the bottom of the window.
@@ -162,6 +165,7 @@ pub(crate) fn dialogs_ui(
     recovery_ui(ctx, cx, dialogs);
     unsaved_ui(ctx, cx, dialogs);
     changed_on_disk_ui(ctx, cx, dialogs);
+    super::conflicts::conflicts_ui(ctx, cx, &mut dialogs.conflicts);
     path_prompt_ui(ctx, cx, dialogs);
     report_ui(ctx, dialogs);
     help_ui(ctx, help_open);
@@ -242,19 +246,28 @@ fn changed_on_disk_ui(ctx: &egui::Context, cx: &Viewer<'_>, dialogs: &mut Dialog
         });
         ui.add_space(8.0);
         ui.horizontal(|ui| {
+            let can_merge = cx.session.base.is_some();
             if ui
-                .button(RichText::new("Reload theirs").strong())
+                .add_enabled(can_merge, egui::Button::new(RichText::new("Merge").strong()))
+                .on_hover_text("Keep both: merge their changes into yours, field by field (conflicts are listed for you to choose)")
+                .on_disabled_hover_text("There is no saved version of this map to merge from")
+                .clicked()
+            {
+                cx.commands.send(UiCommand::ResolveOutsideChange(OutsideChoice::Merge));
+            }
+            if ui
+                .button("Reload theirs")
                 .on_hover_text("Open the file as it is on disk (your unsaved changes are dropped)")
                 .clicked()
             {
-                cx.commands.send(UiCommand::ResolveOutsideChange(false));
+                cx.commands.send(UiCommand::ResolveOutsideChange(OutsideChoice::Reload));
             }
             if ui
                 .button("Keep mine")
                 .on_hover_text("Write your map over the file on disk")
                 .clicked()
             {
-                cx.commands.send(UiCommand::ResolveOutsideChange(true));
+                cx.commands.send(UiCommand::ResolveOutsideChange(OutsideChoice::KeepMine));
             }
             if ui.button("Cancel").clicked() {
                 cx.commands.send(UiCommand::CancelOutsideChange);

@@ -102,7 +102,9 @@ impl FulcrumApp {
                 self.perform(pending);
             }
             UiCommand::ConfirmPath => self.confirm_path(),
-            UiCommand::ResolveOutsideChange(keep_mine) => self.resolve_outside_change(keep_mine),
+            UiCommand::ResolveOutsideChange(choice) => self.resolve_outside_change(choice),
+            UiCommand::FinishConflicts(save) => self.finish_conflicts(save),
+            UiCommand::CancelConflicts => self.shell.dialogs.conflicts = None,
             UiCommand::CancelOutsideChange => self.shell.dialogs.changed_on_disk = None,
             UiCommand::RestoreRecovery => self.restore_found_recovery(),
             UiCommand::DiscardRecovery => self.discard_found_recovery(),

@@ -15,7 +15,7 @@ use crate::model::Map;
 
 use super::FulcrumApp;
 use super::autosave::{AUTOSAVE_INTERVAL_SECS, delete_recovery};
-use super::commands::Pending;
+use super::commands::{OutsideChoice, Pending};
 use super::dialogs::{ChangedOnDisk, PathPurpose, Report};
 use super::session::{Fingerprint, Session};
 
@@ -95,6 +95,7 @@ impl FulcrumApp {
                 );
                 self.replace_session(session);
                 self.session.recovered = true;
+                self.session.base = None;
                 self.shell.autosave.forget_written();
             }
             Err(err) => {
@@ -167,6 +168,7 @@ impl FulcrumApp {
                 let session = Session::new(doc, Some(path.to_path_buf()), loaded.warnings);
                 self.replace_session(session);
             }
+            Err(err @ format::FormatError::Conflicted(_)) => self.open_conflicted(path, &err),
             Err(err) => self.shell.dialogs.report = Some(Report::load(path, &err)),
         }
     }
@@ -211,22 +213,26 @@ impl FulcrumApp {
     }
 
     /// The answer to "the file changed on disk".
-    pub(crate) fn resolve_outside_change(&mut self, keep_mine: bool) {
+    pub(crate) fn resolve_outside_change(&mut self, choice: OutsideChoice) {
         let Some(changed) = self.shell.dialogs.changed_on_disk.take() else {
             return;
         };
-        if keep_mine {
-            if self.save_to(&changed.path)
-                && let Some(next) = changed.then
-            {
-                self.perform(next);
+        match choice {
+            OutsideChoice::Merge => self.merge_outside_change(changed.path, changed.then),
+            OutsideChoice::KeepMine => {
+                if self.save_to(&changed.path)
+                    && let Some(next) = changed.then
+                {
+                    self.perform(next);
+                }
             }
-        } else {
-            self.session.recovered = false;
-            self.open_path(&changed.path);
-            self.shell
-                .dialogs
-                .toast(format!("Reloaded {}", self.session.document_name()));
+            OutsideChoice::Reload => {
+                self.session.recovered = false;
+                self.open_path(&changed.path);
+                self.shell
+                    .dialogs
+                    .toast(format!("Reloaded {}", self.session.document_name()));
+            }
         }
     }
 
@@ -351,6 +357,7 @@ impl FulcrumApp {
                 }
                 self.session.path = Some(path.to_path_buf());
                 self.session.on_disk = Fingerprint::of(path);
+                self.session.base = Some(self.session.map().clone());
                 self.shell.autosave.discard();
                 self.shell.recent.remember(path);
                 let name = path

@@ -28,6 +28,7 @@
 //! | `present.rs` | presentation mode (F5) |
 //! | `lock.rs` | who has a file open |
 //! | `files.rs`, `recent.rs`, `autosave.rs`, `desktop.rs` | open/save and the unsaved gate; recent list; autosave and recovery; config folder and dialog support |
+//! | `conflicts.rs` | the conflict view: a conflicted file or a merge with the file on disk, resolved choice by choice |
 //! | `canvas/` | the map view: culling, cards, input, drag to reparent, the title editor |
 //! | `card_geometry.rs`, `cards.rs`, `chips.rs`, `blocks.rs`, `edges.rs`, `icons.rs` | card sizes; painting cards, OST chips, far-zoom blocks, edges, icons |
 //! | `inspector/`, `fields.rs` | the side panel for every field of a node |
@@ -50,6 +51,7 @@ mod cards;
 mod chips;
 mod clipboard;
 mod commands;
+mod conflicts;
 mod derived;
 mod desktop;
 mod dialogs;

@@ -26,6 +26,10 @@ pub(crate) struct Session {
     /// What the file held when it was last loaded or saved (to notice a change made by
     /// someone else before a save writes over it); `None` while there was no file.
     pub on_disk: Option<Fingerprint>,
+    /// The map as it was last loaded from or saved to the file: the base of a three-way
+    /// merge with a change made on disk meanwhile; `None` when there is no such version
+    /// (untitled, restored work, a resolved conflicted file before its first save).
+    pub base: Option<Map>,
 }
 
 /// A file's contents as last seen: its length and a hash of its bytes (by content, not
@@ -59,6 +63,7 @@ impl Session {
     /// A session on `doc`, saved at `path` (`None`: untitled).
     pub fn new(doc: Document, path: Option<PathBuf>, warnings: Vec<Problem>) -> Self {
         let on_disk = path.as_deref().and_then(Fingerprint::of);
+        let base = on_disk.is_some().then(|| doc.map().clone());
         Self {
             doc,
             path,
@@ -67,6 +72,7 @@ impl Session {
             recovered: false,
             lock: None,
             on_disk,
+            base,
         }
     }
 
