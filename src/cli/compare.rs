@@ -252,7 +252,7 @@ fn value_or_absent(v: &FieldValue<'_>) -> String {
 
 /// One change as a line for people: the kind of change, then what and how, values quoted as
 /// the file writes them. Positions count from 1.
-fn change_line(change: &Change) -> String {
+pub(crate) fn change_line(change: &Change) -> String {
     let kind = change.kind().name();
     let what = match change {
         Change::Title { old, new } => {

@@ -12,6 +12,7 @@ mod git;
 mod output;
 mod values;
 
+pub(crate) use compare::change_line;
 pub use git::{ATTRIBUTES_LINE, flat_text};
 
 use std::path::{Path, PathBuf};

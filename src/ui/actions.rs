@@ -39,6 +39,10 @@ actions! {
     SaveAs,
     /// Merge a CSV of values into the metrics' history.
     ImportValues,
+    /// Mark what differs from another map file.
+    CompareWith,
+    /// Mark what differs from the map's file as last saved.
+    CompareSaved,
     /// Close the window.
     Quit,
     /// Undo the last step.
@@ -189,6 +193,9 @@ impl Action {
                 None,
                 Some(ImportValues),
                 None,
+                Some(CompareWith),
+                Some(CompareSaved),
+                None,
                 Some(Quit),
             ],
         );
@@ -333,6 +340,8 @@ impl Action {
             Save => "Save",
             SaveAs => "Save as…",
             ImportValues => "Import values…",
+            CompareWith => "Compare with…",
+            CompareSaved => "Compare with last saved version",
             Quit => "Quit",
             Undo => "Undo",
             Redo => "Redo",
@@ -384,6 +393,12 @@ impl Action {
             Save => "Save the map to its file",
             SaveAs => "Save the map to a new file",
             ImportValues => "Merge a CSV of id,period,value rows into history, with a preview",
+            CompareWith => {
+                "Mark what was added, removed, changed or moved since another map file, and list it"
+            }
+            CompareSaved => {
+                "Mark what was added, removed, changed or moved since the file was last saved"
+            }
             Quit => "Close Fulcrum (asks first if there are unsaved changes)",
             Undo => "Undo the last change",
             Redo => "Redo the last undone change",
@@ -450,6 +465,7 @@ impl Action {
             Save => vec![key(CMD, Key::S)],
             SaveAs => vec![key(CMD_SHIFT, Key::S)],
             ImportValues => vec![],
+            CompareWith | CompareSaved => vec![],
             Quit => vec![key(CMD, Key::Q)],
             Undo => vec![key(CMD, Key::Z)],
             Redo => vec![key(CMD_SHIFT, Key::Z), key(CMD, Key::Y)],
@@ -515,10 +531,10 @@ impl Action {
     pub fn scope(self) -> Scope {
         use Action::*;
         match self {
-            New | Open | Save | SaveAs | ImportValues | Quit | Find | FindNext | FindPrevious
-            | ZoomIn | ZoomOut | FitView | FitTree | FocusInspector | ToggleInspector
-            | ToggleProblems | ToggleTheme | ToggleLeverage | ToggleBridge | ToggleScenarios
-            | Help | Present => Scope::Global,
+            New | Open | Save | SaveAs | ImportValues | CompareWith | CompareSaved | Quit
+            | Find | FindNext | FindPrevious | ZoomIn | ZoomOut | FitView | FitTree
+            | FocusInspector | ToggleInspector | ToggleProblems | ToggleTheme | ToggleLeverage
+            | ToggleBridge | ToggleScenarios | Help | Present => Scope::Global,
             _ => Scope::Canvas,
         }
     }

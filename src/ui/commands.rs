@@ -107,6 +107,12 @@ pub(crate) enum UiCommand {
     PresentUp,
     /// Leave presentation mode (Esc).
     PresentLeave,
+    /// Compare: the next (1) or previous (-1) change.
+    CompareStep(isize),
+    /// Compare: go to this change of the list.
+    CompareGo(usize),
+    /// Leave compare.
+    CloseCompare,
     /// Apply the values import being previewed (one undo step).
     ApplyImport,
     /// Forget the recent files.

@@ -27,6 +27,8 @@ pub(crate) enum PathPurpose {
     Open,
     /// Import values from the CSV typed.
     ImportValues,
+    /// Compare the open map with the map typed.
+    Compare,
     /// Save to the file typed, then do the pending step, if any.
     SaveAs(Option<Pending>),
 }
@@ -137,7 +139,7 @@ impl Dialogs {
     /// Opens the in-app path field.
     pub fn ask_path(&mut self, purpose: PathPurpose, dir: PathBuf) {
         let name = match purpose {
-            PathPurpose::Open | PathPurpose::ImportValues => "",
+            PathPurpose::Open | PathPurpose::ImportValues | PathPurpose::Compare => "",
             PathPurpose::SaveAs(_) => "map.ron",
         };
         let text = if dir.as_os_str().is_empty() {
@@ -326,6 +328,7 @@ fn path_prompt_ui(ctx: &egui::Context, cx: &Viewer<'_>, dialogs: &mut Dialogs) {
         let (title, verb) = match prompt.purpose {
             PathPurpose::Open => ("Open map", "Open"),
             PathPurpose::ImportValues => ("Import values", "Preview"),
+            PathPurpose::Compare => ("Compare with", "Compare"),
             PathPurpose::SaveAs(_) => ("Save map as", "Save"),
         };
         let mut confirm = false;

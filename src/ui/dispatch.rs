@@ -77,12 +77,17 @@ impl FulcrumApp {
             UiCommand::CloseOverlay => {
                 if self.view.panels.help {
                     self.view.panels.help = false;
-                } else {
+                } else if self.view.search.is_open() || self.view.compare.is_none() {
                     self.view.search.close();
+                } else {
+                    self.view.compare = None;
                 }
             }
             UiCommand::ClearRecent => self.shell.recent.clear(),
             UiCommand::ApplyImport => self.apply_import(),
+            UiCommand::CompareStep(delta) => self.compare_step(delta),
+            UiCommand::CompareGo(i) => self.compare_go(i),
+            UiCommand::CloseCompare => self.view.compare = None,
             c @ (UiCommand::PresentStep(_)
             | UiCommand::PresentBlank
             | UiCommand::PresentFocus
@@ -118,6 +123,8 @@ impl FulcrumApp {
             New => self.request(Pending::New),
             Open => self.request(Pending::Open(None)),
             ImportValues => self.ask_import_values(),
+            CompareWith => self.ask_compare_with(),
+            CompareSaved => self.compare_with_saved(),
             Save => {
                 self.save();
             }
@@ -236,6 +243,7 @@ pub(crate) fn is_enabled(
                 .is_some_and(|n| n.kind == crate::model::NodeKind::Outcome)
         }),
         LinkRelates => on.is_some(),
+        CompareSaved => cx.session.path.is_some(),
         _ => true,
     }
 }

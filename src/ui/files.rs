@@ -311,6 +311,14 @@ impl FulcrumApp {
                 self.shell.dialogs.path = None;
                 self.preview_import(&path);
             }
+            PathPurpose::Compare => {
+                if !path.is_file() {
+                    prompt.error = Some(format!("There is no file at {}.", path.display()));
+                    return;
+                }
+                self.shell.dialogs.path = None;
+                self.compare_with_path(&path);
+            }
             PathPurpose::Open => {
                 if !path.is_file() {
                     prompt.error = Some(format!("There is no file at {}.", path.display()));

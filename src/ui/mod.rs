@@ -28,6 +28,7 @@
 //! | `present.rs` | presentation mode (F5) |
 //! | `lock.rs` | who has a file open |
 //! | `files.rs`, `recent.rs`, `autosave.rs`, `desktop.rs` | open/save and the unsaved gate; recent list; autosave and recovery; config folder and dialog support |
+//! | `compare.rs` | File → Compare with…: marks on the cards, the list of changes to step through |
 //! | `conflicts.rs` | the conflict view: a conflicted file or a merge with the file on disk, resolved choice by choice |
 //! | `canvas/` | the map view: culling, cards, input, drag to reparent, the title editor |
 //! | `card_geometry.rs`, `cards.rs`, `chips.rs`, `blocks.rs`, `edges.rs`, `icons.rs` | card sizes; painting cards, OST chips, far-zoom blocks, edges, icons |
@@ -51,6 +52,7 @@ mod cards;
 mod chips;
 mod clipboard;
 mod commands;
+mod compare;
 mod conflicts;
 mod derived;
 mod desktop;
@@ -456,6 +458,9 @@ impl FulcrumApp {
             commands,
             ..
         } = self;
+        if let Some(compare) = view.compare.as_mut() {
+            compare.refresh(session.map(), session.doc.generation());
+        }
         let derived = match derived {
             Some(d) => {
                 d.refresh(session, view, &ctx);
@@ -497,6 +502,7 @@ impl FulcrumApp {
         if view.panels.leverage {
             leverage::leverage_panel_ui(ui, &cx, view);
         }
+        compare::compare_panel_ui(ui, &cx, view);
         if view.panels.inspector {
             inspector::inspector_ui(ui, &cx, view);
         }

@@ -35,6 +35,11 @@ impl SearchState {
         self.open = false;
     }
 
+    /// Whether the find bar is shown.
+    pub fn is_open(&self) -> bool {
+        self.open
+    }
+
     /// Whether the find field takes the keyboard when next drawn.
     pub fn wants_focus(&self) -> bool {
         self.open && self.wants_focus

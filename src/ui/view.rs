@@ -210,6 +210,8 @@ pub(crate) struct View {
     pub scenario_manager: ScenarioManager,
     /// The link picker ("Measures…", "Relates to…"), while open.
     pub link_picker: Option<LinkPicker>,
+    /// The comparison with another map (File → Compare with…), while on.
+    pub compare: Option<super::compare::Comparison>,
     /// The document generation the view was last settled against.
     settled: Option<u64>,
 }

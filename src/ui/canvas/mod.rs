@@ -411,6 +411,10 @@ fn canvas_inner_ui(ui: &mut egui::Ui, cx: &Viewer<'_>, view: &mut View) {
                 block_clicks_ui(cx, &view.canvas, scene, &bg);
             }
         }
+        if let Some(compare) = view.compare.as_ref().filter(|_| !presenting) {
+            let cards = visible.iter().map(|&i| (&scene.ids[i], drawn(i)));
+            super::compare::paint_marks(&painter, cx.palette, compare, cards, detail);
+        }
         if presenting {
             return;
         }
