@@ -243,7 +243,10 @@ pub(crate) fn compare_panel_ui(ui: &mut egui::Ui, cx: &Viewer<'_>, view: &View) 
             });
             ui.separator();
             let map = cx.session.map();
-            egui::ScrollArea::vertical().show_rows(ui, 20.0, n, |ui, rows| {
+            let row_height = ui.spacing().interact_size.y;
+            egui::ScrollArea::vertical().show_rows(ui, row_height, n, |ui, rows| {
+                // One line per change (the rows are of one height); the whole line on hover.
+                ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
                 for i in rows {
                     let on_canvas = compare.changes[i]
                         .node()
@@ -254,9 +257,12 @@ pub(crate) fn compare_panel_ui(ui: &mut egui::Ui, cx: &Viewer<'_>, view: &View) 
                     }
                     let row = ui.selectable_label(compare.current == Some(i), text);
                     let row = if on_canvas {
-                        row.on_hover_text("Select and centre its card")
+                        row.on_hover_text(format!(
+                            "{}\nClick: select and centre its card",
+                            compare.lines[i]
+                        ))
                     } else {
-                        row
+                        row.on_hover_text(format!("{}\n(not in this map)", compare.lines[i]))
                     };
                     if row.clicked() {
                         cx.commands.send(UiCommand::CompareGo(i));

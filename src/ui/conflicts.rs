@@ -571,3 +571,101 @@ impl FulcrumApp {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Node;
+
+    fn base() -> Map {
+        let text = "#![enable(implicit_some)]\nMap(\n    format: 1,\n    title: \"t\",\n    nodes: [\n        (id: \"top\", kind: Metric, title: \"Top\", formula: Sum, target: 1.1),\n        (id: \"a\", parent: \"top\", kind: Metric, title: \"A\", value: 1.0),\n        (id: \"b\", parent: \"top\", kind: Metric, title: \"B\", value: 2.0),\n        (id: \"c\", parent: \"top\", kind: Metric, title: \"C\", value: 3.0),\n    ],\n)\n";
+        format::parse_str(text)
+            .map(|l| l.map)
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn set_target(map: &mut Map, target: f64) {
+        let mut node: Node = map.node("top").cloned().unwrap_or_else(|| panic!("top"));
+        node.target = Some(target);
+        map.replace_node("top", node)
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+
+    /// A field changed two ways and a node moved two ways (c under a, c under b).
+    fn view() -> ConflictView {
+        let b = base();
+        let (mut ours, mut theirs) = (b.clone(), b.clone());
+        set_target(&mut ours, 1.2);
+        set_target(&mut theirs, 1.3);
+        ours.move_node("c", Some("a"), 0)
+            .unwrap_or_else(|e| panic!("{e}"));
+        theirs
+            .move_node("c", Some("b"), 0)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let merge = crate::edit::merge(&b, &ours, &theirs);
+        assert_eq!(merge.conflicts.len(), 2, "{:?}", merge.conflicts);
+        let target = Target::Open {
+            path: PathBuf::from("m.ron"),
+            on_disk: None,
+        };
+        ConflictView::of_merge(&merge, target, "m.ron".to_owned())
+            .unwrap_or_else(|| panic!("no view"))
+    }
+
+    fn resolved(view: &ConflictView) -> Map {
+        let text = view.resolved_text().unwrap_or_else(|| panic!("open"));
+        format::parse_str(&text)
+            .map(|l| l.map)
+            .unwrap_or_else(|e| panic!("{e}\n{text}"))
+    }
+
+    #[test]
+    fn each_conflict_shows_the_merge_base() {
+        let v = view();
+        let fields: Vec<Option<&str>> = v.blocks.iter().map(|b| b.field.as_deref()).collect();
+        assert_eq!(fields, vec![Some("target"), Some("parent")]);
+        assert_eq!(
+            v.bases,
+            vec![Some("1.1".to_owned()), Some("\"top\"".to_owned())]
+        );
+    }
+
+    #[test]
+    fn nothing_resolves_until_every_conflict_has_a_choice() {
+        let mut v = view();
+        assert_eq!(v.open_count(), 2);
+        v.choose(0, Choice::Theirs);
+        assert!(v.resolved_text().is_none());
+        v.choose(1, Choice::Theirs);
+        let map = resolved(&v);
+        assert_eq!(map.node("top").and_then(|n| n.target), Some(1.3));
+        assert_eq!(map.parent("c").map(|p| p.as_str()), Some("b"));
+        // A choice taken back leaves the conflict open again.
+        assert!(v.undo_choice());
+        assert_eq!(v.open_count(), 1);
+    }
+
+    #[test]
+    fn an_edited_value_is_written_as_its_field_line() {
+        let mut v = view();
+        assert_eq!(edit_start(&v.blocks[0]), "1.2");
+        v.choose(0, Choice::Edited("1.25".to_owned()));
+        v.choose(1, Choice::Edited("\"top\"".to_owned()));
+        let map = resolved(&v);
+        assert_eq!(map.node("top").and_then(|n| n.target), Some(1.25));
+        assert_eq!(map.parent("c").map(|p| p.as_str()), Some("top"));
+        // An empty value drops an optional field.
+        v.choose(0, Choice::Edited(String::new()));
+        assert_eq!(resolved(&v).node("top").and_then(|n| n.target), None);
+    }
+
+    #[test]
+    fn a_stray_marker_is_not_offered_for_resolution() {
+        let text = "Map(\n=======\n)\n".to_owned();
+        let blocks = match format::parse_str(&text) {
+            Err(FormatError::Conflicted(blocks)) => blocks,
+            other => panic!("{:?}", other.map(|_| ())),
+        };
+        assert!(ConflictView::of_file(Path::new("x.ron"), text, blocks).is_none());
+    }
+}
