@@ -311,8 +311,13 @@ impl FulcrumApp {
         }
     }
 
-    /// File → Compare with last saved version: the open map against its file on disk.
+    /// File → Compare with last saved version: the open map against the map as it was last
+    /// loaded or saved here, or (when there is none, as for restored work) its file on disk.
     pub(crate) fn compare_with_saved(&mut self) {
+        if let Some(base) = self.session.base.clone() {
+            self.start_compare("the saved version".to_owned(), base);
+            return;
+        }
         match self.session.path.clone() {
             Some(path) => match format::load(&path) {
                 Ok(loaded) => self.start_compare("the saved version".to_owned(), loaded.map),
