@@ -268,7 +268,7 @@ pub fn explain_with(
 ) -> Result<Attribution, AttributionError> {
     for basis in [from, to] {
         if let Some(p) = &basis.period
-            && !map.iter().any(|(_, n)| n.history.contains_key(p))
+            && !program.has_period(map, p)
         {
             return Err(AttributionError::UnknownPeriod {
                 period: p.clone(),
@@ -413,29 +413,29 @@ fn attribute_labelled(
         share_of[i as usize] = shares[p];
     }
     let under = under_top(program, &reached, top);
-    let mut order: Vec<u32> = (0..n as u32)
+    // Made in index order (the arrays read front to back), then sorted by |share|, ties by
+    // id through the program's id ranks (no string compares).
+    let rank = program.id_rank();
+    let mut ranked: Vec<(f64, u32, Contribution)> = (0..n as u32)
         .filter(|&i| i != top && under[i as usize])
-        .collect();
-    order.sort_unstable_by(|&a, &b| {
-        share_of[b as usize]
-            .abs()
-            .total_cmp(&share_of[a as usize].abs())
-            .then_with(|| program.id(a).cmp(program.id(b)))
-    });
-    let contributions: Vec<Contribution> = order
-        .into_iter()
-        .map(|i| Contribution {
-            id: program.id(i).clone(),
-            from: roll_from.value(i).ok(),
-            to: roll_to.value(i).ok(),
-            contribution: share_of[i as usize],
-            input: if reached[i as usize] {
-                free(i)
-            } else {
-                program.is_input(i)
-            },
+        .map(|i| {
+            let share = share_of[i as usize];
+            let contribution = Contribution {
+                id: program.id(i).clone(),
+                from: roll_from.value(i).ok(),
+                to: roll_to.value(i).ok(),
+                contribution: share,
+                input: if reached[i as usize] {
+                    free(i)
+                } else {
+                    program.is_input(i)
+                },
+            };
+            (share.abs(), rank[i as usize], contribution)
         })
         .collect();
+    ranked.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    let contributions: Vec<Contribution> = ranked.into_iter().map(|(_, _, c)| c).collect();
     Ok(Attribution {
         top: program.id(top).clone(),
         value_from,

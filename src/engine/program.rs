@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 
 use super::formula::Tape;
-use crate::model::{Formula, Map, NodeId, NodeKind};
+use crate::model::{Formula, Map, NodeId, NodeKey, NodeKind};
 
 /// A problem with one node's formula, for `check` and the inspector.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,6 +47,9 @@ pub(crate) enum Op {
 #[derive(Debug, Clone, Default)]
 pub struct Program {
     pub(crate) ids: Vec<NodeId>,
+    /// Where each metric's node is kept in the map compiled from, to read inputs without
+    /// hashing ids.
+    pub(crate) keys: Vec<NodeKey>,
     pub(crate) index: HashMap<NodeId, u32>,
     pub(crate) ops: Vec<Op>,
     /// Arguments (dependencies) of metric i: `args[arg_start[i]..arg_start[i + 1]]`.
@@ -69,6 +72,9 @@ pub struct Program {
     /// numbered in post-order, so an ancestor always has a larger index.
     pub(crate) tree_parent: Vec<u32>,
     issues: Vec<FormulaIssue>,
+    /// Each metric's place among the ids in sorted order, made on first need (reports that
+    /// break ties by id sort on it instead of comparing strings).
+    id_rank: std::sync::OnceLock<Vec<u32>>,
     /// Every cycle of formula references found, as metric indices.
     cycles: Vec<Vec<u32>>,
 }
@@ -91,6 +97,7 @@ impl Program {
                 metric_of[k] = p.ids.len() as u32;
                 p.index.insert(dense.ids[k].clone(), p.ids.len() as u32);
                 p.ids.push(dense.ids[k].clone());
+                p.keys.push(dense.keys[k]);
                 p.targets.push(node.target);
                 p.controllable.push(node.controllable);
             }
@@ -381,6 +388,20 @@ impl Program {
     /// The id of a metric by dense index.
     pub fn id(&self, i: u32) -> &NodeId {
         &self.ids[i as usize]
+    }
+
+    /// Each metric's place when the metrics are sorted by id: `id_rank()[a] <
+    /// id_rank()[b]` exactly when `id(a) < id(b)`. Sorted once, on first use.
+    pub fn id_rank(&self) -> &[u32] {
+        self.id_rank.get_or_init(|| {
+            let mut by_id: Vec<u32> = (0..self.ids.len() as u32).collect();
+            by_id.sort_unstable_by(|&a, &b| self.ids[a as usize].cmp(&self.ids[b as usize]));
+            let mut rank = vec![0; by_id.len()];
+            for (place, &i) in by_id.iter().enumerate() {
+                rank[i as usize] = place as u32;
+            }
+            rank
+        })
     }
 
     /// Whether metric `i` is a lever: an input, or marked `controllable`.

@@ -95,29 +95,42 @@ impl Program {
             ),
             None => None,
         };
-        let values = self
+        let mut values: Vec<Option<f64>> = self
             .ids
             .iter()
-            .enumerate()
-            .map(|(i, id)| {
-                // A scenario's override wins, for a computed metric too: it is pinned at
-                // that value and what it is computed from no longer moves it.
-                if let Some(v) = scenario.and_then(|s| s.overrides.get(id)) {
-                    return Some(*v);
-                }
-                if self.ops[i] != Op::Input {
+            .zip(&self.keys)
+            .zip(&self.ops)
+            .map(|((id, &key), &op)| {
+                if op != Op::Input {
                     return None;
                 }
-                let node = map.node(id.as_str())?;
+                let node = map.node_at(key, id)?;
                 match period {
                     Some(p) => node.history.get(p).copied(),
                     None => node.value,
                 }
             })
             .collect();
+        // A scenario's override wins, for a computed metric too: it is pinned at that value
+        // and what it is computed from no longer moves it.
+        if let Some(scenario) = scenario {
+            for (id, &v) in &scenario.overrides {
+                if let Some(&i) = self.index.get(id.as_str()) {
+                    values[i as usize] = Some(v);
+                }
+            }
+        }
         Ok(Inputs {
             values,
             period: period.map(str::to_owned),
+        })
+    }
+
+    /// Whether some metric's history has the period `period` (stops at the first).
+    pub fn has_period(&self, map: &Map, period: &str) -> bool {
+        self.ids.iter().zip(&self.keys).any(|(id, &key)| {
+            map.node_at(key, id)
+                .is_some_and(|n| n.history.contains_key(period))
         })
     }
 

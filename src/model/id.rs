@@ -4,6 +4,7 @@
 //! back; renaming one is an explicit command. This module knows nothing of the graph.
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -14,10 +15,11 @@ pub const RESERVED: &[&str] = &["min", "max", "abs", "sqrt", "ln", "exp", "if"];
 pub const MAX_ID_LEN: usize = 64;
 
 /// A node's stable id. Always well-formed: construct it with [`NodeId::new`] or
-/// [`NodeId::from_title`].
+/// [`NodeId::from_title`]. Shared, not copied: cloning an id (programs, reports, undo
+/// records hold many) is a reference count, never an allocation.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct NodeId(pub(super) String);
+pub struct NodeId(pub(super) Arc<str>);
 
 impl std::borrow::Borrow<str> for NodeId {
     fn borrow(&self) -> &str {
@@ -29,7 +31,7 @@ impl NodeId {
     /// Checks `s` against the id grammar and returns it as an id, or says what is wrong.
     pub fn new(s: &str) -> Result<Self, String> {
         match id_problem(s) {
-            None => Ok(Self(s.to_owned())),
+            None => Ok(Self(s.into())),
             Some(problem) => Err(problem),
         }
     }
@@ -44,13 +46,13 @@ impl NodeId {
     pub fn from_title(title: &str, taken: impl Fn(&str) -> bool) -> Self {
         let base = slug(title);
         if !taken(&base) {
-            return Self(base);
+            return Self(base.into());
         }
         let mut n = 2usize;
         loop {
             let candidate = format!("{base}_{n}");
             if !taken(&candidate) {
-                return Self(candidate);
+                return Self(candidate.into());
             }
             n += 1;
         }

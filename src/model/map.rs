@@ -23,6 +23,12 @@ enum Edge {
     Link(LinkKind),
 }
 
+/// Where a node is kept in a map: an opaque handle from [`Map::dense`], for
+/// [`Map::node_at`]. Only a hint — a key of another map, or of a removed node, finds the
+/// node by id instead.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NodeKey(NodeIndex);
+
 /// One node in the graph with its place in the tree.
 #[derive(Clone, Debug)]
 struct Slot {
@@ -127,6 +133,17 @@ impl Map {
     /// The node with this id.
     pub fn node(&self, id: &str) -> Option<&Node> {
         self.index.get(id).map(|&ix| &self.slot(ix).node)
+    }
+
+    /// The node kept at `key` if it still has the id `id`, else the node with that id found
+    /// by its id: a lookup without hashing for code that holds many keys from one
+    /// [`Map::dense`] view (an engine program reading its inputs), still right for a map that
+    /// changed since.
+    pub fn node_at(&self, key: NodeKey, id: &NodeId) -> Option<&Node> {
+        match self.graph.node_weight(key.0) {
+            Some(slot) if slot.id == *id => Some(&slot.node),
+            _ => self.node(id.as_str()),
+        }
     }
 
     /// The id as stored in the map (useful to borrow an id with the map's lifetime).
@@ -261,6 +278,7 @@ impl Map {
             parent.push(slot.parent.map(|p| position[p.index()]));
         }
         Dense {
+            keys: order.iter().map(|&ix| NodeKey(ix)).collect(),
             ids: order.iter().map(|&ix| &self.slot(ix).id).collect(),
             nodes: order.iter().map(|&ix| &self.slot(ix).node).collect(),
             parent,
@@ -580,6 +598,8 @@ impl Map {
 /// k-th node of [`Map::dfs`].
 #[derive(Debug)]
 pub struct Dense<'a> {
+    /// Where each node is kept, by position (see [`Map::node_at`]).
+    pub keys: Vec<NodeKey>,
     /// Ids by position.
     pub ids: Vec<&'a NodeId>,
     /// Nodes by position.

@@ -11,7 +11,7 @@ pub mod synthetic;
 
 pub use field::{Field, FieldError, FieldValue, same_node};
 pub use id::{MAX_ID_LEN, NodeId, RESERVED, id_problem};
-pub use map::{Dense, Map, ModelError, RemovedNode};
+pub use map::{Dense, Map, ModelError, NodeKey, RemovedNode};
 pub use node::{
     Category, Direction, Display, Evidence, Formula, Link, LinkKind, Node, NodeKind, Orientation,
     Scenario, Sizing, Status, Thresholds,
