@@ -113,6 +113,12 @@ actions! {
     Help,
     /// Presentation mode.
     Present,
+    /// Present the chosen named presentation.
+    PresentNamed,
+    /// Show or hide the presentations panel.
+    TogglePresentations,
+    /// Add the selected card, with the scenario and period on screen, as a step.
+    AddPresentationStep,
 }
 
 /// Where a shortcut works.
@@ -251,6 +257,9 @@ impl Action {
                 Some(ToggleScenarios),
                 None,
                 Some(Present),
+                Some(PresentNamed),
+                Some(TogglePresentations),
+                Some(AddPresentationStep),
             ],
         );
         add(&mut rows, Menu::Help, &[Some(Help)]);
@@ -371,6 +380,9 @@ impl Action {
             ToggleTheme => "Dark theme",
             Help => "Keyboard shortcuts",
             Present => "Present",
+            PresentNamed => "Present chosen presentation",
+            TogglePresentations => "Presentations…",
+            AddPresentationStep => "Add this view as a step",
         };
         text.to_owned()
     }
@@ -437,6 +449,15 @@ impl Action {
             Help => "Show every command and its shortcut",
             Present => {
                 "Full screen for a projector: step through the top and its levers (Esc leaves)"
+            }
+            PresentNamed => {
+                "Full screen: step through the presentation chosen in the Presentations panel, each step under its scenario and period"
+            }
+            TogglePresentations => {
+                "Named presentations saved in the map: their steps, reorder, rename, delete"
+            }
+            AddPresentationStep => {
+                "Add the selected card, with the scenario and period on screen, to the chosen presentation"
             }
         }
     }
@@ -508,6 +529,9 @@ impl Action {
             ToggleTheme => vec![],
             Help => vec![key(NONE, Key::F1)],
             Present => vec![key(NONE, Key::F5)],
+            PresentNamed => vec![key(Modifiers::SHIFT, Key::F5)],
+            TogglePresentations => vec![key(CMD_SHIFT, Key::P)],
+            AddPresentationStep => vec![key(CMD_SHIFT, Key::A)],
         }
     }
 
@@ -518,7 +542,9 @@ impl Action {
             New | Open | Save | SaveAs | ImportValues | Quit | Find | FindNext | FindPrevious
             | ZoomIn | ZoomOut | FitView | FitTree | FocusInspector | ToggleInspector
             | ToggleProblems | ToggleTheme | ToggleLeverage | ToggleBridge | ToggleScenarios
-            | Help | Present => Scope::Global,
+            | Help | Present | PresentNamed | TogglePresentations | AddPresentationStep => {
+                Scope::Global
+            }
             _ => Scope::Canvas,
         }
     }
@@ -534,6 +560,7 @@ impl Action {
                 | Action::ToggleBridge
                 | Action::ToggleScenarios
                 | Action::ToggleWhy
+                | Action::TogglePresentations
         )
     }
 }
