@@ -473,3 +473,111 @@ fn presentations_survive_save_and_reopen() {
     assert!(back.warnings.is_empty(), "{:?}", back.warnings);
     assert_eq!(back.map.presentations(), map.presentations());
 }
+
+#[test]
+fn diff_lists_presentations_added_changed_reordered_and_removed() {
+    use fulcrum::edit::{ChangeKind, diff};
+    let base = with_board();
+    let mut new = base.clone();
+    Command::AddStep {
+        presentation: "Board".into(),
+        index: 99,
+        step: step("upgrades", None, None),
+    }
+    .apply(&mut new)
+    .unwrap();
+    Command::AddPresentation {
+        index: 0,
+        presentation: Presentation {
+            name: "Weekly".into(),
+            steps: vec![step("nrr", None, Some("2026-10"))],
+        },
+    }
+    .apply(&mut new)
+    .unwrap();
+    let kinds: Vec<ChangeKind> = diff(&base, &new).iter().map(|c| c.kind()).collect();
+    assert_eq!(kinds, [ChangeKind::Added, ChangeKind::Changed]);
+    let mut swapped = base.clone();
+    Command::AddPresentation {
+        index: 0,
+        presentation: Presentation {
+            name: "Weekly".into(),
+            steps: vec![],
+        },
+    }
+    .apply(&mut swapped)
+    .unwrap();
+    let mut later = base.clone();
+    Command::AddPresentation {
+        index: 9,
+        presentation: Presentation {
+            name: "Weekly".into(),
+            steps: vec![],
+        },
+    }
+    .apply(&mut later)
+    .unwrap();
+    let kinds: Vec<ChangeKind> = diff(&swapped, &later).iter().map(|c| c.kind()).collect();
+    assert!(kinds.contains(&ChangeKind::Reordered), "{kinds:?}");
+    let kinds: Vec<ChangeKind> = diff(&new, &base).iter().map(|c| c.kind()).collect();
+    assert_eq!(kinds, [ChangeKind::Removed, ChangeKind::Changed]);
+    assert!(diff(&base, &base.clone()).is_empty());
+}
+
+#[test]
+fn a_merge_keeps_the_side_that_changed_the_presentations() {
+    let base = nrr();
+    let ours = with_board();
+    let mut theirs = base.clone();
+    // Theirs deletes the scenario a step of ours uses: the step keeps its node, loses the
+    // scenario, and the merged map opens.
+    Command::RemoveScenario {
+        name: "Save desk".into(),
+    }
+    .apply(&mut theirs)
+    .unwrap();
+    let merged = fulcrum::edit::merge(&base, &ours, &theirs);
+    assert!(merged.is_clean(), "{:?}", merged.conflicts);
+    let steps = &merged.map.presentation("Board").unwrap().steps;
+    assert_eq!(steps.len(), 3);
+    assert_eq!(steps[1].scenario, None);
+    let text = format::merged_to_string(&merged);
+    assert!(text.contains("format: 2,"));
+    assert!(format::parse_str(&text).is_ok());
+}
+
+#[test]
+fn presentations_changed_two_ways_are_one_conflict_with_markers_around_them() {
+    use fulcrum::edit::Subject;
+    let base = with_board();
+    let mut ours = base.clone();
+    let mut theirs = base.clone();
+    Command::RemoveStep {
+        presentation: "Board".into(),
+        index: 0,
+    }
+    .apply(&mut ours)
+    .unwrap();
+    Command::RenamePresentation {
+        from: "Board".into(),
+        to: "Exec".into(),
+    }
+    .apply(&mut theirs)
+    .unwrap();
+    let merged = fulcrum::edit::merge(&base, &ours, &theirs);
+    assert_eq!(merged.conflicts.len(), 1);
+    assert_eq!(merged.conflicts[0].subject, Subject::Presentations);
+    let text = format::merged_to_string(&merged);
+    assert!(
+        text.contains("<<<<<<< ours\n    presentations: [\n"),
+        "{text}"
+    );
+    for (pick, name, steps) in [
+        (format::Pick::Ours, "Board", 2),
+        (format::Pick::Theirs, "Exec", 3),
+    ] {
+        let resolved = format::resolve_conflicts(&text, |_| pick.clone());
+        let map = format::parse_str(&resolved).unwrap().map;
+        assert_eq!(map.presentation(name).unwrap().steps.len(), steps);
+    }
+}
