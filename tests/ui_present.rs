@@ -109,9 +109,10 @@ fn a_named_presentation_is_authored_saved_reopened_and_presented_under_its_scena
             ("nrr".to_owned(), Some("Save desk".to_owned())),
         ]
     );
-    // Reorder: the focused step moves with Alt+Up; each change is one undo step.
+    // Reorder: the clicked step takes the keyboard and moves with Alt+Up; each change is
+    // one undo step, and Ctrl+Z there undoes it.
     h.get_by_label("3. Net revenue retention · Save desk")
-        .focus();
+        .click();
     h.run();
     common::press_mod(&mut h, egui::Modifiers::ALT, Key::ArrowUp);
     assert_eq!(

@@ -220,7 +220,9 @@ fn steps_ui(ui: &mut egui::Ui, cx: &Viewer<'_>, panel: &mut PresentationsPanel, 
                     r.request_focus();
                 }
                 if r.clicked() {
+                    // The clicked step takes the keyboard: Alt+Up/Down, Delete, Ctrl+Z.
                     panel.step = Some(k);
+                    r.request_focus();
                 }
                 if r.double_clicked() && map.contains(step.node.as_str()) {
                     cx.commands
