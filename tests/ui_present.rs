@@ -72,6 +72,30 @@ fn add_view_as_step(h: &mut egui_kittest::Harness<'_, fulcrum::ui::FulcrumApp>) 
     common::press_mod(h, egui::Modifiers::COMMAND | egui::Modifiers::SHIFT, Key::A);
 }
 
+/// Drags the row labelled `from` onto the row labelled `onto`, a few frames a move.
+fn drag_onto(h: &mut egui_kittest::Harness<'_, fulcrum::ui::FulcrumApp>, from: &str, onto: &str) {
+    let (a, b) = (
+        h.get_by_label(from).rect().center(),
+        h.get_by_label(onto).rect().center(),
+    );
+    let button = |pos, pressed| egui::Event::PointerButton {
+        pos,
+        button: egui::PointerButton::Primary,
+        pressed,
+        modifiers: egui::Modifiers::NONE,
+    };
+    h.event(egui::Event::PointerMoved(a));
+    h.step();
+    h.event(button(a, true));
+    h.step();
+    for t in [0.2f32, 0.5, 0.8, 1.0] {
+        h.event(egui::Event::PointerMoved(a + (b - a) * t));
+        h.step();
+    }
+    h.event(button(b, false));
+    h.run();
+}
+
 fn steps(h: &egui_kittest::Harness<'_, fulcrum::ui::FulcrumApp>) -> Vec<(String, Option<String>)> {
     h.state().map().presentations()[0]
         .steps
@@ -134,6 +158,19 @@ fn a_named_presentation_is_authored_saved_reopened_and_presented_under_its_scena
         steps(&h)[1],
         ("nrr".to_owned(), Some("Save desk".to_owned()))
     );
+    // Dragging a step onto another moves it there, and back.
+    drag_onto(
+        &mut h,
+        "1. Net revenue retention",
+        "3. Churned MRR · Save desk",
+    );
+    assert_eq!(steps(&h)[2], ("nrr".to_owned(), None));
+    drag_onto(
+        &mut h,
+        "3. Net revenue retention",
+        "1. Net revenue retention · Save desk",
+    );
+    assert_eq!(steps(&h)[0], ("nrr".to_owned(), None));
     // Back to the actuals in the editor; save and reopen.
     h.get_by_label("Scenario").click();
     h.run();

@@ -1,9 +1,10 @@
 //! The presentations panel (View → Presentations…, Ctrl+Shift+P): the map's named
 //! presentations; the chosen one's steps, each a node with an optional scenario and period;
 //! "Add this view as a step" (Ctrl+Shift+A: the selected card, the scenario and the period
-//! on screen); reorder steps (buttons, or Alt+Up/Down on a focused step), remove one
-//! (Delete), rename or delete the presentation, and "Present" (Shift+F5). Every change is one
-//! `Command`, so one undo step; the panel only reads the map and sends commands.
+//! on screen); reorder steps (buttons, dragging a step onto another, or Alt+Up/Down on a
+//! focused step), remove one (Delete), rename or delete the presentation, and "Present"
+//! (Shift+F5). Every change is one `Command`, so one undo step; the panel only reads the map
+//! and sends commands.
 
 use egui::{Align2, Id, Key, Modifiers, RichText};
 
@@ -213,9 +214,37 @@ fn steps_ui(ui: &mut egui::Ui, cx: &Viewer<'_>, panel: &mut PresentationsPanel, 
         .show(ui, |ui| {
             for (k, step) in p.steps.iter().enumerate() {
                 let chosen = panel.step == Some(k);
+                // Each row can be dragged onto another to move the step there; a click
+                // (no movement) still chooses it.
                 let r = ui
                     .selectable_label(chosen, format!("{}. {}", k + 1, step_label(map, step)))
-                    .on_hover_text("Alt+Up / Alt+Down move the step, Delete removes it");
+                    .interact(egui::Sense::drag())
+                    .on_hover_text(
+                        "Drag onto another step to move it; Alt+Up / Alt+Down move it, Delete removes it",
+                    );
+                if r.drag_started() {
+                    egui::DragAndDrop::set_payload(ui.ctx(), k);
+                }
+                if r.dragged() {
+                    ui.ctx().set_cursor_icon(egui::CursorIcon::Grabbing);
+                }
+                if let Some(from) = r.dnd_hover_payload::<usize>()
+                    && *from != k
+                {
+                    ui.painter().rect_stroke(
+                        r.rect,
+                        2.0,
+                        egui::Stroke::new(2.0, cx.palette.accent),
+                        egui::StrokeKind::Outside,
+                    );
+                }
+                if let Some(from) = r.dnd_release_payload::<usize>().map(|from| *from)
+                    && from != k
+                    && from <= last
+                {
+                    move_step(from, k);
+                    panel.step = Some(k);
+                }
                 if focus_step == Some(k) {
                     r.request_focus();
                 }
