@@ -406,9 +406,22 @@ impl FulcrumApp {
         }
     }
 
-    /// What a command does to the figures: nothing (a title, an owner, notes), one input's
-    /// value (updated in place), or anything else (rebuilt).
+    /// What a command does to the figures: nothing (a title, an owner, notes, a
+    /// presentation), one input's value (updated in place), or anything else (rebuilt).
     fn figure_change(&self, command: &Command) -> FigureChange {
+        // The engine does not read presentations.
+        if matches!(
+            command,
+            Command::AddPresentation { .. }
+                | Command::RemovePresentation { .. }
+                | Command::RenamePresentation { .. }
+                | Command::AddStep { .. }
+                | Command::RemoveStep { .. }
+                | Command::MoveStep { .. }
+                | Command::SetStep { .. }
+        ) {
+            return FigureChange::None;
+        }
         let Command::SetNode { id, node } = command else {
             return FigureChange::Rebuild;
         };
