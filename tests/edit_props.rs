@@ -11,7 +11,8 @@ use fulcrum::edit::{Command, Document, NewNode, graft};
 use fulcrum::engine::Analysis;
 use fulcrum::format;
 use fulcrum::model::{
-    Field, Formula, Link, LinkKind, Map, Node, NodeId, NodeKind, Scenario, synthetic,
+    Field, Formula, Link, LinkKind, Map, Node, NodeId, NodeKind, Presentation, PresentationStep,
+    Scenario, synthetic,
 };
 use proptest::prelude::*;
 
@@ -44,6 +45,140 @@ enum Op {
         field: usize,
         seed: u64,
     },
+    /// A command on the named presentations (or on a scenario, which steps may name).
+    Present(PresentOp),
+}
+
+/// An abstract edit of presentations; indices pick presentations, steps, nodes and
+/// scenarios of the map as it is.
+#[derive(Debug, Clone)]
+enum PresentOp {
+    Add(String),
+    AddStep {
+        presentation: usize,
+        index: usize,
+        node: usize,
+        scenario: Option<usize>,
+        period: bool,
+    },
+    RemoveStep(usize, usize),
+    MoveStep(usize, usize, usize),
+    SetStep(usize, usize, Option<usize>),
+    Rename(usize, String),
+    Remove(usize),
+    RenameScenario(usize, String),
+    RemoveScenario(usize),
+}
+
+fn present_op() -> impl Strategy<Value = PresentOp> {
+    let name = "[A-Z][a-z]{0,5}";
+    prop_oneof![
+        name.prop_map(PresentOp::Add),
+        (
+            0usize..4,
+            0usize..6,
+            0usize..64,
+            proptest::option::of(0usize..4),
+            any::<bool>()
+        )
+            .prop_map(
+                |(presentation, index, node, scenario, period)| PresentOp::AddStep {
+                    presentation,
+                    index,
+                    node,
+                    scenario,
+                    period
+                }
+            ),
+        (0usize..4, 0usize..6).prop_map(|(p, k)| PresentOp::RemoveStep(p, k)),
+        (0usize..4, 0usize..6, 0usize..6).prop_map(|(p, a, b)| PresentOp::MoveStep(p, a, b)),
+        (0usize..4, 0usize..6, proptest::option::of(0usize..4))
+            .prop_map(|(p, k, s)| PresentOp::SetStep(p, k, s)),
+        (0usize..4, name).prop_map(|(p, n)| PresentOp::Rename(p, n)),
+        (0usize..4).prop_map(PresentOp::Remove),
+        (0usize..4, name).prop_map(|(k, n)| PresentOp::RenameScenario(k, n)),
+        (0usize..4).prop_map(PresentOp::RemoveScenario),
+    ]
+}
+
+fn pick_presentation(map: &Map, i: usize) -> Option<String> {
+    let list = map.presentations();
+    (!list.is_empty()).then(|| list[i % list.len()].name.clone())
+}
+
+fn pick_scenario(map: &Map, i: usize) -> Option<String> {
+    let list = map.scenarios();
+    (!list.is_empty()).then(|| list[i % list.len()].name.clone())
+}
+
+fn present_command(map: &Map, op: &PresentOp) -> Option<Command> {
+    let len = |name: &str| map.presentation(name).map_or(0, |p| p.steps.len());
+    Some(match op {
+        PresentOp::Add(name) => Command::AddPresentation {
+            index: 0,
+            presentation: Presentation {
+                name: name.clone(),
+                steps: Vec::new(),
+            },
+        },
+        PresentOp::AddStep {
+            presentation,
+            index,
+            node,
+            scenario,
+            period,
+        } => Command::AddStep {
+            presentation: pick_presentation(map, *presentation)?,
+            index: *index,
+            step: PresentationStep {
+                node: pick(map, *node)?,
+                scenario: scenario.and_then(|s| pick_scenario(map, s)),
+                period: period.then(|| "2026-10".to_owned()),
+            },
+        },
+        PresentOp::RemoveStep(p, k) => {
+            let presentation = pick_presentation(map, *p)?;
+            let index = *k % len(&presentation).max(1);
+            Command::RemoveStep {
+                presentation,
+                index,
+            }
+        }
+        PresentOp::MoveStep(p, a, b) => {
+            let presentation = pick_presentation(map, *p)?;
+            let n = len(&presentation).max(1);
+            Command::MoveStep {
+                presentation,
+                from: *a % n,
+                to: *b % n,
+            }
+        }
+        PresentOp::SetStep(p, k, s) => {
+            let presentation = pick_presentation(map, *p)?;
+            let index = *k % len(&presentation).max(1);
+            let mut step = map.presentation(&presentation)?.steps.get(index)?.clone();
+            step.scenario = s.and_then(|s| pick_scenario(map, s));
+            Command::SetStep {
+                presentation,
+                index,
+                step,
+            }
+        }
+        PresentOp::Rename(p, to) => Command::RenamePresentation {
+            from: pick_presentation(map, *p)?,
+            to: to.clone(),
+        },
+        PresentOp::Remove(p) => Command::RemovePresentation {
+            name: pick_presentation(map, *p)?,
+        },
+        PresentOp::RenameScenario(k, to) => Command::RenameScenario {
+            from: pick_scenario(map, *k)?,
+            to: to.clone(),
+        },
+        PresentOp::RemoveScenario(k) => Command::RemoveScenario {
+            name: pick_scenario(map, *k)?,
+        },
+    })
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -64,6 +199,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => proptest::collection::vec((0usize..64, title), 0..4).prop_map(Op::Batch),
         3 => (0usize..64, 0usize..Field::ALL.len(), any::<u64>())
             .prop_map(|(node, field, seed)| Op::SetField { node, field, seed }),
+        3 => present_op().prop_map(Op::Present),
     ]
 }
 
@@ -160,6 +296,7 @@ fn to_command(map: &Map, op: &Op) -> Option<Command> {
                 value: support::field_value(field, *seed, &others),
             }
         }
+        Op::Present(op) => present_command(map, op)?,
         Op::Batch(items) => Command::Batch(
             items
                 .iter()

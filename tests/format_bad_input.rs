@@ -451,12 +451,12 @@ fn a_newer_format_is_refused_and_the_file_left_alone() {
         err,
         FormatError::NewerFormat {
             found: 3,
-            supported: 1
+            supported: 2
         }
     ));
     assert_eq!(
         err.problems()[0].render("future.ron"),
-        "future.ron: this file is format 3; this Fulcrum reads format 1 — update Fulcrum to open it"
+        "future.ron: this file is format 3; this Fulcrum reads formats up to 2 — update Fulcrum to open it"
     );
     assert_eq!(fs::read_to_string(&path).unwrap(), text);
     assert_eq!(fs::metadata(&path).unwrap().modified().unwrap(), modified);
@@ -473,11 +473,11 @@ fn a_newer_format_is_refused_and_the_file_left_alone() {
 fn an_unknown_or_missing_format_is_refused() {
     assert_eq!(
         problem("Map(format: 0, nodes: [])"),
-        "f: `format: 0` is not a Fulcrum file format (this Fulcrum reads format 1)"
+        "f: `format: 0` is not a Fulcrum file format (this Fulcrum reads formats 1 to 2)"
     );
     assert_eq!(
         problem("Map(format: \"1\", nodes: [])"),
-        "f: `format: \"1\"` is not a Fulcrum file format (this Fulcrum reads format 1)"
+        "f: `format: \"1\"` is not a Fulcrum file format (this Fulcrum reads formats 1 to 2)"
     );
     assert_eq!(
         problem("// a map\nMap(title: \"x\", nodes: [])"),
@@ -504,7 +504,7 @@ fn an_unknown_field_is_named_with_its_place() {
     );
     assert_eq!(
         problem(&text),
-        "f:5:5: unknown field `author` in the map; expected one of `format`, `title`, `nodes`, `links`, `scenarios`"
+        "f:5:5: unknown field `author` in the map; expected one of `format`, `title`, `nodes`, `links`, `scenarios`, `presentations`"
     );
 }
 

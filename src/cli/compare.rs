@@ -196,6 +196,29 @@ fn change_json(change: &Change) -> Value {
             put("to", json!(link.to.as_str()));
             put("kind", json!(link.kind.name()));
         }
+        Change::Presentation { name, old, new } => {
+            item = "presentation";
+            put("id", json!(name));
+            let version = |v: &Option<(usize, crate::model::Presentation)>| {
+                match v {
+                None => Value::Null,
+                Some((_, p)) => Value::Array(
+                    p.steps
+                        .iter()
+                        .map(|s| {
+                            json!({"node": s.node.as_str(), "scenario": s.scenario, "period": s.period})
+                        })
+                        .collect(),
+                ),
+            }
+            };
+            put("old", version(old));
+            put("new", version(new));
+            if let (Some((i, _)), Some((j, _))) = (old, new) {
+                put("old_index", json!(i));
+                put("new_index", json!(j));
+            }
+        }
         Change::ScenarioAdded(s) | Change::ScenarioRemoved(s) => {
             item = "scenario";
             put("id", json!(s.name));
@@ -323,6 +346,27 @@ pub(crate) fn change_line(change: &Change) -> String {
         Change::ScenarioAdded(s) | Change::ScenarioRemoved(s) => {
             format!("scenario {}", string_text(&s.name))
         }
+        Change::Presentation { name, old, new } => {
+            let steps = |v: &Option<(usize, crate::model::Presentation)>| {
+                v.as_ref().map_or("(absent)".to_owned(), |(_, p)| {
+                    format!("{} steps", p.steps.len())
+                })
+            };
+            match (old, new) {
+                (Some((i, o)), Some((j, n))) if o == n => format!(
+                    "presentation {}: position {} → {}",
+                    string_text(name),
+                    i + 1,
+                    j + 1
+                ),
+                _ => format!(
+                    "presentation {}: {} → {}",
+                    string_text(name),
+                    steps(old),
+                    steps(new)
+                ),
+            }
+        }
         Change::ScenarioReordered {
             name,
             old_index,
@@ -428,6 +472,7 @@ fn conflict_json(c: &Conflict) -> Value {
             Some("overrides"),
             Some(id.as_str()),
         ),
+        Subject::Presentations => ("map", None, Some("presentations"), None),
     };
     let presence = matches!(c.subject, Subject::Node(_) | Subject::Scenario(_));
     let mut o = JsonMap::new();
@@ -465,6 +510,7 @@ fn conflict_line(c: &Conflict) -> String {
         Subject::History(id, p) => format!("{id}.history[{}]", string_text(p)),
         Subject::Scenario(name) => format!("scenario {}", string_text(name)),
         Subject::Override(name, id) => format!("scenario {} override {id}", string_text(name)),
+        Subject::Presentations => "the map's presentations".to_owned(),
     };
     let why = match c.reason {
         Reason::Changed => "changed two ways",

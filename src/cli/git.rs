@@ -251,5 +251,20 @@ pub fn flat_text(map: &Map) -> String {
             );
         }
     }
+    for p in map.presentations() {
+        out.push('\n');
+        let name = string_text(&p.name);
+        let _ = writeln!(out, "presentation {name}");
+        for (k, step) in p.steps.iter().enumerate() {
+            let mut line = format!("presentation {name} step {}: {}", k + 1, step.node);
+            if let Some(s) = &step.scenario {
+                let _ = write!(line, ", scenario {}", string_text(s));
+            }
+            if let Some(period) = &step.period {
+                let _ = write!(line, ", period {}", string_text(period));
+            }
+            let _ = writeln!(out, "{line}");
+        }
+    }
     out
 }

@@ -6,7 +6,8 @@
 
 use crate::engine::formula::Tape;
 use crate::model::{
-    Field, FieldError, FieldValue, Formula, Link, Map, ModelError, Node, NodeId, Scenario,
+    Field, FieldError, FieldValue, Formula, Link, Map, ModelError, Node, NodeId, Presentation,
+    PresentationStep, Scenario,
 };
 
 /// Why a command was refused. The map is unchanged when one is returned.
@@ -82,14 +83,14 @@ pub enum Command {
         value: FieldValue<'static>,
     },
     /// Renames an id, rewriting links, scenario overrides and (when `rewrite_formulas`) every
-    /// formula that uses it.
+    /// formula and presentation step that uses it.
     RenameId {
         /// The current id.
         from: NodeId,
         /// The new id.
         to: NodeId,
-        /// Whether to rewrite formulas too (always true for a user's rename; the inverse
-        /// restores formulas exactly instead).
+        /// Whether to rewrite formulas and presentation steps too (always true for a user's
+        /// rename; the inverse restores them exactly instead).
         rewrite_formulas: bool,
     },
     /// Adds a link.
@@ -105,13 +106,74 @@ pub enum Command {
         /// The scenario.
         scenario: Scenario,
     },
-    /// Removes a scenario by name.
+    /// Removes a scenario by name; presentation steps shown under it lose their scenario
+    /// (the inverse gives it back to them).
     RemoveScenario {
         /// Its name.
         name: String,
     },
     /// Replaces a scenario's overrides (matched by name).
     SetScenario(Scenario),
+    /// Renames a scenario, and the scenario of every presentation step that names it.
+    RenameScenario {
+        /// The current name.
+        from: String,
+        /// The new name (must be free).
+        to: String,
+    },
+    /// Adds a named presentation at an index (clamped).
+    AddPresentation {
+        /// Where among the presentations.
+        index: usize,
+        /// The presentation (a free, non-blank name; its steps' scenarios must exist).
+        presentation: Presentation,
+    },
+    /// Removes a presentation by name.
+    RemovePresentation {
+        /// Its name.
+        name: String,
+    },
+    /// Renames a presentation.
+    RenamePresentation {
+        /// The current name.
+        from: String,
+        /// The new name (free and not blank).
+        to: String,
+    },
+    /// Inserts a step into a presentation at an index (clamped to the end).
+    AddStep {
+        /// The presentation's name.
+        presentation: String,
+        /// Where among its steps.
+        index: usize,
+        /// The step (its scenario, if any, must exist).
+        step: PresentationStep,
+    },
+    /// Removes a step of a presentation.
+    RemoveStep {
+        /// The presentation's name.
+        presentation: String,
+        /// The step's index.
+        index: usize,
+    },
+    /// Moves a step of a presentation from one index to another (both in range).
+    MoveStep {
+        /// The presentation's name.
+        presentation: String,
+        /// The step's index now.
+        from: usize,
+        /// Its index afterwards.
+        to: usize,
+    },
+    /// Replaces a step of a presentation (its node, scenario or period).
+    SetStep {
+        /// The presentation's name.
+        presentation: String,
+        /// The step's index.
+        index: usize,
+        /// The new step.
+        step: PresentationStep,
+    },
     /// Several commands as one step; all or nothing.
     Batch(Vec<Command>),
     /// Replaces the whole map (the result of a three-way merge, or of resolving its
@@ -203,12 +265,72 @@ impl Command {
                 map.insert_scenario(index, scenario)?;
                 Ok(Command::RemoveScenario { name })
             }
-            Command::RemoveScenario { name } => {
-                let (index, scenario) = map.remove_scenario(&name)?;
-                Ok(Command::AddScenario { index, scenario })
-            }
+            Command::RemoveScenario { name } => remove_scenario(map, &name),
             Command::SetScenario(scenario) => {
                 Ok(Command::SetScenario(map.replace_scenario(scenario)?))
+            }
+            Command::RenameScenario { from, to } => {
+                map.rename_scenario(&from, to.clone())?;
+                Ok(Command::RenameScenario { from: to, to: from })
+            }
+            Command::AddPresentation {
+                index,
+                presentation,
+            } => {
+                let name = presentation.name.clone();
+                map.insert_presentation(index, presentation)?;
+                Ok(Command::RemovePresentation { name })
+            }
+            Command::RemovePresentation { name } => {
+                let (index, presentation) = map.remove_presentation(&name)?;
+                Ok(Command::AddPresentation {
+                    index,
+                    presentation,
+                })
+            }
+            Command::RenamePresentation { from, to } => {
+                map.rename_presentation(&from, to.clone())?;
+                Ok(Command::RenamePresentation { from: to, to: from })
+            }
+            Command::AddStep {
+                presentation,
+                index,
+                step,
+            } => {
+                let len = map.presentation(&presentation).map_or(0, |p| p.steps.len());
+                map.insert_step(&presentation, index, step)?;
+                Ok(Command::RemoveStep {
+                    presentation,
+                    index: index.min(len),
+                })
+            }
+            Command::RemoveStep {
+                presentation,
+                index,
+            } => {
+                let step = map.remove_step(&presentation, index)?;
+                Ok(Command::AddStep {
+                    presentation,
+                    index,
+                    step,
+                })
+            }
+            Command::MoveStep {
+                presentation,
+                from,
+                to,
+            } => move_step(map, presentation, from, to),
+            Command::SetStep {
+                presentation,
+                index,
+                step,
+            } => {
+                let old = map.replace_step(&presentation, index, step)?;
+                Ok(Command::SetStep {
+                    presentation,
+                    index,
+                    step: old,
+                })
             }
             Command::Batch(commands) => apply_batch(map, commands),
             Command::ReplaceMap(WholeMap(new)) => {
@@ -303,6 +425,62 @@ fn delete_subtree(map: &mut Map, id: &str) -> Result<Command, EditError> {
     Ok(Command::Batch(undo))
 }
 
+/// Removes a scenario after taking it off the presentation steps shown under it; the
+/// inverse adds it back, then gives the steps their scenario again.
+fn remove_scenario(map: &mut Map, name: &str) -> Result<Command, EditError> {
+    if map.scenario(name).is_none() {
+        return Err(ModelError::UnknownScenario(name.to_owned()).into());
+    }
+    let mut restore_steps = Vec::new();
+    for (i, k) in map.steps_with_scenario(name) {
+        let presentation = map.presentations()[i].name.clone();
+        let mut step = map.presentations()[i].steps[k].clone();
+        step.scenario = None;
+        let old = map.replace_step(&presentation, k, step)?;
+        restore_steps.push(Command::SetStep {
+            presentation,
+            index: k,
+            step: old,
+        });
+    }
+    let (index, scenario) = map.remove_scenario(name)?;
+    let add = Command::AddScenario { index, scenario };
+    if restore_steps.is_empty() {
+        return Ok(add);
+    }
+    let mut undo = vec![add];
+    undo.extend(restore_steps);
+    Ok(Command::Batch(undo))
+}
+
+/// Moves a step; both indices must be steps of the presentation.
+fn move_step(
+    map: &mut Map,
+    presentation: String,
+    from: usize,
+    to: usize,
+) -> Result<Command, EditError> {
+    let len = map
+        .presentation(&presentation)
+        .ok_or_else(|| ModelError::UnknownPresentation(presentation.clone()))?
+        .steps
+        .len();
+    if let Some(index) = [from, to].into_iter().find(|&i| i >= len) {
+        return Err(ModelError::UnknownStep {
+            presentation,
+            index,
+        }
+        .into());
+    }
+    let step = map.remove_step(&presentation, from)?;
+    map.insert_step(&presentation, to, step)?;
+    Ok(Command::MoveStep {
+        presentation,
+        from: to,
+        to: from,
+    })
+}
+
 fn rename(
     map: &mut Map,
     from: NodeId,
@@ -336,6 +514,24 @@ fn rename(
                     id,
                     node: Box::new(old),
                 });
+            }
+        }
+        // Steps that showed the node show it under its new id; steps of a node deleted
+        // earlier that happen to name the new id are left as they are, so undo is exact.
+        for p in map.presentations().to_vec() {
+            for (k, step) in p.steps.into_iter().enumerate() {
+                if step.node == from {
+                    let renamed = PresentationStep {
+                        node: to.clone(),
+                        ..step.clone()
+                    };
+                    map.replace_step(&p.name, k, renamed)?;
+                    restore.push(Command::SetStep {
+                        presentation: p.name.clone(),
+                        index: k,
+                        step,
+                    });
+                }
             }
         }
     }

@@ -1,6 +1,6 @@
 //! What changed between two maps, by id: nodes added, removed, moved to another parent or
 //! reordered among their siblings, node fields changed, history entries, links, scenarios
-//! and their overrides, the map's title.
+//! and their overrides, named presentations, the map's title.
 //!
 //! Maps are compared as loaded, never as text, so the layout of a file (line breaks, the
 //! order of fields, a bare value or `Some(…)`) is never a change. A reorder is reported for
@@ -11,7 +11,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::order::longest_increasing;
-use crate::model::{Dense, Field, FieldValue, Link, Map, Node, NodeId, Scenario};
+use crate::model::{Dense, Field, FieldValue, Link, Map, Node, NodeId, Presentation, Scenario};
 
 /// One difference between an old map and a new one.
 #[derive(Clone, Debug, PartialEq)]
@@ -112,6 +112,16 @@ pub enum Change {
         /// Its new index.
         new_index: usize,
     },
+    /// A named presentation added (`old` is `None`), removed (`new` is `None`), changed (its
+    /// steps) or at another place in the list (both the same but their places).
+    Presentation {
+        /// Its name.
+        name: String,
+        /// The old presentation and its index.
+        old: Option<(usize, Presentation)>,
+        /// The new presentation and its index.
+        new: Option<(usize, Presentation)>,
+    },
     /// One override of a scenario both maps have added, removed or changed.
     Override {
         /// The scenario's name.
@@ -173,6 +183,12 @@ impl Change {
             Change::Reordered { .. } | Change::ScenarioReordered { .. } => ChangeKind::Reordered,
             Change::Title { .. } | Change::Field { .. } => ChangeKind::Changed,
             Change::History { old, new, .. } | Change::Override { old, new, .. } => entry(old, new),
+            Change::Presentation { old, new, .. } => match (old, new) {
+                (None, _) => ChangeKind::Added,
+                (_, None) => ChangeKind::Removed,
+                (Some((_, o)), Some((_, n))) if o == n => ChangeKind::Reordered,
+                _ => ChangeKind::Changed,
+            },
         }
     }
 
@@ -351,7 +367,50 @@ pub fn diff(old: &Map, new: &Map) -> Vec<Change> {
     }
     link_changes(&old.links(), &new.links(), &mut out);
     scenario_changes(old.scenarios(), new.scenarios(), &mut out);
+    presentation_changes(old.presentations(), new.presentations(), &mut out);
     out
+}
+
+/// Presentations removed, added, changed, or at another place among the ones both have.
+fn presentation_changes(old: &[Presentation], new: &[Presentation], out: &mut Vec<Change>) {
+    let find = |list: &[Presentation], name: &str| list.iter().position(|p| p.name == name);
+    let common_old: Vec<&str> = old
+        .iter()
+        .filter(|p| find(new, &p.name).is_some())
+        .map(|p| p.name.as_str())
+        .collect();
+    let common_new: Vec<&str> = new
+        .iter()
+        .filter(|p| find(old, &p.name).is_some())
+        .map(|p| p.name.as_str())
+        .collect();
+    for (i, p) in old.iter().enumerate() {
+        if find(new, &p.name).is_none() {
+            out.push(Change::Presentation {
+                name: p.name.clone(),
+                old: Some((i, p.clone())),
+                new: None,
+            });
+        }
+    }
+    for (j, p) in new.iter().enumerate() {
+        let Some(i) = find(old, &p.name) else {
+            out.push(Change::Presentation {
+                name: p.name.clone(),
+                old: None,
+                new: Some((j, p.clone())),
+            });
+            continue;
+        };
+        let rank = |list: &[&str]| list.iter().position(|n| *n == p.name);
+        if old[i] != *p || rank(&common_old) != rank(&common_new) {
+            out.push(Change::Presentation {
+                name: p.name.clone(),
+                old: Some((i, old[i].clone())),
+                new: Some((j, p.clone())),
+            });
+        }
+    }
 }
 
 /// For each node of `b`, whether it is one of the fewest nodes whose moves among the same

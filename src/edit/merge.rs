@@ -1,5 +1,7 @@
 //! The three-way merge of maps: by node id and field, scenarios by name, history entries and
-//! overrides by key, links as a set, sibling order by the fewest moves.
+//! overrides by key, links as a set, sibling order by the fewest moves; the named
+//! presentations as one list (the side that changed it wins; both changing it differently
+//! is one conflict, [`Subject::Presentations`]).
 //!
 //! A conflict is the same field changed two ways, a delete against an edit (a change to the
 //! node, or something added under it or linked to it), one id added twice with different
@@ -20,7 +22,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use super::diff::{Indexed, in_parallel};
-use crate::model::{Field, FieldValue, Map, Node, NodeId, Scenario, same_node};
+use crate::model::{Field, FieldValue, Map, Node, NodeId, Presentation, Scenario, same_node};
 
 /// One side of a merge.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -48,6 +50,8 @@ pub enum Subject {
     Scenario(String),
     /// One override of a scenario, by metric id.
     Override(String, NodeId),
+    /// The map's named presentations, merged as one list.
+    Presentations,
 }
 
 impl Subject {
@@ -59,7 +63,7 @@ impl Subject {
             | Subject::Field(id, _)
             | Subject::History(id, _)
             | Subject::Override(_, id) => Some(id),
-            Subject::Title | Subject::Scenario(_) => None,
+            Subject::Title | Subject::Scenario(_) | Subject::Presentations => None,
         }
     }
 }
@@ -228,6 +232,7 @@ impl Found {
                 Subject::History(id, p) => (1, node(id), 2 + Field::History as u32, p.clone()),
                 Subject::Scenario(s) => (2, rank(&scenario_rank, s), 0, String::new()),
                 Subject::Override(s, id) => (2, rank(&scenario_rank, s), 1, id.to_string()),
+                Subject::Presentations => (3, 0, 0, String::new()),
             }
         });
         list
@@ -290,6 +295,9 @@ pub(super) struct Plan<'a> {
     /// Every scenario name, ours' order first.
     scenario_names: Vec<&'a str>,
     scenarios: Vec<ScenarioPlan<'a>>,
+    /// The presentations each way (ours' way, theirs' way), before steps lose scenarios
+    /// that way does not keep.
+    presentations: [&'a [Presentation]; 2],
 }
 
 /// A scenario's merge before the structural fixes: whether it is there and its overrides,
@@ -346,10 +354,12 @@ impl<'a> Plan<'a> {
             conflicts: Vec::new(),
             scenario_names: Vec::new(),
             scenarios: Vec::new(),
+            presentations: [&[], &[]],
         };
         plan.plan_title();
         plan.plan_nodes();
         plan.plan_scenarios();
+        plan.plan_presentations();
         plan
     }
 
@@ -556,6 +566,38 @@ impl<'a> Plan<'a> {
             self.scenarios.push(plan);
         }
         self.scenario_names = names;
+    }
+}
+
+impl<'a> Plan<'a> {
+    /// The presentations as one list: the side that changed it wins; changed two ways, it
+    /// is a conflict and each way keeps its own side's list.
+    fn plan_presentations(&mut self) {
+        let [b, o, t] = self.maps.map(Map::presentations);
+        self.presentations = if o == b || o == t {
+            [t, t]
+        } else if t == b {
+            [o, o]
+        } else {
+            let version = |list: &[Presentation]| {
+                if list.is_empty() {
+                    return Version::Absent;
+                }
+                let names: Vec<String> = list
+                    .iter()
+                    .map(|p| format!("{} ({} steps)", p.name, p.steps.len()))
+                    .collect();
+                Version::Text(names.join(", "))
+            };
+            self.conflicts.push(Conflict {
+                subject: Subject::Presentations,
+                reason: Reason::Changed,
+                base: version(b),
+                ours: version(o),
+                theirs: version(t),
+            });
+            [o, t]
+        };
     }
 }
 

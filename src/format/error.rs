@@ -7,8 +7,8 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use super::FORMAT_VERSION;
 use super::conflicts::ConflictBlock;
+use super::{FORMAT_VERSION, OLDEST_FORMAT};
 
 /// How bad a [`Problem`] is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,8 +125,8 @@ pub enum FormatError {
     /// The file was written by a newer Fulcrum, in a format this one cannot read. The file
     /// must not be overwritten.
     #[error(
-        "this file is format {found}; this Fulcrum reads format {supported} — update Fulcrum \
-         to open it"
+        "this file is format {found}; this Fulcrum reads formats up to {supported} — update \
+         Fulcrum to open it"
     )]
     NewerFormat {
         /// The `format` number found in the file.
@@ -136,7 +136,8 @@ pub enum FormatError {
     },
     /// The file's `format` field holds something that is no Fulcrum format (`0`, `-1`, `"1"`).
     #[error(
-        "`format: {found}` is not a Fulcrum file format (this Fulcrum reads format {})",
+        "`format: {found}` is not a Fulcrum file format (this Fulcrum reads formats {} to {})",
+        OLDEST_FORMAT,
         FORMAT_VERSION
     )]
     UnknownFormat {

@@ -1,4 +1,4 @@
-//! The file structs of format 1: what a map file holds, exactly as written, before validation.
+//! The file structs of formats 1 and 2 (2 adds `presentations`): what a map file holds, exactly as written, before validation.
 //!
 //! These mirror the text, not the model: the tree is flat (each node names its `parent`), ids
 //! are plain strings, 1–5 scales are wide integers and maps are lists of pairs, so that every
@@ -18,7 +18,8 @@ use crate::model::{
     Category, Direction, Display, Evidence, Formula, LinkKind, Orientation, Status, Thresholds,
 };
 
-/// The whole file: `Map(format: 1, title: …, nodes: […], links: […], scenarios: […])`.
+/// The whole file: `Map(format: 1, title: …, nodes: […], links: […], scenarios: […])`, and
+/// in format 2 `presentations: […]`.
 /// Every field is optional here so that the halves of a big file, parsed apart, can tell
 /// which fields each one holds; what is required is checked after parsing. `Nodes` is the
 /// type the `nodes` list is read into: one that reads a sequence of [`FileNode`]s.
@@ -35,6 +36,8 @@ pub(crate) struct FileMap<Nodes> {
     pub links: Option<Vec<FileLink>>,
     /// Named what-ifs.
     pub scenarios: Option<Vec<FileScenario>>,
+    /// Named presentations (format 2).
+    pub presentations: Option<Vec<FilePresentation>>,
 }
 
 /// One node as written. Fields in the order of [`crate::model::Node`].
@@ -100,6 +103,24 @@ pub(crate) struct FileScenario {
     pub name: String,
     #[serde(default)]
     pub overrides: Pairs,
+}
+
+/// A named presentation as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename = "Presentation")]
+pub(crate) struct FilePresentation {
+    pub name: String,
+    #[serde(default)]
+    pub steps: Vec<FileStep>,
+}
+
+/// One step of a presentation as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename = "Step")]
+pub(crate) struct FileStep {
+    pub node: String,
+    pub scenario: Option<String>,
+    pub period: Option<String>,
 }
 
 /// A bare identifier (`Metric`), kept as text so an unknown one is a positioned problem among

@@ -1,4 +1,7 @@
-//! The map file format (RON, format 1): load with full validation, canonical atomic save.
+//! The map file format (RON, formats 1 and 2): load with full validation, canonical atomic
+//! save. Format 2 adds named `presentations`; format 1 is still read, and the writer writes
+//! the lowest format that holds the map ([`format_of`]), so a map without presentations is
+//! format 1, byte for byte as before.
 //!
 //! Loading runs in two steps, as the style guide asks: the text is parsed into plain file
 //! structs (`file.rs`, `parse.rs`), then validated into a [`Map`] (`convert.rs`,
@@ -11,10 +14,10 @@
 //! |---|---|
 //! | `error.rs` | [`FormatError`], [`Problem`], [`Severity`] |
 //! | `conflicts.rs` | git conflict markers: each block, what it is about, taking a side |
-//! | `file.rs` | the serde structs of format 1 (flat nodes with `parent` ids) |
+//! | `file.rs` | the serde structs of formats 1 and 2 (flat nodes with `parent` ids) |
 //! | `parse.rs` | text → file structs with RON, big files in two halves on two threads |
 //! | `convert.rs` | file nodes → model nodes, with the checks of a node alone |
-//! | `validate.rs` | ids, parents, cycles, shape, links, scenarios, formulas → [`Map`] |
+//! | `validate.rs` | ids, parents, cycles, shape, links, scenarios, presentations, formulas → [`Map`] |
 //! | `place.rs` | problems found without positions → line and column |
 //! | `lex.rs` | a tokenizer that skips strings, chars and comments |
 //! | `scan.rs` | the `format` field, positions of nodes and fields, how a text ends |
@@ -51,8 +54,22 @@ pub use conflicts::{ConflictBlock, Pick, resolve_conflicts};
 pub use error::{FormatError, Problem, Severity};
 pub use read::{ReadError, read_file};
 
-/// The newest file format this build reads and the one it writes.
-pub const FORMAT_VERSION: u32 = 1;
+/// The newest file format this build reads (and writes, for a map that needs it).
+pub const FORMAT_VERSION: u32 = 2;
+
+/// The oldest file format this build reads (and writes, for a map that needs nothing newer).
+pub const OLDEST_FORMAT: u32 = 1;
+
+/// The lowest format that holds `map`: 2 when it has named presentations, else 1 — so a map
+/// that uses nothing newer stays readable by older versions.
+pub fn format_of(map: &Map) -> u32 {
+    if map.presentations().is_empty() { 1 } else { 2 }
+}
+
+/// Whether this build reads format `n`.
+fn is_read(n: u64) -> bool {
+    (u64::from(OLDEST_FORMAT)..=u64::from(FORMAT_VERSION)).contains(&n)
+}
 
 /// The largest file [`load`] reads, in bytes (512 MiB); larger ones are refused before being
 /// read.
@@ -73,7 +90,7 @@ pub struct Loaded {
     pub program: crate::engine::Program,
 }
 
-/// Reads a map from format-1 text (an optional byte-order mark is ignored).
+/// Reads a map from format-1 or format-2 text (an optional byte-order mark is ignored).
 ///
 /// Errors: [`FormatError::NewerFormat`] or [`FormatError::UnknownFormat`] for a `format` this
 /// build does not read, [`FormatError::Conflicted`] for a file with git conflict markers,
@@ -92,7 +109,7 @@ pub fn parse_str(text: &str) -> Result<Loaded, FormatError> {
     let parsed = parse::parse(text)
         .map_err(|err| FormatError::Invalid(vec![syntax::problem(text, &err)]))?;
     match parsed.format {
-        Some(n) if n == u64::from(FORMAT_VERSION) => {}
+        Some(n) if is_read(n) => {}
         Some(n) if n > u64::from(FORMAT_VERSION) => {
             return Err(FormatError::NewerFormat {
                 found: n,
@@ -106,8 +123,15 @@ pub fn parse_str(text: &str) -> Result<Loaded, FormatError> {
         }
         None => return Err(missing_format(text, scan::scan(text).map_start)),
     }
-    let (map, findings, formula_findings, program) =
-        validate::build(parsed.title, parsed.nodes, &parsed.links, &parsed.scenarios);
+    let format = parsed.format.unwrap_or(u64::from(OLDEST_FORMAT));
+    let (map, findings, formula_findings, program) = validate::build(
+        parsed.title,
+        parsed.nodes,
+        &parsed.links,
+        &parsed.scenarios,
+        parsed.presentations.as_deref(),
+        format,
+    );
     let (errors, mut warnings): (Vec<Problem>, Vec<Problem>) = place::resolve(text, findings)
         .into_iter()
         .partition(Problem::is_error);
@@ -142,7 +166,7 @@ pub fn load(path: &Path) -> Result<Loaded, FormatError> {
     parse_bytes(&buf)
 }
 
-/// Reads a map from bytes that should be UTF-8 format-1 text.
+/// Reads a map from bytes that should be UTF-8 map text (format 1 or 2).
 pub fn parse_bytes(bytes: &[u8]) -> Result<Loaded, FormatError> {
     match std::str::from_utf8(bytes) {
         Ok(text) => parse_str(text),
@@ -253,7 +277,7 @@ pub fn save(map: &Map, path: &Path) -> Result<(), FormatError> {
 fn check_format(text: &str) -> Result<(), FormatError> {
     match scan::find_format(text) {
         scan::FormatField::Found(value) => match value.parse::<u64>() {
-            Ok(n) if n == u64::from(FORMAT_VERSION) => Ok(()),
+            Ok(n) if is_read(n) => Ok(()),
             Ok(n) if n > u64::from(FORMAT_VERSION) => Err(FormatError::NewerFormat {
                 found: n,
                 supported: FORMAT_VERSION,
@@ -274,7 +298,7 @@ fn missing_format(text: &str, map_start: usize) -> FormatError {
         Some(at),
         Severity::Error,
         format!(
-            "the map has no `format` field; a Fulcrum map starts `Map(format: {FORMAT_VERSION}, …`"
+            "the map has no `format` field; a Fulcrum map starts `Map(format: {OLDEST_FORMAT}, …`"
         ),
     )])
 }

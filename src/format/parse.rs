@@ -14,7 +14,7 @@ use ron::error::SpannedError;
 use ron::extensions::Extensions;
 
 use super::convert::Converted;
-use super::file::{FileLink, FileMap, FileScenario};
+use super::file::{FileLink, FileMap, FilePresentation, FileScenario};
 
 /// Texts at least this long are parsed in two halves when the machine has two cores.
 const PARALLEL_MIN_BYTES: usize = 1 << 20;
@@ -37,6 +37,8 @@ pub(crate) struct Parsed {
     pub nodes: Converted,
     pub links: Vec<FileLink>,
     pub scenarios: Vec<FileScenario>,
+    /// `None` when the file has no `presentations` field (format 1 may not have one).
+    pub presentations: Option<Vec<FilePresentation>>,
 }
 
 /// Parses a whole map file, or returns RON's first error.
@@ -59,6 +61,7 @@ struct Half {
     nodes: Option<Converted>,
     links: Option<Vec<FileLink>>,
     scenarios: Option<Vec<FileScenario>>,
+    presentations: Option<Vec<FilePresentation>>,
 }
 
 impl From<ConvertingMap> for Half {
@@ -69,6 +72,7 @@ impl From<ConvertingMap> for Half {
             nodes: file.nodes,
             links: file.links,
             scenarios: file.scenarios,
+            presentations: file.presentations,
         }
     }
 }
@@ -81,6 +85,7 @@ impl Half {
             nodes: self.nodes.unwrap_or_default(),
             links: self.links.unwrap_or_default(),
             scenarios: self.scenarios.unwrap_or_default(),
+            presentations: self.presentations,
         }
     }
 }
@@ -149,6 +154,7 @@ fn merge(first: Half, second: Half) -> Option<Parsed> {
             nodes: Some(nodes),
             links: one(first.links, second.links)?,
             scenarios: one(first.scenarios, second.scenarios)?,
+            presentations: one(first.presentations, second.presentations)?,
         }
         .into_parsed(),
     )

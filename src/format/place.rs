@@ -19,6 +19,8 @@ pub(crate) enum SubRef {
     Name(String),
     /// The n-th key of a map (0-based), for keys written twice.
     Nth(usize),
+    /// The n-th element of a list of structs (a presentation's `steps`), or one field of it.
+    Element(usize, Option<&'static str>),
 }
 
 /// Where a problem is, before the source has been scanned.
@@ -34,6 +36,8 @@ pub(crate) enum Place {
     },
     /// A char offset into node `index`'s formula text.
     Formula { index: usize, offset: Option<usize> },
+    /// A field of the map itself (`presentations`).
+    Top(&'static str),
 }
 
 impl Place {
@@ -194,8 +198,25 @@ impl<'a> SubIndex<'a> {
         match sub {
             SubRef::Name(name) => subs.by_name.get(name.as_str()).copied(),
             SubRef::Nth(n) => subs.nth.get(*n).copied(),
+            SubRef::Element(n, inner) => element_sub(field, *n, *inner),
         }
     }
+}
+
+/// The offset of the `n`-th element of a list field, or of one field of that element. The
+/// scan flattens what is inside a field, so the element's fields are the named values
+/// between its index and the next element's.
+fn element_sub(field: &Field<'_>, n: usize, inner: Option<&str>) -> Option<usize> {
+    let start = field.subs.iter().position(|s| s.key == SubKey::Index(n))?;
+    let element = field.subs[start].value;
+    let Some(name) = inner else {
+        return Some(element);
+    };
+    let found = field.subs[start + 1..]
+        .iter()
+        .take_while(|s| !matches!(s.key, SubKey::Index(_)))
+        .find(|s| s.key == SubKey::Name(name));
+    Some(found.map_or(element, |s| s.value))
 }
 
 /// The byte offset of a place, as precise as the scan allows.
@@ -217,6 +238,7 @@ fn locate<'a>(src: &str, scan: &Scan<'a>, subs: &mut SubIndex<'a>, place: &Place
                 .and_then(|sub| subs.find((*list, *index, name), found, sub));
             Some(precise.unwrap_or(found.value))
         }
+        Place::Top(name) => scan.top.iter().find(|f| f.name == *name).map(|f| f.value),
         Place::Formula { index, offset } => {
             let element = scan.nodes.get(*index)?;
             let Some(field) = element.field("formula") else {

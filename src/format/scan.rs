@@ -18,6 +18,7 @@ pub(crate) enum ListKind {
     Nodes,
     Links,
     Scenarios,
+    Presentations,
 }
 
 /// How a value inside a field is found: by a key (struct field name or map key as written) or
@@ -74,6 +75,7 @@ pub(crate) struct Scan<'a> {
     pub nodes: Vec<Element<'a>>,
     pub links: Vec<Element<'a>>,
     pub scenarios: Vec<Element<'a>>,
+    pub presentations: Vec<Element<'a>>,
 }
 
 impl<'a> Scan<'a> {
@@ -83,6 +85,7 @@ impl<'a> Scan<'a> {
             ListKind::Nodes => &self.nodes,
             ListKind::Links => &self.links,
             ListKind::Scenarios => &self.scenarios,
+            ListKind::Presentations => &self.presentations,
         }
     }
 
@@ -91,6 +94,7 @@ impl<'a> Scan<'a> {
             ListKind::Nodes => &mut self.nodes,
             ListKind::Links => &mut self.links,
             ListKind::Scenarios => &mut self.scenarios,
+            ListKind::Presentations => &mut self.presentations,
         }
     }
 }
@@ -345,6 +349,7 @@ pub(crate) fn scan(src: &str) -> Scan<'_> {
                             "nodes" => Some(ListKind::Nodes),
                             "links" => Some(ListKind::Links),
                             "scenarios" => Some(ListKind::Scenarios),
+                            "presentations" => Some(ListKind::Presentations),
                             _ => None,
                         };
                         Awaiting::Top

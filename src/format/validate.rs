@@ -10,11 +10,11 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::engine::Program;
-use crate::model::{Link, LinkKind, Map, Node, NodeId, Scenario};
+use crate::model::{Link, LinkKind, Map, Node, NodeId, Presentation, PresentationStep, Scenario};
 
 use super::convert::{self, Converted, Placement, article};
 use super::error::{Problem, Severity};
-use super::file::{FileLink, FileScenario};
+use super::file::{FileLink, FilePresentation, FileScenario};
 use super::place::{Finding, Place, SubRef};
 use super::scan::ListKind;
 
@@ -76,7 +76,8 @@ fn id_of(p: &Placement) -> &str {
     p.id.as_deref().unwrap_or_default()
 }
 
-/// Builds the map from converted nodes, links and scenarios, adding every problem found to
+/// Builds the map from converted nodes, links, scenarios and presentations (`None`: the file
+/// has no `presentations` field; a format-1 file may not have one), adding every problem found to
 /// `converted.findings` (errors and warnings). When there are errors the map is only good
 /// for finding more of them.
 ///
@@ -88,6 +89,8 @@ pub(crate) fn build(
     converted: Converted,
     links: &[FileLink],
     scenarios: &[FileScenario],
+    presentations: Option<&[FilePresentation]>,
+    format: u64,
 ) -> (Map, Vec<Finding>, Vec<Finding>, Program) {
     let Converted {
         placements,
@@ -171,6 +174,18 @@ pub(crate) fn build(
     );
     add_links(&mut map, links, &first, &mut findings);
     add_scenarios(&mut map, scenarios, &first, &mut findings);
+    if let Some(presentations) = presentations {
+        if format < 2 {
+            findings.push(Finding::error(
+                Place::Top("presentations"),
+                format!(
+                    "named presentations need `format: 2`; this file says `format: {format}` \
+                     (a Fulcrum that reads only format 1 would refuse them)"
+                ),
+            ));
+        }
+        add_presentations(&mut map, presentations, &mut findings);
+    }
 
     // Formulas, over the whole map.
     let mut formula_findings = Vec::new();
@@ -472,6 +487,107 @@ fn add_scenarios(
                 Place::item(ListKind::Scenarios, j, None),
                 err.to_string(),
             ));
+        }
+    }
+}
+
+/// What `check` says about a step whose node is not in the map.
+pub(crate) fn dangling_step(presentation: &str, index: usize, id: &str) -> String {
+    format!(
+        "presentation {presentation:?}, step {}: `{id}` is not a node in this map (deleted?); \
+         the step is skipped when presenting",
+        index + 1
+    )
+}
+
+/// Adds the presentations, reporting blank and duplicate names, steps whose node id is
+/// malformed, whose scenario the map does not have or whose period is blank (errors), and
+/// steps whose node is not in the map (warnings: the step is kept, and skipped when
+/// presenting).
+fn add_presentations(
+    map: &mut Map,
+    presentations: &[FilePresentation],
+    findings: &mut Vec<Finding>,
+) {
+    let mut names: HashMap<&str, usize> = HashMap::new();
+    for (j, presentation) in presentations.iter().enumerate() {
+        let name = presentation.name.as_str();
+        let at = |field| Place::item(ListKind::Presentations, j, Some(field));
+        if name.trim().is_empty() {
+            findings.push(Finding::error(
+                at("name"),
+                format!("presentation {} has no name", j + 1),
+            ));
+            continue;
+        }
+        if let Some(&k) = names.get(name) {
+            findings.push(Finding {
+                place: at("name"),
+                also: Some(Place::item(ListKind::Presentations, k, Some("name"))),
+                severity: Severity::Error,
+                message: format!("duplicate presentation name {name:?}"),
+            });
+            continue;
+        }
+        names.insert(name, j);
+        let mut steps = Vec::with_capacity(presentation.steps.len());
+        let mut ok = true;
+        for (k, step) in presentation.steps.iter().enumerate() {
+            let step_at = |field| Place::Item {
+                list: ListKind::Presentations,
+                index: j,
+                field: Some("steps"),
+                sub: Some(SubRef::Element(k, field)),
+            };
+            let prefix = format!("presentation {name:?}, step {}", k + 1);
+            let node = match NodeId::new(&step.node) {
+                Ok(node) => node,
+                Err(problem) => {
+                    findings.push(Finding::error(
+                        step_at(Some("node")),
+                        format!("{prefix}: {problem}"),
+                    ));
+                    ok = false;
+                    continue;
+                }
+            };
+            if !map.contains(node.as_str()) {
+                findings.push(Finding::warning(
+                    step_at(Some("node")),
+                    dangling_step(name, k, node.as_str()),
+                ));
+            }
+            if let Some(scenario) = &step.scenario
+                && map.scenario(scenario).is_none()
+            {
+                findings.push(Finding::error(
+                    step_at(Some("scenario")),
+                    format!("{prefix}: there is no scenario named {scenario:?}"),
+                ));
+                ok = false;
+            }
+            if step.period.as_deref().is_some_and(|p| p.trim().is_empty()) {
+                findings.push(Finding::error(
+                    step_at(Some("period")),
+                    format!("{prefix}: the period is empty"),
+                ));
+                ok = false;
+            }
+            steps.push(PresentationStep {
+                node,
+                scenario: step.scenario.clone(),
+                period: step.period.clone(),
+            });
+        }
+        if !ok {
+            continue;
+        }
+        let built = Presentation {
+            name: name.to_owned(),
+            steps,
+        };
+        if let Err(err) = map.insert_presentation(usize::MAX, built) {
+            findings.push(Finding::error(at("name"), err.to_string()));
         }
     }
 }

@@ -1,4 +1,5 @@
-//! The canonical writer: a map as format-1 text, byte-identical for the same map.
+//! The canonical writer: a map as text in the lowest format that holds it (1, or 2 when it
+//! has named presentations), byte-identical for the same map.
 //!
 //! Hand-written rather than ron's serializer so the shape is exactly the documented one: the
 //! `implicit_some` header, 4-space indent, nodes in depth-first order one field per line in
@@ -11,15 +12,15 @@
 
 use std::fmt::Write as _;
 
-use crate::model::{Evidence, Field, FieldValue, Formula, Map, Node};
-
-use super::FORMAT_VERSION;
+use crate::model::{
+    Evidence, Field, FieldValue, Formula, Map, Node, Presentation, PresentationStep,
+};
 
 /// The canonical text of a map.
 pub(crate) fn to_string(map: &Map) -> String {
     let mut out = String::with_capacity(256 + map.len() * 256);
     out.push_str("#![enable(implicit_some)]\nMap(\n");
-    let _ = writeln!(out, "    format: {FORMAT_VERSION},");
+    let _ = writeln!(out, "    format: {},", super::format_of(map));
     out.push_str("    title: ");
     push_str_lit(&mut out, map.title());
     out.push_str(",\n");
@@ -70,8 +71,50 @@ pub(crate) fn to_string(map: &Map) -> String {
         }
         out.push_str("    ],\n");
     }
+    push_presentations(&mut out, map.presentations());
     out.push_str(")\n");
     out
+}
+
+/// The `presentations` list (format 2), one field per line and one step per line, so
+/// adding, moving or changing a step is a one-line diff; nothing when there are none.
+pub(crate) fn push_presentations(out: &mut String, presentations: &[Presentation]) {
+    if presentations.is_empty() {
+        return;
+    }
+    out.push_str("    presentations: [\n");
+    for p in presentations {
+        out.push_str("        (\n            name: ");
+        push_str_lit(out, &p.name);
+        if p.steps.is_empty() {
+            out.push_str(",\n            steps: [],\n");
+        } else {
+            out.push_str(",\n            steps: [\n");
+            for step in &p.steps {
+                out.push_str("                ");
+                push_step(out, step);
+                out.push_str(",\n");
+            }
+            out.push_str("            ],\n");
+        }
+        out.push_str("        ),\n");
+    }
+    out.push_str("    ],\n");
+}
+
+/// One step on one line: `(node: "churn", scenario: "Stretch", period: "2026-10")`.
+fn push_step(out: &mut String, step: &PresentationStep) {
+    out.push_str("(node: ");
+    push_str_lit(out, step.node.as_str());
+    if let Some(scenario) = &step.scenario {
+        out.push_str(", scenario: ");
+        push_str_lit(out, scenario);
+    }
+    if let Some(period) = &step.period {
+        out.push_str(", period: ");
+        push_str_lit(out, period);
+    }
+    out.push(')');
 }
 
 /// Starts a node field line: indent and `name: `.

@@ -23,8 +23,7 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use super::FORMAT_VERSION;
-use super::write::{push_field_line, push_str_lit, to_string};
+use super::write::{push_field_line, push_presentations, push_str_lit, to_string};
 use crate::edit::Merge;
 use crate::model::{Field, Link, Map, NodeId, Scenario};
 
@@ -42,7 +41,8 @@ pub(crate) fn merged_to_string(merge: &Merge) -> String {
     let (ours, theirs) = (&merge.map, merge.theirs_way());
     let mut out = Out::default();
     out.plain("#![enable(implicit_some)]\nMap(\n");
-    out.plain(&format!("    format: {FORMAT_VERSION},\n"));
+    let format = super::format_of(ours).max(super::format_of(theirs));
+    out.plain(&format!("    format: {format},\n"));
     let title = |m: &Map| {
         let mut s = String::from("    title: ");
         push_str_lit(&mut s, m.title());
@@ -53,6 +53,13 @@ pub(crate) fn merged_to_string(merge: &Merge) -> String {
     nodes(&mut out, ours, theirs);
     links(&mut out, &ours.links(), &theirs.links());
     scenarios(&mut out, ours.scenarios(), theirs.scenarios());
+    // Presentations differ between the two ways only as a whole list (see `edit::merge`).
+    let presentations = |m: &Map| {
+        let mut s = String::new();
+        push_presentations(&mut s, m.presentations());
+        s
+    };
+    out.either(&presentations(ours), &presentations(theirs));
     out.plain(")\n");
     out.text
 }

@@ -12,7 +12,7 @@ use petgraph::Direction as GraphDirection;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableGraph};
 use petgraph::visit::{EdgeRef, IntoEdgeReferences, NodeIndexable};
 
-use super::{Link, LinkKind, Node, NodeId, Scenario};
+use super::{Link, LinkKind, Node, NodeId, Presentation, Scenario};
 
 /// What an edge of the graph means.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -73,9 +73,30 @@ pub enum ModelError {
     /// Another scenario has this name.
     #[error("a scenario named \"{0}\" already exists")]
     DuplicateScenario(String),
+    /// No presentation has this name.
+    #[error("there is no presentation named \"{0}\"")]
+    UnknownPresentation(String),
+    /// Another presentation has this name.
+    #[error("a presentation named \"{0}\" already exists")]
+    DuplicatePresentation(String),
+    /// A presentation's name is empty or only spaces.
+    #[error("a presentation needs a name")]
+    BlankPresentationName,
+    /// A presentation step's period is empty or only spaces.
+    #[error("a step's period cannot be empty")]
+    BlankPeriod,
+    /// The presentation has no step at this index.
+    #[error("presentation \"{presentation}\" has no step {}", index + 1)]
+    UnknownStep {
+        /// The presentation's name.
+        presentation: String,
+        /// The 0-based index asked for.
+        index: usize,
+    },
 }
 
-/// A Fulcrum map: one or more trees of nodes, links between them and named scenarios.
+/// A Fulcrum map: one or more trees of nodes, links between them, named scenarios and named
+/// presentations.
 #[derive(Clone, Debug, Default)]
 pub struct Map {
     title: String,
@@ -83,6 +104,8 @@ pub struct Map {
     index: HashMap<NodeId, NodeIndex>,
     roots: Vec<NodeIndex>,
     scenarios: Vec<Scenario>,
+    /// Kept by `presentation.rs`.
+    pub(super) presentations: Vec<Presentation>,
 }
 
 impl Map {
@@ -540,6 +563,14 @@ impl Map {
             .find(|s| s.name == scenario.name)
             .ok_or_else(|| ModelError::UnknownScenario(scenario.name.clone()))?;
         Ok(std::mem::replace(slot, scenario))
+    }
+
+    /// Replaces the scenario called `name` by `scenario` (which may have another name), in
+    /// place; for `rename_scenario`, which checks the names.
+    pub(super) fn replace_scenario_named(&mut self, name: &str, scenario: Scenario) {
+        if let Some(slot) = self.scenarios.iter_mut().find(|s| s.name == name) {
+            *slot = scenario;
+        }
     }
 
     /// A fresh id for a node titled `title`.

@@ -1,5 +1,5 @@
 //! The map model: stable ids, nodes and their kinds, the table of node fields ([`Field`]),
-//! and the [`Map`] graph.
+//! the [`Map`] graph, and the named [`Presentation`]s saved in it.
 //!
 //! Knows nothing of files, formulas' meaning, undo or the UI.
 
@@ -7,6 +7,7 @@ mod field;
 mod id;
 mod map;
 mod node;
+mod presentation;
 pub mod synthetic;
 
 pub use field::{Field, FieldError, FieldValue, same_node};
@@ -16,3 +17,4 @@ pub use node::{
     Category, Direction, Display, Evidence, Formula, Link, LinkKind, Node, NodeKind, Orientation,
     Scenario, Sizing, Status, Thresholds,
 };
+pub use presentation::{Presentation, PresentationStep};

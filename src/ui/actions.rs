@@ -117,6 +117,12 @@ actions! {
     Help,
     /// Presentation mode.
     Present,
+    /// Present the chosen named presentation.
+    PresentNamed,
+    /// Show or hide the presentations panel.
+    TogglePresentations,
+    /// Add the selected card, with the scenario and period on screen, as a step.
+    AddPresentationStep,
 }
 
 /// Where a shortcut works.
@@ -258,6 +264,9 @@ impl Action {
                 Some(ToggleScenarios),
                 None,
                 Some(Present),
+                Some(PresentNamed),
+                Some(TogglePresentations),
+                Some(AddPresentationStep),
             ],
         );
         add(&mut rows, Menu::Help, &[Some(Help)]);
@@ -380,6 +389,9 @@ impl Action {
             ToggleTheme => "Dark theme",
             Help => "Keyboard shortcuts",
             Present => "Present",
+            PresentNamed => "Present chosen presentation",
+            TogglePresentations => "Presentations…",
+            AddPresentationStep => "Add this view as a step",
         };
         text.to_owned()
     }
@@ -453,6 +465,15 @@ impl Action {
             Present => {
                 "Full screen for a projector: step through the top and its levers (Esc leaves)"
             }
+            PresentNamed => {
+                "Full screen: step through the presentation chosen in the Presentations panel, each step under its scenario and period"
+            }
+            TogglePresentations => {
+                "Named presentations saved in the map: their steps, reorder, rename, delete"
+            }
+            AddPresentationStep => {
+                "Add the selected card, with the scenario and period on screen, to the chosen presentation"
+            }
         }
     }
 
@@ -524,6 +545,9 @@ impl Action {
             ToggleTheme => vec![],
             Help => vec![key(NONE, Key::F1)],
             Present => vec![key(NONE, Key::F5)],
+            PresentNamed => vec![key(Modifiers::SHIFT, Key::F5)],
+            TogglePresentations => vec![key(CMD_SHIFT, Key::P)],
+            AddPresentationStep => vec![key(CMD_SHIFT, Key::A)],
         }
     }
 
@@ -534,7 +558,8 @@ impl Action {
             New | Open | Save | SaveAs | ImportValues | CompareWith | CompareSaved | Quit
             | Find | FindNext | FindPrevious | ZoomIn | ZoomOut | FitView | FitTree
             | FocusInspector | ToggleInspector | ToggleProblems | ToggleTheme | ToggleLeverage
-            | ToggleBridge | ToggleScenarios | Help | Present => Scope::Global,
+            | ToggleBridge | ToggleScenarios | Help | Present | PresentNamed
+            | TogglePresentations | AddPresentationStep => Scope::Global,
             _ => Scope::Canvas,
         }
     }
@@ -550,6 +575,7 @@ impl Action {
                 | Action::ToggleBridge
                 | Action::ToggleScenarios
                 | Action::ToggleWhy
+                | Action::TogglePresentations
         )
     }
 }

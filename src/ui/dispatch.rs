@@ -170,6 +170,11 @@ impl FulcrumApp {
                 };
             }
             Present => self.start_presenting(ctx),
+            PresentNamed => self.start_presenting_named(ctx),
+            TogglePresentations => {
+                self.view.panels.presentations = !self.view.panels.presentations;
+            }
+            AddPresentationStep => self.add_view_as_step(),
             Help => self.view.panels.help = !self.view.panels.help,
             ToggleLeverage => self.view.panels.leverage = !self.view.panels.leverage,
             ToggleBridge => self.view.panels.bridge = !self.view.panels.bridge,
@@ -244,6 +249,8 @@ pub(crate) fn is_enabled(
         }),
         LinkRelates => on.is_some(),
         CompareSaved => cx.session.path.is_some(),
+        AddPresentationStep => view.selection.is_some(),
+        PresentNamed => map.presentations().iter().any(|p| !p.steps.is_empty()),
         _ => true,
     }
 }
@@ -258,6 +265,7 @@ pub(crate) fn is_checked(view: &View, theme: Theme, action: Action) -> bool {
         Action::ToggleBridge => view.panels.bridge,
         Action::ToggleScenarios => view.panels.scenarios,
         Action::ToggleWhy => view.panels.why,
+        Action::TogglePresentations => view.panels.presentations,
         _ => false,
     }
 }

@@ -24,6 +24,7 @@
 //! | `actions.rs`, `menus.rs` | the action table; menu bar and context menu from it |
 //! | `editing.rs`, `clipboard.rs`, `search.rs` | handlers: title editing, structure, navigation; copy/cut/paste; find |
 //! | `leverage.rs`, `bridge.rs`, `links.rs`, `scenarios.rs` | leverage panel, what-if, goal seek; the bridge; making links; the scenario manager |
+//! | `presentations.rs` | the named presentations panel and "Add this view as a step" |
 //! | `import_values.rs`, `why.rs` | import of values with a preview; "Why it moved" |
 //! | `present.rs` | presentation mode (F5) |
 //! | `lock.rs` | who has a file open |
@@ -73,6 +74,7 @@ mod lock;
 mod menus;
 mod panels;
 mod present;
+mod presentations;
 mod recent;
 mod scenarios;
 mod scene;
@@ -408,9 +410,22 @@ impl FulcrumApp {
         }
     }
 
-    /// What a command does to the figures: nothing (a title, an owner, notes), one input's
-    /// value (updated in place), or anything else (rebuilt).
+    /// What a command does to the figures: nothing (a title, an owner, notes, a
+    /// presentation), one input's value (updated in place), or anything else (rebuilt).
     fn figure_change(&self, command: &Command) -> FigureChange {
+        // The engine does not read presentations.
+        if matches!(
+            command,
+            Command::AddPresentation { .. }
+                | Command::RemovePresentation { .. }
+                | Command::RenamePresentation { .. }
+                | Command::AddStep { .. }
+                | Command::RemoveStep { .. }
+                | Command::MoveStep { .. }
+                | Command::SetStep { .. }
+        ) {
+            return FigureChange::None;
+        }
         let Command::SetNode { id, node } = command else {
             return FigureChange::Rebuild;
         };
@@ -511,6 +526,9 @@ impl FulcrumApp {
         import_values::import_preview_ui(&ctx, &cx, &mut shell.import);
         if view.panels.scenarios {
             scenarios::scenarios_ui(&ctx, &cx, view);
+        }
+        if view.panels.presentations {
+            presentations::presentations_ui(&ctx, &cx, view);
         }
         dialogs::dialogs_ui(&ctx, &cx, &mut shell.dialogs, &mut view.panels.help);
         self.run_commands(&ctx);

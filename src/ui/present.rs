@@ -5,12 +5,17 @@
 //! card's subtree, Backspace goes up a level; B blanks the screen; Esc leaves, putting the
 //! camera, panels and theme back as they were. Editing is paused while presenting.
 //!
+//! Shift+F5 presents a named presentation saved in the map instead: each step frames its
+//! card and the cards under it, under the step's scenario and period (the editor's when the
+//! step names none); steps whose card was deleted are skipped. Esc puts the editor's
+//! scenario and period back too.
+//!
 //! The path is built from the map (pure, tested below); the frame and keys follow
 //! [`super::view::Mode::Presenting`].
 
 use egui::{Align2, Color32, FontId, Id, Key};
 
-use crate::model::{Map, NodeId, NodeKind};
+use crate::model::{Map, NodeId, NodeKind, Presentation as Named};
 
 use super::camera::Camera;
 use super::commands::UiCommand;
@@ -24,16 +29,35 @@ pub(crate) const MAX_CARDS_PER_STEP: usize = 3;
 /// The largest zoom a step glides to.
 const MAX_STEP_ZOOM: f32 = 2.4;
 
-/// One step: the cards it shows.
+/// One step: the cards it shows, and for a step of a named presentation its scenario and
+/// period.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Step {
-    /// The cards in focus (the rest is dimmed).
+    /// The cards in focus (the rest is dimmed); the first is the step's own.
     pub nodes: Vec<NodeId>,
+    /// The scenario to roll up under (`None`: the editor's).
+    pub scenario: Option<String>,
+    /// The period to roll up for (`None`: the editor's).
+    pub period: Option<String>,
+}
+
+impl Step {
+    /// A step of the default path: these cards, in the editor's scenario and period.
+    fn cards(nodes: Vec<NodeId>) -> Self {
+        Self {
+            nodes,
+            scenario: None,
+            period: None,
+        }
+    }
 }
 
 /// A presentation in progress.
 pub(crate) struct Presentation {
-    /// The root of the path (the top, or the subtree Enter focused).
+    /// The named presentation being shown (`None`: the default path).
+    pub name: Option<String>,
+    /// The root of the path (the top, or the subtree Enter focused); for a named
+    /// presentation, the card of the step shown.
     pub root: NodeId,
     /// The steps of the path.
     pub steps: Vec<Step>,
@@ -52,14 +76,14 @@ struct Saved {
     panels: Panels,
     theme: Theme,
     selection: Option<NodeId>,
+    scenario: Option<String>,
+    period: Option<String>,
 }
 
 /// The path under `root`: the root alone, then each level below it, at most
 /// [`MAX_CARDS_PER_STEP`] cards a step (a wider level takes several steps, left to right).
 pub(crate) fn path(map: &Map, root: &NodeId) -> Vec<Step> {
-    let mut steps = vec![Step {
-        nodes: vec![root.clone()],
-    }];
+    let mut steps = vec![Step::cards(vec![root.clone()])];
     let mut level: Vec<NodeId> = vec![root.clone()];
     loop {
         let next: Vec<NodeId> = level
@@ -74,13 +98,37 @@ pub(crate) fn path(map: &Map, root: &NodeId) -> Vec<Step> {
             break;
         }
         for chunk in next.chunks(MAX_CARDS_PER_STEP) {
-            steps.push(Step {
-                nodes: chunk.to_vec(),
-            });
+            steps.push(Step::cards(chunk.to_vec()));
         }
         level = next;
     }
     steps
+}
+
+/// The path of a named presentation: each step whose card is in the map, framing that card
+/// and the cards under it (notes aside), under the step's scenario and period.
+pub(crate) fn named_path(map: &Map, named: &Named) -> Vec<Step> {
+    named
+        .steps
+        .iter()
+        .filter(|s| map.contains(s.node.as_str()))
+        .map(|s| {
+            let mut nodes = vec![s.node.clone()];
+            nodes.extend(
+                map.children(s.node.as_str())
+                    .filter(|c| {
+                        map.node(c.as_str())
+                            .is_some_and(|n| n.kind != NodeKind::Note)
+                    })
+                    .cloned(),
+            );
+            Step {
+                nodes,
+                scenario: s.scenario.clone(),
+                period: s.period.clone(),
+            }
+        })
+        .collect()
 }
 
 /// Where the path starts by default: the first metric root (the North Star), else the
@@ -110,6 +158,18 @@ impl Presentation {
     /// The camera glides to the step shown now.
     pub fn framed(&mut self) {
         self.framed = Some(self.at);
+    }
+
+    /// The scenario and period the step shown is rolled up under: its own, else the
+    /// editor's.
+    pub fn rolled_up_for(&self) -> (Option<&str>, Option<&str>) {
+        let step = self.steps.get(self.at);
+        let scenario = step.and_then(|s| s.scenario.as_deref());
+        let period = step.and_then(|s| s.period.as_deref());
+        (
+            scenario.or(self.saved.scenario.as_deref()),
+            period.or(self.saved.period.as_deref()),
+        )
     }
 }
 
@@ -165,6 +225,25 @@ pub(crate) fn overlay_ui(ctx: &egui::Context, cx: &Viewer<'_>, p: &Presentation)
         FontId::proportional(20.0),
         muted,
     );
+    // What the figures are rolled up for, so the room knows it is looking at a scenario or
+    // another month.
+    let (scenario, period) = p.rolled_up_for();
+    let shown: Vec<&str> = p
+        .name
+        .as_deref()
+        .into_iter()
+        .chain(scenario)
+        .chain(period)
+        .collect();
+    if !shown.is_empty() {
+        painter.text(
+            screen.left_bottom() + egui::vec2(28.0, -22.0),
+            Align2::LEFT_BOTTOM,
+            shown.join("  ·  "),
+            FontId::proportional(22.0),
+            muted,
+        );
+    }
 }
 
 impl FulcrumApp {
@@ -192,14 +271,53 @@ impl FulcrumApp {
             return;
         };
         let steps = path(map, &root);
+        self.begin(ctx, None, root, steps);
+    }
+
+    /// Shift+F5: presents the presentation chosen in the Presentations panel (the first one
+    /// when none is chosen).
+    pub(crate) fn start_presenting_named(&mut self, ctx: &egui::Context) {
+        self.commit_title_edit();
+        let map = self.session.map();
+        self.view.presentations.settle(map);
+        let Some(named) = self
+            .view
+            .presentations
+            .chosen
+            .as_deref()
+            .and_then(|n| map.presentation(n))
+        else {
+            self.shell.dialogs.toast(
+                "No presentation yet: add steps with \"Add this view as a step\" (Ctrl+Shift+A)"
+                    .to_owned(),
+            );
+            return;
+        };
+        let steps = named_path(map, named);
+        let Some(root) = steps.first().and_then(|s| s.nodes.first()).cloned() else {
+            self.shell.dialogs.toast(format!(
+                "\"{}\" has no steps to show (a step whose card was deleted is skipped)",
+                named.name
+            ));
+            return;
+        };
+        let name = named.name.clone();
+        self.begin(ctx, Some(name), root, steps);
+    }
+
+    /// Enters presentation mode on `steps`, remembering what Esc puts back.
+    fn begin(&mut self, ctx: &egui::Context, name: Option<String>, root: NodeId, steps: Vec<Step>) {
         let saved = Saved {
             camera: self.view.canvas.camera.clone(),
             panels: self.view.panels,
             theme: self.shell.theme,
             selection: self.view.selection.clone(),
+            scenario: self.view.scenario.clone(),
+            period: self.view.period.clone(),
         };
         self.view.selection = Some(root.clone());
         self.view.mode = super::view::Mode::Presenting(Box::new(Presentation {
+            name,
             root,
             steps,
             at: 0,
@@ -208,7 +326,29 @@ impl FulcrumApp {
             framed: None,
         }));
         self.shell.theme = Theme::Projector;
+        self.show_step();
         ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(true));
+    }
+
+    /// Rolls the map up for the step shown (its scenario and period, else the editor's) and
+    /// selects its card; a named step's card becomes the root of the breadcrumb.
+    fn show_step(&mut self) {
+        let super::view::Mode::Presenting(p) = &mut self.view.mode else {
+            return;
+        };
+        let (scenario, period) = p.rolled_up_for();
+        let (scenario, period) = (scenario.map(str::to_owned), period.map(str::to_owned));
+        let first = p.focus().first().cloned();
+        if p.name.is_some()
+            && let Some(card) = &first
+        {
+            p.root = card.clone();
+        }
+        self.view.scenario = scenario;
+        self.view.period = period;
+        if first.is_some() {
+            self.view.selection = first;
+        }
     }
 
     /// Handles a presentation command.
@@ -222,7 +362,7 @@ impl FulcrumApp {
                 p.blank = false;
                 let last = p.steps.len().saturating_sub(1) as isize;
                 p.at = (p.at as isize + by).clamp(0, last) as usize;
-                self.view.selection = p.focus().first().cloned();
+                self.show_step();
             }
             UiCommand::PresentBlank => p.blank = !p.blank,
             UiCommand::PresentFocus => {
@@ -231,17 +371,20 @@ impl FulcrumApp {
                 {
                     p.steps = path(map, &sel);
                     p.root = sel;
+                    p.name = None;
                     p.at = 0;
                     p.framed = None;
+                    self.show_step();
                 }
             }
             UiCommand::PresentUp => {
                 if let Some(parent) = map.parent(p.root.as_str()).cloned() {
                     p.steps = path(map, &parent);
-                    p.root = parent.clone();
+                    p.root = parent;
+                    p.name = None;
                     p.at = 0;
                     p.framed = None;
-                    self.view.selection = Some(parent);
+                    self.show_step();
                 }
             }
             UiCommand::PresentLeave => self.stop_presenting(ctx),
@@ -260,12 +403,27 @@ impl FulcrumApp {
         self.view.panels = p.saved.panels;
         self.shell.theme = p.saved.theme;
         self.view.selection = p.saved.selection;
+        self.view.scenario = p.saved.scenario;
+        self.view.period = p.saved.period;
         ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(false));
     }
 
     /// Whether the app is presenting.
     pub fn is_presenting(&self) -> bool {
         matches!(self.view.mode, super::view::Mode::Presenting(_))
+    }
+
+    /// The named presentation being shown, while presenting one.
+    pub fn presentation_name(&self) -> Option<&str> {
+        match &self.view.mode {
+            super::view::Mode::Presenting(p) => p.name.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The period the map is rolled up for (`None`: the current values).
+    pub fn period(&self) -> Option<&str> {
+        self.view.period.as_deref()
     }
 
     /// The step shown and the number of steps, while presenting.

@@ -229,27 +229,17 @@ pub(crate) fn scenarios_ui(ctx: &egui::Context, cx: &Viewer<'_>, view: &mut View
 }
 
 impl FulcrumApp {
-    /// Renames a scenario (one undo step), keeping it shown if it was.
+    /// Renames a scenario (one undo step), keeping it shown if it was; presentation steps
+    /// shown under it follow the new name.
     pub(crate) fn rename_scenario(&mut self, old: String, new: String) {
-        let map = self.session.map();
-        let Some(index) = map.scenarios().iter().position(|s| s.name == old) else {
+        if self.session.map().scenario(&old).is_none() {
             return;
+        }
+        let command = Command::RenameScenario {
+            from: old.clone(),
+            to: new.clone(),
         };
-        let Some(scenario) = map.scenario(&old) else {
-            return;
-        };
-        let renamed = Scenario {
-            name: new.clone(),
-            overrides: scenario.overrides.clone(),
-        };
-        let batch = Command::Batch(vec![
-            Command::RemoveScenario { name: old.clone() },
-            Command::AddScenario {
-                index,
-                scenario: renamed,
-            },
-        ]);
-        if self.apply(batch) {
+        if self.apply(command) {
             if self.view.scenario.as_deref() == Some(old.as_str()) {
                 self.view.scenario = Some(new.clone());
             }

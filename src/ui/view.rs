@@ -34,6 +34,8 @@ pub(crate) struct Panels {
     pub scenarios: bool,
     /// "Why it moved".
     pub why: bool,
+    /// The presentations panel.
+    pub presentations: bool,
 }
 
 impl Default for Panels {
@@ -46,6 +48,7 @@ impl Default for Panels {
             bridge: false,
             scenarios: false,
             why: false,
+            presentations: false,
         }
     }
 }
@@ -208,6 +211,8 @@ pub(crate) struct View {
     pub why: super::why::WhyView,
     /// The scenario manager's drafts.
     pub scenario_manager: ScenarioManager,
+    /// The presentations panel: the chosen presentation and step.
+    pub presentations: super::presentations::PresentationsPanel,
     /// The link picker ("Measures…", "Relates to…"), while open.
     pub link_picker: Option<LinkPicker>,
     /// The comparison with another map (File → Compare with…), while on.

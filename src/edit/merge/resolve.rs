@@ -442,6 +442,21 @@ impl<'a> Run<'_, 'a> {
         for scenario in self.scenarios() {
             let _ = map.insert_scenario(usize::MAX, scenario);
         }
+        // A step keeps its node even when this way deleted it (a warning, as after a delete
+        // in the app); a scenario this way does not keep is taken off the step.
+        for presentation in self.plan.presentations[self.way()] {
+            let mut presentation = presentation.clone();
+            for step in &mut presentation.steps {
+                if step
+                    .scenario
+                    .as_deref()
+                    .is_some_and(|s| map.scenario(s).is_none())
+                {
+                    step.scenario = None;
+                }
+            }
+            let _ = map.insert_presentation(usize::MAX, presentation);
+        }
         map
     }
 
