@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::engine::Program;
-use crate::model::{Link, LinkKind, Map, Node, NodeId, Scenario};
+use crate::model::{Link, LinkKind, Map, Node, NodeId, Scenario, clip};
 
 use super::convert::{self, Converted, Placement, article};
 use super::error::{Problem, Severity};
@@ -54,7 +54,7 @@ fn non_finite_override(scenario: &str, id: &str, v: f64) -> String {
 /// Names the nodes on a cycle, shortening long ones.
 fn cycle_text(names: &[&str]) -> String {
     const SHOWN: usize = 6;
-    let quoted = |s: &&str| format!("`{s}`");
+    let quoted = |s: &&str| format!("`{}`", clip(s));
     let first = names.first().map(quoted).unwrap_or_default();
     if names.len() <= SHOWN {
         let mut parts: Vec<String> = names.iter().map(quoted).collect();
