@@ -282,3 +282,119 @@ fn fmt_refuses_a_read_only_map() {
     assert!(text(&out).contains("x.ron is read-only"), "{}", text(&out));
     assert_eq!(std::fs::read_to_string(&path).unwrap(), original);
 }
+
+/// A map whose titles would drive a terminal (set its title, clear the screen, colour it,
+/// reverse the text) and a spreadsheet (formulas).
+fn hostile_map(dir: &Path) -> PathBuf {
+    let text = "Map(format: 1, title: \"t\", nodes: [\n\
+        (id: \"top\", kind: Metric, title: \"\u{1b}]0;pwned\u{7}\u{1b}[2J\u{1b}[31mred\u{202e}txt\u{9b}\", formula: Sum),\n\
+        (id: \"calc\", parent: \"top\", kind: Metric, title: \"=cmd|' /C calc'!A0\", value: -5.0),\n\
+        (id: \"plus\", parent: \"top\", kind: Metric, title: \"+1+2\", value: 1.0),\n\
+        (id: \"at\", parent: \"top\", kind: Metric, title: \"@SUM(A1)\", value: 2.0),\n\
+        (id: \"tab\", parent: \"top\", kind: Metric, title: \"\tx\", value: 3.0),\n\
+        (id: \"dash\", parent: \"top\", kind: Metric, title: \"-2+3\", value: 4.0),\n\
+    ])\n";
+    temp_file(dir, "hostile.ron", text)
+}
+
+/// Whether `s` holds a character that drives a terminal or reorders its text.
+fn has_raw_control(s: &str) -> bool {
+    s.chars().any(|c| {
+        (c.is_control() && c != '\n')
+            || ('\u{202a}'..='\u{202e}').contains(&c)
+            || ('\u{2066}'..='\u{2069}').contains(&c)
+    })
+}
+
+/// Regression: titles with terminal control characters printed raw into `rollup` and
+/// `leverage` tables (a title could retitle the terminal window, clear it, or reverse text).
+#[test]
+fn tables_escape_control_characters() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = hostile_map(dir.path());
+    let p = path.to_str().unwrap();
+    for args in [["rollup", p], ["leverage", p]] {
+        let out = fulcrum(&args);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        let t = text(&out);
+        assert!(!has_raw_control(&t), "{t:?}");
+        assert!(t.contains("\\u{1b}]0;pwned\\u{7}"), "{t}");
+        // Table cells are cut at 48 characters; the leverage table's heading is whole.
+        assert!(
+            args[0] == "rollup" || t.contains("\\u{202e}txt\\u{9b}"),
+            "{t}"
+        );
+    }
+}
+
+/// Regression: the same characters went raw into JSON (serde_json escapes only C0). They are
+/// now `\uXXXX` escapes: still valid JSON, read back as the very same title.
+#[test]
+fn json_escapes_control_characters_and_stays_valid() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = hostile_map(dir.path());
+    let out = fulcrum(&["rollup", path.to_str().unwrap(), "--format", "json"]);
+    let t = String::from_utf8(out.stdout.clone()).unwrap();
+    assert!(!has_raw_control(&t), "{t:?}");
+    assert!(
+        t.contains("\\u001b") && t.contains("\\u202e") && t.contains("\\u009b"),
+        "{t}"
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        json["nodes"][0]["title"],
+        "\u{1b}]0;pwned\u{7}\u{1b}[2J\u{1b}[31mred\u{202e}txt\u{9b}"
+    );
+}
+
+/// Regression: CSV cells starting `=`, `+`, `-`, `@` or a tab went out as they were, so a
+/// spreadsheet opening the export ran them as formulas (CSV injection). Text cells are now
+/// prefixed with `'`; numbers, negative ones too, are left as numbers.
+#[test]
+fn csv_cells_cannot_be_formulas() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = hostile_map(dir.path());
+    let out = fulcrum(&["rollup", path.to_str().unwrap(), "--format", "csv"]);
+    let t = String::from_utf8(out.stdout).unwrap();
+    assert!(!has_raw_control(&t.replace('\t', "")), "{t:?}");
+    let row = |id: &str| {
+        t.lines()
+            .find(|l| l.starts_with(&format!("{id},")))
+            .unwrap()
+            .to_owned()
+    };
+    assert!(
+        row("calc").starts_with("calc,'=cmd|' /C calc'!A0,-5,"),
+        "{t}"
+    );
+    assert!(row("plus").starts_with("plus,'+1+2,1,"), "{t}");
+    assert!(row("at").starts_with("at,'@SUM(A1),2,"), "{t}");
+    assert!(row("tab").starts_with("tab,'\tx,3,"), "{t}");
+    assert!(row("dash").starts_with("dash,'-2+3,4,"), "{t}");
+}
+
+/// Regression: `check` echoed ids and titles raw (control characters included) and whole (a
+/// 100 000-character id was printed whole, in several messages).
+#[test]
+fn check_messages_escape_controls_and_cut_long_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = "x".repeat(100_000);
+    let text_of_map = format!(
+        "Map(format: 1, nodes: [\n\
+         (id: \"bad\u{1b}[2J\", kind: Metric),\n\
+         (id: \"{long}\", kind: Metric),\n\
+         (id: \"c\", parent: \"{long}\", kind: Metric, formula: Expr(\"{long} + 1\")),\n\
+         ])\n"
+    );
+    let path = temp_file(dir.path(), "m.ron", &text_of_map);
+    let out = fulcrum(&["check", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let t = text(&out);
+    assert!(!has_raw_control(&t), "{t:?}");
+    assert!(t.contains("`bad\\u{1b}[2J`"), "{t}");
+    assert!(t.len() < 2_000, "{} bytes: {}", t.len(), &t[..300]);
+    assert!(
+        t.contains(&format!("`{}… (100000 characters)`", "x".repeat(60))),
+        "{t}"
+    );
+}

@@ -261,20 +261,25 @@ pub fn run(command: Command) -> ExitCode {
     match result {
         Ok(code) => code,
         Err(message) => {
-            eprintln!("{message}");
+            eprintln!("{}", output::terminal(&message));
             ExitCode::from(1)
         }
     }
 }
 
-/// Problems rendered one per line for a file.
+/// Problems rendered one per line for a file, safe for a terminal (controls escaped).
 fn render(path: &Path, problems: &[Problem]) -> String {
     let name = path.display().to_string();
     problems
         .iter()
-        .map(|p| p.render(&name))
+        .map(|p| output::terminal(&p.render(&name)).into_owned())
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// A path as printed, safe for a terminal.
+fn shown(path: &Path) -> String {
+    output::terminal(&path.display().to_string()).into_owned()
 }
 
 /// Loads a map for a command that needs a valid one; errors become the message to print.
@@ -312,7 +317,7 @@ fn check(files: &[PathBuf]) -> Result<ExitCode, String> {
                 {
                     failed = true;
                 } else {
-                    println!("{}: ok ({} nodes)", path.display(), loaded.map.len());
+                    println!("{}: ok ({} nodes)", shown(path), loaded.map.len());
                 }
             }
             Err(err) => {
@@ -348,13 +353,13 @@ fn fmt(files: &[PathBuf], check_only: bool) -> Result<ExitCode, String> {
         }
         if check_only {
             failed = true;
-            println!("{}: not in canonical form", path.display());
+            println!("{}: not in canonical form", shown(path));
         } else if let Err(err) = format::save(&loaded.map, path) {
             read_only |= matches!(err, format::FormatError::ReadOnly { .. });
             failed = true;
             eprintln!("{}", render(path, &err.problems()));
         } else {
-            println!("formatted {}", path.display());
+            println!("formatted {}", shown(path));
         }
     }
     Ok(if read_only {

@@ -153,7 +153,11 @@ impl Program {
                 Some(&a) => args.push(a),
                 None => {
                     let offset = Some(tape.var_offsets(v));
-                    return self.fail(id, offset, format!("`{name}` is not a metric in this map"));
+                    return self.fail(
+                        id,
+                        offset,
+                        format!("`{}` is not a metric in this map", clip(name)),
+                    );
                 }
             }
         }

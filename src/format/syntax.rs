@@ -9,6 +9,7 @@ use ron::error::{Error as RonError, SpannedError};
 
 use super::error::{Problem, Severity};
 use super::scan::{self, LineIndex, Tail};
+use crate::model::clip;
 
 /// A RON parse error of `text` as a problem with its line and column.
 pub(crate) fn problem(text: &str, err: &SpannedError) -> Problem {
@@ -48,7 +49,7 @@ fn struct_name(name: &str) -> String {
         "Evidence" => "an evidence entry".to_owned(),
         "Thresholds" => "`thresholds`".to_owned(),
         "Sizing" => "`sizing`".to_owned(),
-        other => format!("`{other}`"),
+        other => format!("`{}`", clip(other)),
     }
 }
 
@@ -117,7 +118,8 @@ fn describe(code: &RonError) -> String {
             found,
             outer,
         } => format!(
-            "unknown field `{found}`{}{}",
+            "unknown field `{}`{}{}",
+            clip(found),
             in_what(outer.as_ref()),
             hint(found, expected)
         ),
@@ -135,12 +137,13 @@ fn describe(code: &RonError) -> String {
             found,
             outer,
         } => format!(
-            "unknown {} `{found}`{}",
+            "unknown {} `{}`{}",
             enum_name(outer.as_deref()),
+            clip(found),
             hint(found, expected)
         ),
         RonError::ExpectedDifferentStructName { expected, found } => {
-            format!("expected `{expected}(…)` here, found `{found}(…)`")
+            format!("expected `{expected}(…)` here, found `{}(…)`", clip(found))
         }
         RonError::ExpectedNamedStructLike("Map") => {
             "expected `Map(` — is this a Fulcrum map file?".to_owned()

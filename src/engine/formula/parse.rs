@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use super::lex::{self, BinOp, TokKind, Token};
 use super::{FormulaError, Op, OpKind, Span, Tape, is_reserved};
+use crate::model::clip;
 
 /// Binding power of unary minus: above `* /`, below `^`.
 const NEG_PREC: u8 = 4;
@@ -162,7 +163,7 @@ impl<'a> Parser<'a> {
             match kind {
                 TokKind::Other => {
                     let t = self.text(i);
-                    return Err(self.err(i, format!("unexpected character `{t}`")));
+                    return Err(self.err(i, format!("unexpected character `{}`", clip(t))));
                 }
                 TokKind::Assign => {
                     return Err(self.err(i, "unexpected `=`: write `==` to compare"));
@@ -172,7 +173,7 @@ impl<'a> Parser<'a> {
                 }
                 TokKind::BadNum => {
                     let t = self.text(i);
-                    return Err(self.err(i, format!("malformed number `{t}`")));
+                    return Err(self.err(i, format!("malformed number `{}`", clip(t))));
                 }
                 _ => {}
             }
@@ -191,15 +192,15 @@ impl<'a> Parser<'a> {
     /// whether a complete value was read.
     fn operand(&mut self, i: usize) -> Result<(usize, bool), FormulaError> {
         let at = self.at(i);
-        let found = |p: &Self| format!("expected a number, id or `(`, found `{}`", p.text(i));
+        let found = |p: &Self| format!("expected a number, id or `(`, found `{}`", clip(p.text(i)));
         match self.kind(i) {
             Some(TokKind::Num) => {
                 let text = self.text(i);
                 let x: f64 = text
                     .parse()
-                    .map_err(|_| self.err(i, format!("malformed number `{text}`")))?;
+                    .map_err(|_| self.err(i, format!("malformed number `{}`", clip(text))))?;
                 if !x.is_finite() {
-                    return Err(self.err(i, format!("number `{text}` is too large")));
+                    return Err(self.err(i, format!("number `{}` is too large", clip(text))));
                 }
                 let span = self.span(i);
                 self.push_op(OpKind::Num(x), span, span);
@@ -212,9 +213,9 @@ impl<'a> Parser<'a> {
                 if text.chars().any(|c| c.is_ascii_uppercase()) {
                     let lower = text.to_ascii_lowercase();
                     return Err(if call && is_reserved(&lower) {
-                        self.err(i, format!("`{text}`: function names are lowercase"))
+                        self.err(i, format!("`{}`: function names are lowercase", clip(text)))
                     } else {
-                        self.err(i, format!("`{text}`: ids are lowercase"))
+                        self.err(i, format!("`{}`: ids are lowercase", clip(text)))
                     });
                 }
                 if let Some(func) = Func::from_name(text) {
@@ -234,7 +235,7 @@ impl<'a> Parser<'a> {
                     return Ok((i + 2, false));
                 }
                 if call {
-                    return Err(self.err(i, format!("unknown function `{text}`")));
+                    return Err(self.err(i, format!("unknown function `{}`", clip(text))));
                 }
                 let var = match self.var_index.get(text) {
                     Some(&v) => v,
@@ -370,12 +371,18 @@ impl<'a> Parser<'a> {
                     _ => None,
                 }) {
                     Some((open, false)) => {
-                        format!("expected `)` to close the `(` at {open}, found `{t}`")
+                        format!(
+                            "expected `)` to close the `(` at {open}, found `{}`",
+                            clip(t)
+                        )
                     }
                     Some((open, true)) => {
-                        format!("expected `,` or `)` to close the `(` at {open}, found `{t}`")
+                        format!(
+                            "expected `,` or `)` to close the `(` at {open}, found `{}`",
+                            clip(t)
+                        )
                     }
-                    None => format!("expected an operator, found `{t}`"),
+                    None => format!("expected an operator, found `{}`", clip(t)),
                 };
                 Err(self.err(i, message))
             }

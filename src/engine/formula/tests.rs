@@ -524,6 +524,41 @@ fn rename_many_in_source_renames_each_token_once() {
 
 // ---------------------------------------------------------------- size and stack safety
 
+/// Regression: an error quoting an operand inside N layers of parentheses peeled one layer
+/// per pass over the text — quadratic (100k layers: minutes) — and quoted it whole.
+#[test]
+fn an_error_under_many_parentheses_is_quoted_quickly_and_briefly() {
+    const N: usize = 100_000;
+    let src = format!("1 / {}a - a{}", "(".repeat(N), ")".repeat(N));
+    let started = std::time::Instant::now();
+    assert_eq!(
+        eval_msg(&src, &[("a", 1.0)]),
+        "division by zero: `a - a` is 0"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    let long = format!("({} + 1) / 0", vec!["a"; 1000].join(" + "));
+    let message = eval_msg(&long, &[("a", 1.0)]);
+    assert!(message.len() < 200, "{message}");
+    // `(a) + (b)` keeps its parentheses: they are not around all of it.
+    assert_eq!(
+        eval_msg("1 / ((a) - (a))", &[("a", 1.0)]),
+        "division by zero: `(a) - (a)` is 0"
+    );
+}
+
+/// An over-long token is cut in a parse error's message.
+#[test]
+fn parse_errors_cut_long_tokens() {
+    let e = parse_err(&format!("1 + {}", "A".repeat(100_000)));
+    assert_eq!(
+        e.message,
+        format!(
+            "`{}… (100000 characters)`: ids are lowercase",
+            "A".repeat(60)
+        )
+    );
+}
+
 /// Runs `f` on a thread with a 256 KB stack.
 fn on_small_stack(f: impl FnOnce() + Send + 'static) {
     std::thread::Builder::new()
