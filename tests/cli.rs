@@ -398,3 +398,40 @@ fn check_messages_escape_controls_and_cut_long_ids() {
         "{t}"
     );
 }
+
+/// Regression: `fmt` dropped `//` and `/* */` comments without a word. It now leaves a file
+/// with comments as it is and exits 1, saying how many would be lost; `--drop-comments`
+/// rewrites it without them. `check` warns.
+#[test]
+fn fmt_keeps_a_file_with_comments_unless_told_to_drop_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = "Map(format: 1, nodes: [\n    // the top metric\n    (id: \"a\", kind: Metric, value: 1.0), /* why */\n])\n";
+    let path = temp_file(dir.path(), "c.ron", original);
+    let p = path.to_str().unwrap();
+    let out = fulcrum(&["check", p]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(
+        text(&out).contains(
+            "c.ron:2:5: warning: 2 comments will not be kept when this file is saved (the first on line 2)"
+        ),
+        "{}",
+        text(&out)
+    );
+    let out = fulcrum(&["fmt", p]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("its 2 comments would be lost"),
+        "{}",
+        text(&out)
+    );
+    assert!(text(&out).contains("--drop-comments"), "{}", text(&out));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), original);
+    let out = fulcrum(&["fmt", "--drop-comments", p]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let formatted = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        !formatted.contains("//") && !formatted.contains("/*"),
+        "{formatted}"
+    );
+    assert_eq!(fulcrum(&["fmt", "--check", p]).status.code(), Some(0));
+}

@@ -749,7 +749,14 @@ proptest::proptest! {
 fn the_seed_of_the_edits_loads() {
     let loaded = format::parse_str(SEED).unwrap();
     assert_eq!(loaded.map.len(), 8);
-    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    // Its only warning: the comments (not the ones inside strings) will not be kept.
+    let warnings: Vec<String> = loaded.warnings.iter().map(|p| p.render("f")).collect();
+    assert_eq!(
+        warnings,
+        [
+            "f:2:1: warning: 2 comments will not be kept when this file is saved (the first on line 2)"
+        ]
+    );
 }
 
 #[test]
@@ -834,4 +841,80 @@ fn a_failed_save_leaves_the_old_file_even_for_root() {
         1,
         "temp file left behind"
     );
+}
+
+/// Regression: RON's raw identifiers are valid RON, but `r#format` hid the format field from
+/// the light scan ("the map has no `format` field").
+#[test]
+fn raw_identifiers_are_read() {
+    let text = "Map(r#format: 1, r#title: \"t\", nodes: [(r#id: \"a\", r#kind: Metric)])";
+    let loaded = format::parse_str(text).unwrap();
+    assert_eq!(loaded.map.len(), 1);
+    assert_eq!(
+        problem("Map(r#format: 2, nodes: [])"),
+        "f: this file is format 2; this Fulcrum reads format 1 — update Fulcrum to open it"
+    );
+    // Places found by the scan see through `r#` too.
+    assert_eq!(
+        problem("Map(format: 1, nodes: [(id: \"a\", r#kind: Metric, r#value: inf)])"),
+        "f:1:59: `a`: `value` is inf; numbers must be finite"
+    );
+}
+
+/// Regression: `title: Some("…")` is valid RON for an optional field (SPEC §3: an optional
+/// value may be written bare or as `Some(…)`), but a node's title and a scenario's overrides
+/// were refused that way ("expected string").
+#[test]
+fn every_optional_field_may_be_written_as_some() {
+    let bare = "Map(format: 1, title: \"t\", nodes: [\n\
+        (id: \"a\", kind: Metric, title: \"A\", formula: Sum, unit: \"$\", target: 2.0,\n\
+         thresholds: (warn: 1.0, alert: 0.5), history: {\"2026-09\": 1.0}, owner: \"o\"),\n\
+        (id: \"b\", parent: \"a\", kind: Metric, title: \"B\", value: 1.0),\n\
+    ], scenarios: [(name: \"s\", overrides: {\"b\": 2.0})])";
+    let some = "Map(format: Some(1), title: Some(\"t\"), nodes: Some([\n\
+        (id: Some(\"a\"), kind: Some(Metric), title: Some(\"A\"), formula: Some(Sum),\n\
+         unit: Some(\"$\"), target: Some(2.0), thresholds: Some((warn: 1.0, alert: 0.5)),\n\
+         history: Some({\"2026-09\": 1.0}), owner: Some(\"o\")),\n\
+        (id: Some(\"b\"), parent: Some(\"a\"), kind: Some(Metric), title: Some(\"B\"),\n\
+         value: Some(1.0)),\n\
+    ]), scenarios: Some([(name: \"s\", overrides: Some({\"b\": 2.0}))]))";
+    let bare = format::to_string(&format::parse_str(bare).unwrap().map);
+    let some = format::to_string(&format::parse_str(some).unwrap().map);
+    assert_eq!(some, bare);
+}
+
+/// Regression: `value: 0x10` was refused only as "expected comma".
+#[test]
+fn numbers_in_another_base_are_named() {
+    let text = with_nodes("        (id: \"a\", kind: Metric, value: 0x10),\n");
+    assert_eq!(
+        problem(&text),
+        "f:6:40: numbers are decimal (`0x10` is not; write 16)"
+    );
+    let text = with_nodes("        (id: \"a\", kind: Metric, target: 0b11),\n");
+    assert!(problem(&text).ends_with("numbers are decimal (`0b11` is not; write 3)"));
+}
+
+/// Regression: comments were dropped without a word when the file was saved. Loading now
+/// says how many will not be kept, at the first one.
+#[test]
+fn comments_are_reported_as_not_kept() {
+    let text = with_nodes(
+        "        // the top\n        (id: \"a\", kind: Metric), /* one */ /* two */\n\
+         (id: \"b\", kind: Note, notes: \"see https://example.com // not a comment\"),\n",
+    );
+    let loaded = format::parse_str(&text).unwrap();
+    assert_eq!(loaded.comments, 3);
+    let warnings: Vec<String> = loaded.warnings.iter().map(|p| p.render("f")).collect();
+    assert_eq!(
+        warnings,
+        [
+            "f:6:9: warning: 3 comments will not be kept when this file is saved (the first on line 6)"
+        ]
+    );
+    let clean = format::parse_str(&with_nodes(
+        "        (id: \"a\", kind: Metric, source: \"a//b\"),\n",
+    ))
+    .unwrap();
+    assert_eq!((clean.comments, clean.warnings.len()), (0, 0));
 }

@@ -88,6 +88,10 @@ pub enum Command {
         /// Change nothing; exit 1 if a file is not in canonical form.
         #[arg(long)]
         check: bool,
+        /// Rewrite files that hold `//` or `/* */` comments too, dropping them (without it,
+        /// such a file is left as it is and fmt exits 1).
+        #[arg(long)]
+        drop_comments: bool,
     },
     /// Roll metric values up the driver trees.
     Rollup {
@@ -215,7 +219,11 @@ pub struct RunOptions {
 pub fn run(command: Command) -> ExitCode {
     let result = match command {
         Command::Check { files } => check(&files),
-        Command::Fmt { files, check } => fmt(&files, check),
+        Command::Fmt {
+            files,
+            check,
+            drop_comments,
+        } => fmt(&files, check, drop_comments),
         Command::Rollup { file, options } => rollup(&file, &options),
         Command::Leverage { file, top, options } => leverage(&file, top.as_deref(), &options),
         Command::Explain {
@@ -333,7 +341,7 @@ fn check(files: &[PathBuf]) -> Result<ExitCode, String> {
     })
 }
 
-fn fmt(files: &[PathBuf], check_only: bool) -> Result<ExitCode, String> {
+fn fmt(files: &[PathBuf], check_only: bool, drop_comments: bool) -> Result<ExitCode, String> {
     let mut failed = false;
     // A map that may not be written is trouble, not a problem in its text: exit 2.
     let mut read_only = false;
@@ -354,6 +362,16 @@ fn fmt(files: &[PathBuf], check_only: bool) -> Result<ExitCode, String> {
         if check_only {
             failed = true;
             println!("{}: not in canonical form", shown(path));
+        } else if loaded.comments > 0 && !drop_comments {
+            // The canonical text is written from the map, which holds no comments.
+            failed = true;
+            let n = loaded.comments;
+            eprintln!(
+                "{}: not rewritten: its {n} comment{} would be lost; `fulcrum fmt \
+                 --drop-comments` rewrites it without them",
+                shown(path),
+                if n == 1 { "" } else { "s" }
+            );
         } else if let Err(err) = format::save(&loaded.map, path) {
             read_only |= matches!(err, format::FormatError::ReadOnly { .. });
             failed = true;

@@ -317,7 +317,7 @@ fn convert(index: usize, file: FileNode, findings: &mut Vec<Finding>) -> (Placem
             }
         },
     };
-    let mut node = Node::new(kind, title);
+    let mut node = Node::new(kind, title.unwrap_or_default());
     node.formula = formula;
     node.value = value;
     node.unit = unit;

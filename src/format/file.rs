@@ -44,8 +44,8 @@ pub(crate) struct FileNode {
     pub id: Option<String>,
     pub parent: Option<String>,
     pub kind: Option<Ident>,
-    #[serde(default)]
-    pub title: String,
+    /// Optional like the other fields, so `title: Some("…")` reads too (empty when absent).
+    pub title: Option<String>,
     pub formula: Option<Formula>,
     pub value: Option<f64>,
     pub unit: Option<String>,
@@ -98,8 +98,7 @@ pub(crate) struct FileLink {
 #[serde(deny_unknown_fields, rename = "Scenario")]
 pub(crate) struct FileScenario {
     pub name: String,
-    #[serde(default)]
-    pub overrides: Pairs,
+    pub overrides: Option<Pairs>,
 }
 
 /// A bare identifier (`Metric`), kept as text so an unknown one is a positioned problem among

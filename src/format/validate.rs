@@ -457,7 +457,7 @@ fn add_scenarios(
         }
         names.insert(name, j);
         let mut overrides = BTreeMap::new();
-        for (k, (id, v)) in scenario.overrides.0.iter().enumerate() {
+        for (k, (id, v)) in scenario.overrides.iter().flat_map(|o| &o.0).enumerate() {
             let at = || Place::Item {
                 list: ListKind::Scenarios,
                 index: j,
