@@ -459,6 +459,22 @@ fn a_formula_of_10_000_operators_is_fine() {
     });
 }
 
+/// Regression: a 200 MB formula was lexed and parsed at ~46 times its size and aborted with
+/// an allocation failure. A formula over 1 MiB of text is now refused before it is read; the
+/// map still opens, that metric without a value.
+#[test]
+fn a_formula_over_the_limit_is_refused_with_its_length() {
+    let long = "a+".repeat(1_500_000);
+    let text = with_nodes(&format!(
+        "        (id: \"a\", kind: Metric, value: 1.0),\n        (id: \"x\", kind: Metric, \
+         formula: Expr(\"{long}a\")),\n"
+    ));
+    assert_eq!(
+        problem(&text),
+        "f:7:48: `x`: formula: 3000001 characters long; formulas are limited to 1048576 characters"
+    );
+}
+
 #[test]
 fn unknown_node_kinds_are_named() {
     let text = with_nodes("        (id: \"a\", kind: Widget, title: \"A\"),\n");

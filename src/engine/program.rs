@@ -149,7 +149,7 @@ impl Program {
         };
         let mut args = Vec::with_capacity(tape.vars().len());
         for (v, name) in tape.vars().iter().enumerate() {
-            match self.index.get(name.as_str()) {
+            match self.index.get(name) {
                 Some(&a) => args.push(a),
                 None => {
                     let offset = Some(tape.var_offsets(v));
