@@ -197,11 +197,53 @@ fn usage_errors_exit_2() {
     );
 }
 
+/// Regression: a map that cannot be read (missing, a FIFO, a device) made `check`,
+/// `rollup`, `leverage` and `fmt` exit 1, the code for a problem in the input; SPEC §6 says
+/// 2 for trouble such as a file that cannot be read. Each is refused at once, naming it.
 #[test]
-fn missing_file_exits_1_naming_it() {
-    let out = fulcrum(&["check", "/no/such/map.ron"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out).contains("/no/such/map.ron"));
+fn an_unreadable_map_exits_2_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut unreadable = vec!["/no/such/map.ron".to_owned(), "/dev/zero".to_owned()];
+    #[cfg(unix)]
+    {
+        let fifo = dir.path().join("pipe.ron");
+        let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+        assert!(made.success());
+        unreadable.push(fifo.to_str().unwrap().to_owned());
+    }
+    for path in &unreadable {
+        for command in ["check", "rollup", "leverage", "fmt"] {
+            let started = std::time::Instant::now();
+            let out = fulcrum(&[command, path]);
+            assert_eq!(
+                out.status.code(),
+                Some(2),
+                "{command} {path}: {}",
+                text(&out)
+            );
+            assert!(
+                text(&out).contains(path.as_str()),
+                "{command} {path}: {}",
+                text(&out)
+            );
+            assert!(started.elapsed() < std::time::Duration::from_secs(10));
+        }
+    }
+    // A readable map with a problem in its text is still 1; `check` of it beside an
+    // unreadable one is trouble, so 2.
+    let bad = temp_file(
+        dir.path(),
+        "bad.ron",
+        "Map(format: 1, nodes: [(id: \"a\")])",
+    );
+    let bad = bad.to_str().unwrap();
+    for command in ["check", "rollup", "leverage", "fmt"] {
+        assert_eq!(fulcrum(&[command, bad]).status.code(), Some(1), "{command}");
+    }
+    assert_eq!(
+        fulcrum(&["check", bad, "/no/such/map.ron"]).status.code(),
+        Some(2)
+    );
 }
 
 #[test]
@@ -434,4 +476,51 @@ fn fmt_keeps_a_file_with_comments_unless_told_to_drop_them() {
         "{formatted}"
     );
     assert_eq!(fulcrum(&["fmt", "--check", p]).status.code(), Some(0));
+}
+
+/// Regression: `diff` and `merge` reports printed titles raw (their tables) and through
+/// serde_json alone (C1 controls and bidi overrides raw in JSON), so a map from someone else
+/// could drive the terminal of whoever compared it.
+#[test]
+fn diff_and_merge_reports_escape_control_characters() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = "Map(format: 1, nodes: [(id: \"a\", kind: Metric, title: \"A\", value: 1.0)])";
+    let hostile = plain.replace("\"A\"", "\"\u{1b}]0;pwned\u{7}\u{202e}x\u{9b}\"");
+    let base = temp_file(dir.path(), "base.ron", plain);
+    let ours = temp_file(dir.path(), "ours.ron", &hostile);
+    let theirs = temp_file(dir.path(), "theirs.ron", &plain.replace("\"A\"", "\"B\""));
+    let (base, ours, theirs) = (
+        base.to_str().unwrap(),
+        ours.to_str().unwrap(),
+        theirs.to_str().unwrap(),
+    );
+    let out_path = dir.path().join("out.ron");
+    let out_path = out_path.to_str().unwrap();
+    for format in ["table", "json"] {
+        let diff = fulcrum(&["diff", base, ours, "--format", format]);
+        assert_eq!(diff.status.code(), Some(1), "{}", text(&diff));
+        let merge = fulcrum(&[
+            "merge", base, ours, theirs, "-o", out_path, "--format", format,
+        ]);
+        assert_eq!(merge.status.code(), Some(1), "{}", text(&merge));
+        for out in [&diff, &merge] {
+            let t = text(out);
+            assert!(!has_raw_control(&t), "{format}: {t:?}");
+            assert!(
+                t.contains("1b") && t.contains("202e") && t.contains("9b"),
+                "{t}"
+            );
+        }
+        if format == "json" {
+            let json: serde_json::Value = serde_json::from_slice(&diff.stdout).unwrap();
+            assert!(json.to_string().contains("\\u001b]0;pwned"), "{json}");
+            let changes = json["changes"].as_array().unwrap();
+            assert!(
+                changes
+                    .iter()
+                    .any(|c| c["new"] == "\u{1b}]0;pwned\u{7}\u{202e}x\u{9b}"),
+                "{json}"
+            );
+        }
+    }
 }

@@ -268,10 +268,25 @@ pub fn run(command: Command) -> ExitCode {
     };
     match result {
         Ok(code) => code,
-        Err(message) => {
-            eprintln!("{}", output::terminal(&message));
-            ExitCode::from(1)
+        Err(failure) => {
+            eprintln!("{}", output::terminal(&failure.message));
+            ExitCode::from(failure.code)
         }
+    }
+}
+
+/// Why a subcommand stopped: the message to print and the exit code (1 a problem in the
+/// input, 2 trouble such as a file that cannot be read; SPEC §6).
+#[derive(Debug)]
+struct Failure {
+    message: String,
+    code: u8,
+}
+
+impl From<String> for Failure {
+    /// A problem in the input: exit 1.
+    fn from(message: String) -> Failure {
+        Failure { message, code: 1 }
     }
 }
 
@@ -291,7 +306,7 @@ fn shown(path: &Path) -> String {
 }
 
 /// Loads a map for a command that needs a valid one; errors become the message to print.
-fn load_for_use(path: &Path) -> Result<format::Loaded, String> {
+fn load_for_use(path: &Path) -> Result<format::Loaded, Failure> {
     match format::load(path) {
         Ok(loaded) => {
             let errors: Vec<Problem> = loaded
@@ -306,12 +321,17 @@ fn load_for_use(path: &Path) -> Result<format::Loaded, String> {
             }
             Ok(loaded)
         }
-        Err(err) => Err(render(path, &err.problems())),
+        Err(err) => Err(Failure {
+            message: render(path, &err.problems()),
+            code: if err.is_trouble() { 2 } else { 1 },
+        }),
     }
 }
 
-fn check(files: &[PathBuf]) -> Result<ExitCode, String> {
+fn check(files: &[PathBuf]) -> Result<ExitCode, Failure> {
     let mut failed = false;
+    // A file that cannot be read is trouble, not a problem in its text: exit 2.
+    let mut trouble = false;
     for path in files {
         match format::load(path) {
             Ok(loaded) => {
@@ -330,26 +350,31 @@ fn check(files: &[PathBuf]) -> Result<ExitCode, String> {
             }
             Err(err) => {
                 failed = true;
+                trouble |= err.is_trouble();
                 println!("{}", render(path, &err.problems()));
             }
         }
     }
-    Ok(if failed {
+    Ok(if trouble {
+        ExitCode::from(2)
+    } else if failed {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
 }
 
-fn fmt(files: &[PathBuf], check_only: bool, drop_comments: bool) -> Result<ExitCode, String> {
+fn fmt(files: &[PathBuf], check_only: bool, drop_comments: bool) -> Result<ExitCode, Failure> {
     let mut failed = false;
-    // A map that may not be written is trouble, not a problem in its text: exit 2.
-    let mut read_only = false;
+    // A map that cannot be read or may not be written is trouble, not a problem in its
+    // text: exit 2.
+    let mut trouble = false;
     for path in files {
         let loaded = match format::load(path) {
             Ok(loaded) => loaded,
             Err(err) => {
                 failed = true;
+                trouble |= err.is_trouble();
                 eprintln!("{}", render(path, &err.problems()));
                 continue;
             }
@@ -373,14 +398,14 @@ fn fmt(files: &[PathBuf], check_only: bool, drop_comments: bool) -> Result<ExitC
                 if n == 1 { "" } else { "s" }
             );
         } else if let Err(err) = format::save(&loaded.map, path) {
-            read_only |= matches!(err, format::FormatError::ReadOnly { .. });
+            trouble |= err.is_trouble();
             failed = true;
             eprintln!("{}", render(path, &err.problems()));
         } else {
             println!("formatted {}", shown(path));
         }
     }
-    Ok(if read_only {
+    Ok(if trouble {
         ExitCode::from(2)
     } else if failed {
         ExitCode::from(1)
@@ -390,7 +415,7 @@ fn fmt(files: &[PathBuf], check_only: bool, drop_comments: bool) -> Result<ExitC
 }
 
 /// Loads a map and rolls it up as the options say.
-fn analyse(path: &Path, options: &RunOptions) -> Result<(Map, Analysis), String> {
+fn analyse(path: &Path, options: &RunOptions) -> Result<(Map, Analysis), Failure> {
     let loaded = load_for_use(path)?;
     let (map, program) = (loaded.map, loaded.program);
     let analysis = Analysis::with_program(
@@ -403,7 +428,7 @@ fn analyse(path: &Path, options: &RunOptions) -> Result<(Map, Analysis), String>
     Ok((map, analysis))
 }
 
-fn rollup(path: &Path, options: &RunOptions) -> Result<ExitCode, String> {
+fn rollup(path: &Path, options: &RunOptions) -> Result<ExitCode, Failure> {
     let (map, analysis) = analyse(path, options)?;
     let rows = output::rollup_rows(&map, &analysis);
     print!(
@@ -413,7 +438,7 @@ fn rollup(path: &Path, options: &RunOptions) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn leverage(path: &Path, top: Option<&str>, options: &RunOptions) -> Result<ExitCode, String> {
+fn leverage(path: &Path, top: Option<&str>, options: &RunOptions) -> Result<ExitCode, Failure> {
     let (map, analysis) = analyse(path, options)?;
     let format = options.format;
     let leverage = engine::leverage(&map, &analysis.program, &analysis.rollup, top)
