@@ -102,6 +102,9 @@ impl FulcrumApp {
                 self.perform(pending);
             }
             UiCommand::ConfirmPath => self.confirm_path(),
+            UiCommand::SaveAsThen(then) => {
+                self.save_as_dialog(then);
+            }
             UiCommand::ResolveOutsideChange(keep_mine) => self.resolve_outside_change(keep_mine),
             UiCommand::CancelOutsideChange => self.shell.dialogs.changed_on_disk = None,
             UiCommand::RestoreRecovery => self.restore_found_recovery(),
