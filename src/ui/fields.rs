@@ -177,14 +177,16 @@ pub(crate) fn error_ui(ui: &mut egui::Ui, text: &str, message: &str, offset: Opt
     if let Some(at) = offset {
         let (shown, caret_at) = excerpt_around(text, at, EXCERPT_CHARS);
         let caret = format!("{}^", " ".repeat(caret_at));
-        ui.label(RichText::new(shown).monospace().color(color));
-        ui.label(RichText::new(caret).monospace().color(color));
+        // Cut to the panel's width rather than widening it (the caret stays under its
+        // character: both lines are cut at the same column).
+        ui.add(egui::Label::new(RichText::new(shown).monospace().color(color)).truncate());
+        ui.add(egui::Label::new(RichText::new(caret).monospace().color(color)).truncate());
     }
     ui.label(RichText::new(crate::model::clip(message)).color(color));
 }
 
 /// How many characters of a text an error quotes on each side of its caret.
-const EXCERPT_CHARS: usize = 40;
+const EXCERPT_CHARS: usize = 20;
 
 /// The part of `text` around char offset `at` that an error shows: at most `side`
 /// characters each side (`…` where it is cut), line breaks as spaces, and the caret's

@@ -136,7 +136,7 @@ pub(super) fn metric_ui(
         // every frame; a formula this long is shown, not edited.
         if let Some(Formula::Expr(src)) = &e.node.formula {
             let (start, _) = excerpt_around(src, 0, 80);
-            ui.label(egui::RichText::new(start).monospace());
+            ui.add(egui::Label::new(egui::RichText::new(start).monospace()).truncate());
             ui.weak(format!(
                 "{} characters: too long to edit here. Edit it in the file, or choose                  another formula kind above.",
                 src.chars().count()
