@@ -22,13 +22,13 @@ use crate::model::{Map, NodeKind, clip};
 
 /// One metric's roll-up, as printed.
 #[derive(Debug, Serialize)]
-pub(super) struct RollupRow {
+pub(super) struct RollupRow<'a> {
     id: String,
     title: String,
     /// The value (under the scenario, when one is chosen); `None` when there is none.
     value: Option<f64>,
-    /// Why there is no value.
-    error: Option<String>,
+    /// Why there is no value (borrowed: every metric of a cycle shares one reason).
+    error: Option<&'a str>,
     status: Option<Rag>,
     /// The value without the scenario; only under `--scenario`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -41,18 +41,18 @@ pub(super) struct RollupRow {
 
 #[derive(Serialize)]
 struct RollupJson<'a> {
-    nodes: &'a [RollupRow],
+    nodes: &'a [RollupRow<'a>],
 }
 
 /// The rows of a roll-up: every metric, in file order.
-pub(super) fn rollup_rows(map: &Map, analysis: &Analysis) -> Vec<RollupRow> {
+pub(super) fn rollup_rows<'a>(map: &Map, analysis: &'a Analysis) -> Vec<RollupRow<'a>> {
     map.iter()
         .filter(|(_, node)| node.kind == NodeKind::Metric)
         .filter_map(|(id, node)| {
             let result = analysis.value(id.as_str())?;
             let (value, error) = match result {
                 Ok(v) => (Some(v), None),
-                Err(reason) => (None, Some(reason.to_owned())),
+                Err(reason) => (None, Some(reason)),
             };
             let actual = analysis
                 .actual
@@ -73,7 +73,7 @@ pub(super) fn rollup_rows(map: &Map, analysis: &Analysis) -> Vec<RollupRow> {
 }
 
 /// Renders roll-up rows.
-pub(super) fn rollup(rows: &[RollupRow], scenario: bool, format: OutputFormat) -> String {
+pub(super) fn rollup(rows: &[RollupRow<'_>], scenario: bool, format: OutputFormat) -> String {
     match format {
         OutputFormat::Json => json(&RollupJson { nodes: rows }),
         OutputFormat::Csv | OutputFormat::Table => {
@@ -104,7 +104,13 @@ pub(super) fn rollup(rows: &[RollupRow], scenario: bool, format: OutputFormat) -
                         let gap = r.value.zip(r.reported).map(|(v, a)| v - a);
                         cells.extend([number(r.reported), number(gap)]);
                     }
-                    cells.push(r.error.clone().unwrap_or_default());
+                    let error = r.error.unwrap_or_default();
+                    cells.push(if format == OutputFormat::Table {
+                        // The table shows 48 characters of a cell; keep no more.
+                        error.chars().take(48).collect()
+                    } else {
+                        error.to_owned()
+                    });
                     cells
                 })
                 .collect::<Vec<_>>();
@@ -336,11 +342,14 @@ pub(super) fn render_cells(header: &[&str], rows: &[Vec<String>], format: Output
         }
         return out;
     }
+    // Cells are cut to the column limit before they are kept, so a long text (a cycle's
+    // reason on every row) costs the table 48 characters a cell, not its length.
+    let cut = |c: &str| -> String { c.chars().take(48).collect() };
     let rows: Vec<Vec<String>> = rows
         .iter()
         .map(|row| {
             row.iter()
-                .map(|c| terminal(&rounded(c)).into_owned())
+                .map(|c| cut(&terminal(&rounded(&cut(c)))))
                 .collect()
         })
         .collect();
@@ -354,10 +363,7 @@ pub(super) fn render_cells(header: &[&str], rows: &[Vec<String>], format: Output
         let line: Vec<String> = cells
             .iter()
             .zip(&widths)
-            .map(|(c, &w)| {
-                let c: String = c.chars().take(48).collect();
-                format!("{c:<w$}")
-            })
+            .map(|(c, &w)| format!("{c:<w$}"))
             .collect();
         out.push_str(line.join("  ").trim_end());
         out.push('\n');
