@@ -314,13 +314,18 @@ pub(crate) fn caption(ui: &mut egui::Ui, text: &str) {
 
 /// A figure in a coloured label (the inspector's read-only readouts).
 pub(crate) fn readout(ui: &mut egui::Ui, label: &str, value: String, color: Option<Color32>) {
-    ui.horizontal(|ui| {
+    // Wrapped: a long reason ("formula cycle: a → b → …") wraps inside the panel instead
+    // of widening it past the window.
+    ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new(label).color(ui.visuals().weak_text_color()));
         let text = RichText::new(value).strong();
-        ui.label(match color {
-            Some(c) => text.color(c),
-            None => text,
-        });
+        ui.add(
+            egui::Label::new(match color {
+                Some(c) => text.color(c),
+                None => text,
+            })
+            .wrap(),
+        );
     });
 }
 
