@@ -197,11 +197,53 @@ fn usage_errors_exit_2() {
     );
 }
 
+/// Regression: a map that cannot be read (missing, a FIFO, a device) made `check`,
+/// `rollup`, `leverage` and `fmt` exit 1, the code for a problem in the input; SPEC §6 says
+/// 2 for trouble such as a file that cannot be read. Each is refused at once, naming it.
 #[test]
-fn missing_file_exits_1_naming_it() {
-    let out = fulcrum(&["check", "/no/such/map.ron"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out).contains("/no/such/map.ron"));
+fn an_unreadable_map_exits_2_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut unreadable = vec!["/no/such/map.ron".to_owned(), "/dev/zero".to_owned()];
+    #[cfg(unix)]
+    {
+        let fifo = dir.path().join("pipe.ron");
+        let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+        assert!(made.success());
+        unreadable.push(fifo.to_str().unwrap().to_owned());
+    }
+    for path in &unreadable {
+        for command in ["check", "rollup", "leverage", "fmt"] {
+            let started = std::time::Instant::now();
+            let out = fulcrum(&[command, path]);
+            assert_eq!(
+                out.status.code(),
+                Some(2),
+                "{command} {path}: {}",
+                text(&out)
+            );
+            assert!(
+                text(&out).contains(path.as_str()),
+                "{command} {path}: {}",
+                text(&out)
+            );
+            assert!(started.elapsed() < std::time::Duration::from_secs(10));
+        }
+    }
+    // A readable map with a problem in its text is still 1; `check` of it beside an
+    // unreadable one is trouble, so 2.
+    let bad = temp_file(
+        dir.path(),
+        "bad.ron",
+        "Map(format: 1, nodes: [(id: \"a\")])",
+    );
+    let bad = bad.to_str().unwrap();
+    for command in ["check", "rollup", "leverage", "fmt"] {
+        assert_eq!(fulcrum(&[command, bad]).status.code(), Some(1), "{command}");
+    }
+    assert_eq!(
+        fulcrum(&["check", bad, "/no/such/map.ron"]).status.code(),
+        Some(2)
+    );
 }
 
 #[test]
@@ -281,4 +323,204 @@ fn fmt_refuses_a_read_only_map() {
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(text(&out).contains("x.ron is read-only"), "{}", text(&out));
     assert_eq!(std::fs::read_to_string(&path).unwrap(), original);
+}
+
+/// A map whose titles would drive a terminal (set its title, clear the screen, colour it,
+/// reverse the text) and a spreadsheet (formulas).
+fn hostile_map(dir: &Path) -> PathBuf {
+    let text = "Map(format: 1, title: \"t\", nodes: [\n\
+        (id: \"top\", kind: Metric, title: \"\u{1b}]0;pwned\u{7}\u{1b}[2J\u{1b}[31mred\u{202e}txt\u{9b}\", formula: Sum),\n\
+        (id: \"calc\", parent: \"top\", kind: Metric, title: \"=cmd|' /C calc'!A0\", value: -5.0),\n\
+        (id: \"plus\", parent: \"top\", kind: Metric, title: \"+1+2\", value: 1.0),\n\
+        (id: \"at\", parent: \"top\", kind: Metric, title: \"@SUM(A1)\", value: 2.0),\n\
+        (id: \"tab\", parent: \"top\", kind: Metric, title: \"\tx\", value: 3.0),\n\
+        (id: \"dash\", parent: \"top\", kind: Metric, title: \"-2+3\", value: 4.0),\n\
+    ])\n";
+    temp_file(dir, "hostile.ron", text)
+}
+
+/// Whether `s` holds a character that drives a terminal or reorders its text.
+fn has_raw_control(s: &str) -> bool {
+    s.chars().any(|c| {
+        (c.is_control() && c != '\n')
+            || ('\u{202a}'..='\u{202e}').contains(&c)
+            || ('\u{2066}'..='\u{2069}').contains(&c)
+    })
+}
+
+/// Regression: titles with terminal control characters printed raw into `rollup` and
+/// `leverage` tables (a title could retitle the terminal window, clear it, or reverse text).
+#[test]
+fn tables_escape_control_characters() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = hostile_map(dir.path());
+    let p = path.to_str().unwrap();
+    for args in [["rollup", p], ["leverage", p]] {
+        let out = fulcrum(&args);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        let t = text(&out);
+        assert!(!has_raw_control(&t), "{t:?}");
+        assert!(t.contains("\\u{1b}]0;pwned\\u{7}"), "{t}");
+        // Table cells are cut at 48 characters; the leverage table's heading is whole.
+        assert!(
+            args[0] == "rollup" || t.contains("\\u{202e}txt\\u{9b}"),
+            "{t}"
+        );
+    }
+}
+
+/// Regression: the same characters went raw into JSON (serde_json escapes only C0). They are
+/// now `\uXXXX` escapes: still valid JSON, read back as the very same title.
+#[test]
+fn json_escapes_control_characters_and_stays_valid() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = hostile_map(dir.path());
+    let out = fulcrum(&["rollup", path.to_str().unwrap(), "--format", "json"]);
+    let t = String::from_utf8(out.stdout.clone()).unwrap();
+    assert!(!has_raw_control(&t), "{t:?}");
+    assert!(
+        t.contains("\\u001b") && t.contains("\\u202e") && t.contains("\\u009b"),
+        "{t}"
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        json["nodes"][0]["title"],
+        "\u{1b}]0;pwned\u{7}\u{1b}[2J\u{1b}[31mred\u{202e}txt\u{9b}"
+    );
+}
+
+/// Regression: CSV cells starting `=`, `+`, `-`, `@` or a tab went out as they were, so a
+/// spreadsheet opening the export ran them as formulas (CSV injection). Text cells are now
+/// prefixed with `'`; numbers, negative ones too, are left as numbers.
+#[test]
+fn csv_cells_cannot_be_formulas() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = hostile_map(dir.path());
+    let out = fulcrum(&["rollup", path.to_str().unwrap(), "--format", "csv"]);
+    let t = String::from_utf8(out.stdout).unwrap();
+    assert!(!has_raw_control(&t.replace('\t', "")), "{t:?}");
+    let row = |id: &str| {
+        t.lines()
+            .find(|l| l.starts_with(&format!("{id},")))
+            .unwrap()
+            .to_owned()
+    };
+    assert!(
+        row("calc").starts_with("calc,'=cmd|' /C calc'!A0,-5,"),
+        "{t}"
+    );
+    assert!(row("plus").starts_with("plus,'+1+2,1,"), "{t}");
+    assert!(row("at").starts_with("at,'@SUM(A1),2,"), "{t}");
+    assert!(row("tab").starts_with("tab,'\tx,3,"), "{t}");
+    assert!(row("dash").starts_with("dash,'-2+3,4,"), "{t}");
+}
+
+/// Regression: `check` echoed ids and titles raw (control characters included) and whole (a
+/// 100 000-character id was printed whole, in several messages).
+#[test]
+fn check_messages_escape_controls_and_cut_long_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = "x".repeat(100_000);
+    let text_of_map = format!(
+        "Map(format: 1, nodes: [\n\
+         (id: \"bad\u{1b}[2J\", kind: Metric),\n\
+         (id: \"{long}\", kind: Metric),\n\
+         (id: \"c\", parent: \"{long}\", kind: Metric, formula: Expr(\"{long} + 1\")),\n\
+         ])\n"
+    );
+    let path = temp_file(dir.path(), "m.ron", &text_of_map);
+    let out = fulcrum(&["check", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let t = text(&out);
+    assert!(!has_raw_control(&t), "{t:?}");
+    assert!(t.contains("`bad\\u{1b}[2J`"), "{t}");
+    assert!(t.len() < 2_000, "{} bytes: {}", t.len(), &t[..300]);
+    assert!(
+        t.contains(&format!("`{}… (100000 characters)`", "x".repeat(60))),
+        "{t}"
+    );
+}
+
+/// Regression: `fmt` dropped `//` and `/* */` comments without a word. It now leaves a file
+/// with comments as it is and exits 1, saying how many would be lost; `--drop-comments`
+/// rewrites it without them. `check` warns.
+#[test]
+fn fmt_keeps_a_file_with_comments_unless_told_to_drop_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = "Map(format: 1, nodes: [\n    // the top metric\n    (id: \"a\", kind: Metric, value: 1.0), /* why */\n])\n";
+    let path = temp_file(dir.path(), "c.ron", original);
+    let p = path.to_str().unwrap();
+    let out = fulcrum(&["check", p]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(
+        text(&out).contains(
+            "c.ron:2:5: warning: 2 comments will not be kept when this file is saved (the first on line 2)"
+        ),
+        "{}",
+        text(&out)
+    );
+    let out = fulcrum(&["fmt", p]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("its 2 comments would be lost"),
+        "{}",
+        text(&out)
+    );
+    assert!(text(&out).contains("--drop-comments"), "{}", text(&out));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), original);
+    let out = fulcrum(&["fmt", "--drop-comments", p]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let formatted = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        !formatted.contains("//") && !formatted.contains("/*"),
+        "{formatted}"
+    );
+    assert_eq!(fulcrum(&["fmt", "--check", p]).status.code(), Some(0));
+}
+
+/// Regression: `diff` and `merge` reports printed titles raw (their tables) and through
+/// serde_json alone (C1 controls and bidi overrides raw in JSON), so a map from someone else
+/// could drive the terminal of whoever compared it.
+#[test]
+fn diff_and_merge_reports_escape_control_characters() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = "Map(format: 1, nodes: [(id: \"a\", kind: Metric, title: \"A\", value: 1.0)])";
+    let hostile = plain.replace("\"A\"", "\"\u{1b}]0;pwned\u{7}\u{202e}x\u{9b}\"");
+    let base = temp_file(dir.path(), "base.ron", plain);
+    let ours = temp_file(dir.path(), "ours.ron", &hostile);
+    let theirs = temp_file(dir.path(), "theirs.ron", &plain.replace("\"A\"", "\"B\""));
+    let (base, ours, theirs) = (
+        base.to_str().unwrap(),
+        ours.to_str().unwrap(),
+        theirs.to_str().unwrap(),
+    );
+    let out_path = dir.path().join("out.ron");
+    let out_path = out_path.to_str().unwrap();
+    for format in ["table", "json"] {
+        let diff = fulcrum(&["diff", base, ours, "--format", format]);
+        assert_eq!(diff.status.code(), Some(1), "{}", text(&diff));
+        let merge = fulcrum(&[
+            "merge", base, ours, theirs, "-o", out_path, "--format", format,
+        ]);
+        assert_eq!(merge.status.code(), Some(1), "{}", text(&merge));
+        for out in [&diff, &merge] {
+            let t = text(out);
+            assert!(!has_raw_control(&t), "{format}: {t:?}");
+            assert!(
+                t.contains("1b") && t.contains("202e") && t.contains("9b"),
+                "{t}"
+            );
+        }
+        if format == "json" {
+            let json: serde_json::Value = serde_json::from_slice(&diff.stdout).unwrap();
+            assert!(json.to_string().contains("\\u001b]0;pwned"), "{json}");
+            let changes = json["changes"].as_array().unwrap();
+            assert!(
+                changes
+                    .iter()
+                    .any(|c| c["new"] == "\u{1b}]0;pwned\u{7}\u{202e}x\u{9b}"),
+                "{json}"
+            );
+        }
+    }
 }

@@ -312,3 +312,43 @@ fn thousands_of_links_cost_a_handful_of_shapes() {
     let shapes = h.output().shapes.len();
     assert!(shapes < 20_000, "{shapes} shapes for 2 000 links");
 }
+
+/// Regression: a metric with a 10 MB formula kept the idle app busy at 99% CPU: selected, its
+/// whole text went every frame into the inspector's text field (laid out, hashed, parsed to
+/// validate it, copied to the accessibility tree) and, with its error, into a label quoting it
+/// whole. Now the inspector shows its start and its length, an error quotes the text around
+/// its caret, and the idle app settles at once with no long text on screen.
+#[test]
+fn a_10_mb_formula_leaves_the_idle_app_idle() {
+    let long = format!("{}a", "a+".repeat(5_000_000));
+    let text = format!(
+        "Map(format: 1, nodes: [(id: \"a\", kind: Metric, title: \"A\", value: 1.0), \
+         (id: \"x\", kind: Metric, title: \"X\", formula: Expr(\"{long}\"))])"
+    );
+    let map = fulcrum::format::parse_str(&text)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .map;
+    let mut h = harness(FulcrumApp::with_map(map));
+    h.state_mut().select("x");
+    let started = std::time::Instant::now();
+    let steps = h.try_run();
+    assert!(matches!(steps, Ok(n) if n <= 5), "{steps:?}");
+    // Generous for a debug build on a busy machine; the old inspector took minutes.
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
+    let longest = painted_texts(&h)
+        .iter()
+        .map(|t| t.chars().count())
+        .max()
+        .unwrap_or(0);
+    assert!(
+        longest < 1000,
+        "a text of {longest} characters is on screen"
+    );
+    assert!(
+        painted_texts(&h)
+            .iter()
+            .any(|t| t.contains("10000001 characters: too long to edit here")),
+        "{:?}",
+        painted_texts(&h)
+    );
+}

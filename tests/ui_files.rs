@@ -321,3 +321,46 @@ fn save_as_asks_before_replacing_an_existing_file() {
         "replaced after the second Save"
     );
 }
+
+/// Regression: saving a read-only (0444) map failed with a list of "problems" and no way on;
+/// now the app says the file is read-only, writes nothing, and offers Save As, which saves
+/// the map under the new name and makes that its file.
+#[cfg(unix)]
+#[test]
+fn saving_a_read_only_map_says_so_and_offers_save_as() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (mut h, path) = saved_app(dir.path());
+    let before = std::fs::read_to_string(&path).expect("read");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).expect("chmod");
+    rename_a_node(&mut h, "Upgrade MRR");
+    press_mod(&mut h, Modifiers::COMMAND, Key::S);
+    h.get_by_label("shared.ron is read-only");
+    assert_eq!(std::fs::read_to_string(&path).expect("read"), before);
+    assert!(h.state().is_dirty());
+    h.get_by_label("Save As…").click();
+    h.run();
+    h.get_by_label("Save map as");
+    let copy = dir.path().join("copy.ron");
+    type_over(&mut h, &copy.display().to_string());
+    h.get_by_label("Save").click();
+    h.run();
+    assert!(!h.state().is_dirty());
+    assert_eq!(h.state().path(), Some(copy.as_path()));
+    let saved = format::load(&copy).expect("the copy loads").map;
+    assert_eq!(
+        saved.node("upgrades").map(|n| n.title.as_str()),
+        Some("Upgrade MRR")
+    );
+    assert_eq!(std::fs::read_to_string(&path).expect("read"), before);
+
+    // Cancel leaves the map unsaved and the file alone.
+    std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o444)).expect("chmod");
+    rename_a_node(&mut h, "Upgrades again");
+    press_mod(&mut h, Modifiers::COMMAND, Key::S);
+    h.get_by_label("copy.ron is read-only");
+    h.get_by_label("Cancel").click();
+    h.run();
+    assert!(h.query_by_label("copy.ron is read-only").is_none());
+    assert!(h.state().is_dirty());
+}

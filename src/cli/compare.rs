@@ -75,7 +75,7 @@ pub(super) fn diff(old: &Path, new: &Path, format: ReportFormat) -> ExitCode {
         ReportFormat::Table => {
             let mut out = String::new();
             for change in &changes {
-                out.push_str(&change_line(change));
+                out.push_str(&super::output::terminal(&change_line(change)));
                 out.push('\n');
             }
             print!("{out}");
@@ -86,9 +86,8 @@ pub(super) fn diff(old: &Path, new: &Path, format: ReportFormat) -> ExitCode {
 
 /// JSON text with a final newline.
 pub(super) fn pretty(value: &Value) -> String {
-    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
-    text.push('\n');
-    text
+    // The same safe JSON as the other commands: controls and bidi overrides as \u escapes.
+    super::output::json(value)
 }
 
 fn id_json(id: Option<&NodeId>) -> Value {
@@ -436,7 +435,7 @@ pub(super) fn conflicts_report(conflicts: &[Conflict], format: ReportFormat) -> 
         }
         ReportFormat::Table => conflicts
             .iter()
-            .map(|c| format!("{}\n", conflict_line(c)))
+            .map(|c| format!("{}\n", super::output::terminal(&conflict_line(c))))
             .collect(),
     }
 }

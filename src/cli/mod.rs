@@ -89,6 +89,10 @@ pub enum Command {
         /// Change nothing; exit 1 if a file is not in canonical form.
         #[arg(long)]
         check: bool,
+        /// Rewrite files that hold `//` or `/* */` comments too, dropping them (without it,
+        /// such a file is left as it is and fmt exits 1).
+        #[arg(long)]
+        drop_comments: bool,
     },
     /// Roll metric values up the driver trees.
     Rollup {
@@ -216,7 +220,11 @@ pub struct RunOptions {
 pub fn run(command: Command) -> ExitCode {
     let result = match command {
         Command::Check { files } => check(&files),
-        Command::Fmt { files, check } => fmt(&files, check),
+        Command::Fmt {
+            files,
+            check,
+            drop_comments,
+        } => fmt(&files, check, drop_comments),
         Command::Rollup { file, options } => rollup(&file, &options),
         Command::Leverage { file, top, options } => leverage(&file, top.as_deref(), &options),
         Command::Explain {
@@ -261,25 +269,45 @@ pub fn run(command: Command) -> ExitCode {
     };
     match result {
         Ok(code) => code,
-        Err(message) => {
-            eprintln!("{message}");
-            ExitCode::from(1)
+        Err(failure) => {
+            eprintln!("{}", output::terminal(&failure.message));
+            ExitCode::from(failure.code)
         }
     }
 }
 
-/// Problems rendered one per line for a file.
+/// Why a subcommand stopped: the message to print and the exit code (1 a problem in the
+/// input, 2 trouble such as a file that cannot be read; SPEC §6).
+#[derive(Debug)]
+struct Failure {
+    message: String,
+    code: u8,
+}
+
+impl From<String> for Failure {
+    /// A problem in the input: exit 1.
+    fn from(message: String) -> Failure {
+        Failure { message, code: 1 }
+    }
+}
+
+/// Problems rendered one per line for a file, safe for a terminal (controls escaped).
 fn render(path: &Path, problems: &[Problem]) -> String {
     let name = path.display().to_string();
     problems
         .iter()
-        .map(|p| p.render(&name))
+        .map(|p| output::terminal(&p.render(&name)).into_owned())
         .collect::<Vec<_>>()
         .join("\n")
 }
 
+/// A path as printed, safe for a terminal.
+fn shown(path: &Path) -> String {
+    output::terminal(&path.display().to_string()).into_owned()
+}
+
 /// Loads a map for a command that needs a valid one; errors become the message to print.
-fn load_for_use(path: &Path) -> Result<format::Loaded, String> {
+fn load_for_use(path: &Path) -> Result<format::Loaded, Failure> {
     match format::load(path) {
         Ok(loaded) => {
             let errors: Vec<Problem> = loaded
@@ -294,12 +322,17 @@ fn load_for_use(path: &Path) -> Result<format::Loaded, String> {
             }
             Ok(loaded)
         }
-        Err(err) => Err(render(path, &err.problems())),
+        Err(err) => Err(Failure {
+            message: render(path, &err.problems()),
+            code: if err.is_trouble() { 2 } else { 1 },
+        }),
     }
 }
 
-fn check(files: &[PathBuf]) -> Result<ExitCode, String> {
+fn check(files: &[PathBuf]) -> Result<ExitCode, Failure> {
     let mut failed = false;
+    // A file that cannot be read is trouble, not a problem in its text: exit 2.
+    let mut trouble = false;
     for path in files {
         match format::load(path) {
             Ok(loaded) => {
@@ -313,31 +346,36 @@ fn check(files: &[PathBuf]) -> Result<ExitCode, String> {
                 {
                     failed = true;
                 } else {
-                    println!("{}: ok ({} nodes)", path.display(), loaded.map.len());
+                    println!("{}: ok ({} nodes)", shown(path), loaded.map.len());
                 }
             }
             Err(err) => {
                 failed = true;
+                trouble |= err.is_trouble();
                 println!("{}", render(path, &err.problems()));
             }
         }
     }
-    Ok(if failed {
+    Ok(if trouble {
+        ExitCode::from(2)
+    } else if failed {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
 }
 
-fn fmt(files: &[PathBuf], check_only: bool) -> Result<ExitCode, String> {
+fn fmt(files: &[PathBuf], check_only: bool, drop_comments: bool) -> Result<ExitCode, Failure> {
     let mut failed = false;
-    // A map that may not be written is trouble, not a problem in its text: exit 2.
-    let mut read_only = false;
+    // A map that cannot be read or may not be written is trouble, not a problem in its
+    // text: exit 2.
+    let mut trouble = false;
     for path in files {
         let loaded = match format::load(path) {
             Ok(loaded) => loaded,
             Err(err) => {
                 failed = true;
+                trouble |= err.is_trouble();
                 eprintln!("{}", render(path, &err.problems()));
                 continue;
             }
@@ -349,16 +387,26 @@ fn fmt(files: &[PathBuf], check_only: bool) -> Result<ExitCode, String> {
         }
         if check_only {
             failed = true;
-            println!("{}: not in canonical form", path.display());
+            println!("{}: not in canonical form", shown(path));
+        } else if loaded.comments > 0 && !drop_comments {
+            // The canonical text is written from the map, which holds no comments.
+            failed = true;
+            let n = loaded.comments;
+            eprintln!(
+                "{}: not rewritten: its {n} comment{} would be lost; `fulcrum fmt \
+                 --drop-comments` rewrites it without them",
+                shown(path),
+                if n == 1 { "" } else { "s" }
+            );
         } else if let Err(err) = format::save(&loaded.map, path) {
-            read_only |= matches!(err, format::FormatError::ReadOnly { .. });
+            trouble |= err.is_trouble();
             failed = true;
             eprintln!("{}", render(path, &err.problems()));
         } else {
-            println!("formatted {}", path.display());
+            println!("formatted {}", shown(path));
         }
     }
-    Ok(if read_only {
+    Ok(if trouble {
         ExitCode::from(2)
     } else if failed {
         ExitCode::from(1)
@@ -368,7 +416,7 @@ fn fmt(files: &[PathBuf], check_only: bool) -> Result<ExitCode, String> {
 }
 
 /// Loads a map and rolls it up as the options say.
-fn analyse(path: &Path, options: &RunOptions) -> Result<(Map, Analysis), String> {
+fn analyse(path: &Path, options: &RunOptions) -> Result<(Map, Analysis), Failure> {
     let loaded = load_for_use(path)?;
     let (map, program) = (loaded.map, loaded.program);
     let analysis = Analysis::with_program(
@@ -381,7 +429,7 @@ fn analyse(path: &Path, options: &RunOptions) -> Result<(Map, Analysis), String>
     Ok((map, analysis))
 }
 
-fn rollup(path: &Path, options: &RunOptions) -> Result<ExitCode, String> {
+fn rollup(path: &Path, options: &RunOptions) -> Result<ExitCode, Failure> {
     let (map, analysis) = analyse(path, options)?;
     let rows = output::rollup_rows(&map, &analysis);
     print!(
@@ -391,7 +439,7 @@ fn rollup(path: &Path, options: &RunOptions) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn leverage(path: &Path, top: Option<&str>, options: &RunOptions) -> Result<ExitCode, String> {
+fn leverage(path: &Path, top: Option<&str>, options: &RunOptions) -> Result<ExitCode, Failure> {
     let (map, analysis) = analyse(path, options)?;
     let format = options.format;
     let leverage = engine::leverage(&map, &analysis.program, &analysis.rollup, top)

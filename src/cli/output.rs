@@ -1,23 +1,34 @@
-//! Rendering roll-up and leverage results as a table, CSV or JSON.
+//! Rendering roll-up and leverage results as a table, CSV or JSON, in a form that cannot
+//! attack its reader.
 //!
 //! The JSON shapes are part of Fulcrum's interface (see the README); fields are added, never
-//! renamed.
+//! renamed. Text from a map reaches a terminal only through [`terminal`], which writes every
+//! control character and bidirectional override as an escape (`\u{1b}`): tables, `check`
+//! messages and errors. JSON escapes the same characters as `\u001b` (still the same string
+//! to any JSON reader). CSV cells that a spreadsheet would run as a formula (text starting
+//! with `=`, `+`, `-`, `@`, a tab or a carriage return) start with `'`, as OWASP advises
+//! against CSV injection, and the same controls as for a terminal are escaped but for the
+//! tab and line breaks, which CSV quotes.
+
+use std::borrow::Cow;
+use std::io;
 
 use serde::Serialize;
+use serde_json::ser::{Formatter, PrettyFormatter};
 
 use super::OutputFormat;
 use crate::engine::{Analysis, Leverage, Rag, status};
-use crate::model::{Map, NodeKind};
+use crate::model::{Map, NodeKind, clip};
 
 /// One metric's roll-up, as printed.
 #[derive(Debug, Serialize)]
-pub(super) struct RollupRow {
+pub(super) struct RollupRow<'a> {
     id: String,
     title: String,
     /// The value (under the scenario, when one is chosen); `None` when there is none.
     value: Option<f64>,
-    /// Why there is no value.
-    error: Option<String>,
+    /// Why there is no value (borrowed: every metric of a cycle shares one reason).
+    error: Option<&'a str>,
     status: Option<Rag>,
     /// The value without the scenario; only under `--scenario`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -30,18 +41,18 @@ pub(super) struct RollupRow {
 
 #[derive(Serialize)]
 struct RollupJson<'a> {
-    nodes: &'a [RollupRow],
+    nodes: &'a [RollupRow<'a>],
 }
 
 /// The rows of a roll-up: every metric, in file order.
-pub(super) fn rollup_rows(map: &Map, analysis: &Analysis) -> Vec<RollupRow> {
+pub(super) fn rollup_rows<'a>(map: &Map, analysis: &'a Analysis) -> Vec<RollupRow<'a>> {
     map.iter()
         .filter(|(_, node)| node.kind == NodeKind::Metric)
         .filter_map(|(id, node)| {
             let result = analysis.value(id.as_str())?;
             let (value, error) = match result {
                 Ok(v) => (Some(v), None),
-                Err(reason) => (None, Some(reason.to_owned())),
+                Err(reason) => (None, Some(reason)),
             };
             let actual = analysis
                 .actual
@@ -62,7 +73,7 @@ pub(super) fn rollup_rows(map: &Map, analysis: &Analysis) -> Vec<RollupRow> {
 }
 
 /// Renders roll-up rows.
-pub(super) fn rollup(rows: &[RollupRow], scenario: bool, format: OutputFormat) -> String {
+pub(super) fn rollup(rows: &[RollupRow<'_>], scenario: bool, format: OutputFormat) -> String {
     match format {
         OutputFormat::Json => json(&RollupJson { nodes: rows }),
         OutputFormat::Csv | OutputFormat::Table => {
@@ -93,7 +104,13 @@ pub(super) fn rollup(rows: &[RollupRow], scenario: bool, format: OutputFormat) -
                         let gap = r.value.zip(r.reported).map(|(v, a)| v - a);
                         cells.extend([number(r.reported), number(gap)]);
                     }
-                    cells.push(r.error.clone().unwrap_or_default());
+                    let error = r.error.unwrap_or_default();
+                    cells.push(if format == OutputFormat::Table {
+                        // The table shows 48 characters of a cell; keep no more.
+                        error.chars().take(48).collect()
+                    } else {
+                        error.to_owned()
+                    });
                     cells
                 })
                 .collect::<Vec<_>>();
@@ -175,7 +192,7 @@ pub(super) fn leverage(map: &Map, leverage: &Leverage, format: OutputFormat) -> 
                 out.push_str(&format!(
                     "top: {} ({}) = {}\n\n",
                     leverage.top,
-                    title(leverage.top.as_str()),
+                    terminal(&clip(title(leverage.top.as_str()))),
                     number(Some(leverage.value))
                 ));
             }
@@ -202,11 +219,112 @@ pub(super) fn rounded(cell: &str) -> String {
 }
 
 pub(super) fn json<T: Serialize>(value: &T) -> String {
+    let mut out = Vec::new();
+    let mut serializer =
+        serde_json::Serializer::with_formatter(&mut out, SafeJson(PrettyFormatter::new()));
     // Serialising plain structs of strings and finite numbers cannot fail.
-    let mut text =
-        serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    if let Err(e) = value.serialize(&mut serializer) {
+        return format!(
+            "{{\"error\": {}}}\n",
+            serde_json::Value::from(e.to_string())
+        );
+    }
+    let mut text = String::from_utf8(out).unwrap_or_default();
     text.push('\n');
     text
+}
+
+/// serde_json's pretty layout, with the characters [`is_hostile`] also written as `\uXXXX`
+/// escapes (serde_json escapes only C0 controls), so JSON on a terminal cannot drive it
+/// either. Still valid JSON, read back as the same strings.
+struct SafeJson(PrettyFormatter<'static>);
+
+impl Formatter for SafeJson {
+    fn write_string_fragment<W: ?Sized + io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        let mut rest = fragment;
+        while let Some((at, c)) = rest.char_indices().find(|&(_, c)| is_hostile(c)) {
+            writer.write_all(&rest.as_bytes()[..at])?;
+            write!(writer, "\\u{:04x}", u32::from(c))?;
+            rest = &rest[at + c.len_utf8()..];
+        }
+        writer.write_all(rest.as_bytes())
+    }
+
+    fn begin_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_array(w)
+    }
+
+    fn end_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_array(w)
+    }
+
+    fn begin_array_value<W: ?Sized + io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+
+    fn end_array_value<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_array_value(w)
+    }
+
+    fn begin_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_object(w)
+    }
+
+    fn end_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_object(w)
+    }
+
+    fn begin_object_key<W: ?Sized + io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+
+    fn begin_object_value<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+
+    fn end_object_value<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_object_value(w)
+    }
+}
+
+/// Whether `c` can drive a terminal or reorder what it shows: C0 controls, DEL, C1 controls,
+/// and the bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069).
+pub(super) fn is_hostile(c: char) -> bool {
+    matches!(c, '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` for a terminal: every [`is_hostile`] character written as a Rust escape
+/// (`\u{1b}`), the rest as it is. Borrows when there is nothing to escape.
+pub(super) fn terminal(text: &str) -> Cow<'_, str> {
+    escape_where(text, is_hostile)
+}
+
+/// `text` with the characters `hostile` picks written as `\u{…}`.
+fn escape_where(text: &str, hostile: impl Fn(char) -> bool) -> Cow<'_, str> {
+    if !text.chars().any(&hostile) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if hostile(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// Renders a header and rows as aligned columns or CSV.
@@ -224,9 +342,16 @@ pub(super) fn render_cells(header: &[&str], rows: &[Vec<String>], format: Output
         }
         return out;
     }
+    // Cells are cut to the column limit before they are kept, so a long text (a cycle's
+    // reason on every row) costs the table 48 characters a cell, not its length.
+    let cut = |c: &str| -> String { c.chars().take(48).collect() };
     let rows: Vec<Vec<String>> = rows
         .iter()
-        .map(|row| row.iter().map(|c| rounded(c)).collect())
+        .map(|row| {
+            row.iter()
+                .map(|c| cut(&terminal(&rounded(&cut(c)))))
+                .collect()
+        })
         .collect();
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for row in &rows {
@@ -238,10 +363,7 @@ pub(super) fn render_cells(header: &[&str], rows: &[Vec<String>], format: Output
         let line: Vec<String> = cells
             .iter()
             .zip(&widths)
-            .map(|(c, &w)| {
-                let c: String = c.chars().take(48).collect();
-                format!("{c:<w$}")
-            })
+            .map(|(c, &w)| format!("{c:<w$}"))
             .collect();
         out.push_str(line.join("  ").trim_end());
         out.push('\n');
@@ -253,11 +375,20 @@ pub(super) fn render_cells(header: &[&str], rows: &[Vec<String>], format: Output
     out
 }
 
-/// A CSV field, quoted when it holds a comma, quote or line break.
+/// A CSV field: text a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`,
+/// a tab or a carriage return, and not a number) prefixed with `'`; controls escaped as for
+/// a terminal but for tabs and line breaks; quoted when it holds a comma, quote or line break.
 fn csv_field(s: &str) -> String {
+    let formula = s.starts_with(['=', '+', '-', '@', '\t', '\r']) && s.parse::<f64>().is_err();
+    let s = escape_where(s, |c| is_hostile(c) && !matches!(c, '\t' | '\n' | '\r'));
+    let s = if formula {
+        Cow::Owned(format!("'{s}"))
+    } else {
+        s
+    };
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
-        s.to_owned()
+        s.into_owned()
     }
 }

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 
-use super::output::{json, number, render_cells};
+use super::output::{json, number, render_cells, terminal};
 use super::{OutputFormat, SummaryFormat, render};
 use crate::edit::values::{self, ImportPlan, MAX_VALUES_BYTES};
 use crate::format::{self, Severity};
@@ -34,7 +34,7 @@ pub(super) fn run(
     let text = match values::decode(&bytes) {
         Ok(text) => text,
         Err(problem) => {
-            eprintln!("{}", problem.render(&csv_name));
+            eprintln!("{}", terminal(&problem.render(&csv_name)));
             refused(map_path, 1);
             return ExitCode::from(1);
         }
@@ -61,7 +61,7 @@ pub(super) fn run(
         Ok(rows) => rows,
         Err(problems) => {
             for p in &problems {
-                eprintln!("{}", p.render(&csv_name));
+                eprintln!("{}", terminal(&p.render(&csv_name)));
             }
             refused(map_path, problems.len());
             return ExitCode::from(1);

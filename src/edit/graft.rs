@@ -136,7 +136,7 @@ fn names_outside(source: &Map) -> HashSet<String> {
             && let Ok(tape) = Tape::parse(src)
         {
             let names = tape.vars().iter().filter(|v| !source.contains(v));
-            outside.extend(names.cloned());
+            outside.extend(names.map(str::to_owned));
         }
     }
     outside

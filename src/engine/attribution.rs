@@ -741,7 +741,7 @@ impl<'p> Path<'p> {
                     self.partial[edges.clone()].copy_from_slice(&self.grad);
                     v
                 }
-                Op::Broken(k) => return Err(fail(program.broken[k as usize].clone())),
+                Op::Broken(k) => return Err(fail(program.broken[k as usize].to_string())),
                 Op::Input => return Err(fail("no value".to_owned())),
             };
             if !v.is_finite() {

@@ -28,8 +28,11 @@
 //! that record accumulates adjoints. Nothing in parsing, evaluation or differentiation uses stack
 //! space that grows with the formula, so a formula of any size is safe on a small thread stack.
 //!
-//! Every op keeps the source span of its operands, so an [`EvalError`] can quote the user's own
-//! text ("division by zero: `a - b` is 0").
+//! An [`EvalError`] quotes the user's own text ("division by zero: `a - b` is 0"): the spans
+//! of the op at fault are found by parsing the source again, so the tape itself is four bytes
+//! an op. Lexing streams (no token list) and variables are kept as offsets into the source, so
+//! parsing a formula costs at most about ten times its text; a formula over
+//! [`MAX_FORMULA_CHARS`] characters is refused before it is read.
 
 mod error;
 mod eval;
@@ -73,13 +76,20 @@ impl Span {
     }
 }
 
+/// The longest formula [`Tape::parse`] reads, in characters (1 MiB of text). A longer one is
+/// refused before it is lexed, with its length: no metric needs more, and memory then stays
+/// bounded per formula.
+pub const MAX_FORMULA_CHARS: usize = 1 << 20;
+
 /// What one op of the tape does. Value ops pop their operands and push their result.
+///
+/// Declared in the order of [`Op`]'s tags, so that decoding an op is (nearly) free.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum OpKind {
-    /// Push a literal.
-    Num(f64),
+    /// Push literal number `i` of the tape's constants.
+    Num(u32),
     /// Push the value of variable `i`.
-    Var(usize),
+    Var(u32),
     Neg,
     Abs,
     Sqrt,
@@ -102,36 +112,199 @@ enum OpKind {
     Eq,
     Ne,
     /// Pop the condition; jump to the target when it is 0 (the `else` branch of an `if`).
-    JumpIfZero(usize),
+    JumpIfZero(u32),
     /// Jump to the target unconditionally (skip the `else` branch).
-    Jump(usize),
+    Jump(u32),
+    /// Push a whole number literal below 10^8, held in the op itself.
+    Int(u32),
 }
 
-/// One op of the tape, with the source spans its error messages quote.
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Op {
-    kind: OpKind,
-    /// The whole expression this op computes.
-    span: Span,
-    /// The operand an error quotes: the divisor of `/`, the argument of `ln`/`sqrt`, the base of
-    /// `^`; otherwise the same as `span`.
-    arg: Span,
+/// One op of the tape in four bytes: the kind in the low [`Op::TAG_BITS`] bits, its index
+/// (constant, variable, jump target, a small whole number, or for `^` whether the exponent
+/// is constant) above them. Indices are below 2^27: a formula has at most
+/// [`MAX_FORMULA_CHARS`] characters, so fewer tokens, ops and constants than that.
+///
+/// Ops carry no source spans: an error quoting the formula's own text finds them by parsing
+/// the source again ([`Tape::spans`]), so the tape costs four bytes an op, not forty-eight.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Op(u32);
+
+impl Op {
+    const TAG_BITS: u32 = 5;
+    const TAG_MASK: u32 = (1 << Self::TAG_BITS) - 1;
+
+    fn new(kind: OpKind) -> Op {
+        let (tag, index) = match kind {
+            OpKind::Num(i) => (0, i),
+            OpKind::Var(i) => (1, i),
+            OpKind::Neg => (2, 0),
+            OpKind::Abs => (3, 0),
+            OpKind::Sqrt => (4, 0),
+            OpKind::Ln => (5, 0),
+            OpKind::Exp => (6, 0),
+            OpKind::Add => (7, 0),
+            OpKind::Sub => (8, 0),
+            OpKind::Mul => (9, 0),
+            OpKind::Div => (10, 0),
+            OpKind::Pow { const_exp } => (11, u32::from(const_exp)),
+            OpKind::Min => (12, 0),
+            OpKind::Max => (13, 0),
+            OpKind::Lt => (14, 0),
+            OpKind::Le => (15, 0),
+            OpKind::Gt => (16, 0),
+            OpKind::Ge => (17, 0),
+            OpKind::Eq => (18, 0),
+            OpKind::Ne => (19, 0),
+            OpKind::JumpIfZero(t) => (20, t),
+            OpKind::Jump(t) => (21, t),
+            OpKind::Int(v) => (22, v),
+        };
+        debug_assert!(
+            index < 1 << (32 - Self::TAG_BITS),
+            "op index {index} too large"
+        );
+        Op(tag | (index << Self::TAG_BITS))
+    }
+
+    #[inline(always)]
+    fn kind(self) -> OpKind {
+        let i = self.0 >> Self::TAG_BITS;
+        match self.0 & Self::TAG_MASK {
+            0 => OpKind::Num(i),
+            1 => OpKind::Var(i),
+            2 => OpKind::Neg,
+            3 => OpKind::Abs,
+            4 => OpKind::Sqrt,
+            5 => OpKind::Ln,
+            6 => OpKind::Exp,
+            7 => OpKind::Add,
+            8 => OpKind::Sub,
+            9 => OpKind::Mul,
+            10 => OpKind::Div,
+            11 => OpKind::Pow { const_exp: i != 0 },
+            12 => OpKind::Min,
+            13 => OpKind::Max,
+            14 => OpKind::Lt,
+            15 => OpKind::Le,
+            16 => OpKind::Gt,
+            17 => OpKind::Ge,
+            18 => OpKind::Eq,
+            19 => OpKind::Ne,
+            20 => OpKind::JumpIfZero(i),
+            21 => OpKind::Jump(i),
+            _ => OpKind::Int(i),
+        }
+    }
 }
 
-/// A compiled formula: a flat postfix tape; variables are numbered `0..vars.len()` in order of
-/// first appearance.
+impl std::fmt::Debug for Op {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.kind().fmt(f)
+    }
+}
+
+/// A compiled formula: a flat postfix tape; variables are numbered `0..vars().len()` in order
+/// of first appearance. About four bytes an op, eight a number literal that is not a small
+/// whole number and eight a distinct variable beside its source text: the variables are the
+/// source's own text, not copies.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tape {
     src: String,
     ops: Vec<Op>,
-    vars: Vec<String>,
-    var_offsets: Vec<usize>,
+    /// The number literals other than small whole numbers, in order (`OpKind::Num` indexes
+    /// them).
+    consts: Vec<f64>,
+    /// Byte offset in `src` of each variable's first occurrence.
+    var_starts: Vec<u32>,
+    /// Char offset in `src` of each variable's first occurrence.
+    var_offsets: Vec<u32>,
     /// The deepest the value stack gets (to size scratch space once).
     max_stack: usize,
 }
 
+/// The variables of a [`Tape`], in order of first appearance, as text of its source.
+#[derive(Debug, Clone, Copy)]
+pub struct Vars<'a> {
+    src: &'a str,
+    starts: &'a [u32],
+}
+
+impl<'a> Vars<'a> {
+    /// How many distinct variables the formula has.
+    pub fn len(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// Whether the formula uses no variable.
+    pub fn is_empty(&self) -> bool {
+        self.starts.is_empty()
+    }
+
+    /// The id of variable `i`.
+    pub fn get(&self, i: usize) -> Option<&'a str> {
+        let start = *self.starts.get(i)? as usize;
+        let rest = self.src.get(start..)?;
+        let len = rest.bytes().take_while(|&b| lex::is_ident_char(b)).count();
+        Some(&rest[..len])
+    }
+
+    /// The ids, in order.
+    pub fn iter(&self) -> VarsIter<'a> {
+        VarsIter {
+            vars: *self,
+            next: 0,
+        }
+    }
+}
+
+impl<const N: usize> PartialEq<[&str; N]> for Vars<'_> {
+    fn eq(&self, other: &[&str; N]) -> bool {
+        self.iter().eq(other.iter().copied())
+    }
+}
+
+impl PartialEq<[&str]> for Vars<'_> {
+    fn eq(&self, other: &[&str]) -> bool {
+        self.iter().eq(other.iter().copied())
+    }
+}
+
+impl<'a> IntoIterator for Vars<'a> {
+    type Item = &'a str;
+    type IntoIter = VarsIter<'a>;
+
+    fn into_iter(self) -> VarsIter<'a> {
+        self.iter()
+    }
+}
+
+/// The ids of [`Vars`], in order.
+#[derive(Debug, Clone)]
+pub struct VarsIter<'a> {
+    vars: Vars<'a>,
+    next: usize,
+}
+
+impl<'a> Iterator for VarsIter<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let var = self.vars.get(self.next)?;
+        self.next += 1;
+        Some(var)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = self.vars.len() - self.next.min(self.vars.len());
+        (left, Some(left))
+    }
+}
+
+impl ExactSizeIterator for VarsIter<'_> {}
+
 impl Tape {
-    /// Parses and compiles `src`. The error's offset is a char offset into `src`.
+    /// Parses and compiles `src`. The error's offset is a char offset into `src`. A formula
+    /// over [`MAX_FORMULA_CHARS`] characters is refused before it is read.
     pub fn parse(src: &str) -> Result<Tape, FormulaError> {
         parse::parse(src)
     }
@@ -142,15 +315,18 @@ impl Tape {
     }
 
     /// The distinct ids referenced, in order of first appearance; `values[i]` in [`Tape::eval`]
-    /// is the value of `vars()[i]`.
-    pub fn vars(&self) -> &[String] {
-        &self.vars
+    /// is the value of `vars().get(i)`.
+    pub fn vars(&self) -> Vars<'_> {
+        Vars {
+            src: &self.src,
+            starts: &self.var_starts,
+        }
     }
 
     /// The char offset of the first occurrence of variable `var` in the source (0 when `var` is
     /// out of range), for pointing "unknown id" errors at it.
     pub fn var_offsets(&self, var: usize) -> usize {
-        self.var_offsets.get(var).copied().unwrap_or(0)
+        self.var_offsets.get(var).map_or(0, |&o| o as usize)
     }
 
     /// The number of ops on the tape.
@@ -161,6 +337,13 @@ impl Tape {
     /// Whether the tape has no ops (never true for a parsed formula).
     pub fn is_empty(&self) -> bool {
         self.ops.is_empty()
+    }
+
+    /// The source spans of op `op` (what it computes, and the operand its errors quote), found
+    /// by parsing the source again — errors are rare, and spans kept for every op would cost
+    /// twelve times the tape.
+    fn spans(&self, op: usize) -> (Span, Span) {
+        parse::spans(&self.src, op).unwrap_or((Span::new(0, usize::MAX), Span::new(0, usize::MAX)))
     }
 
     /// Rewrites every occurrence of the id `from` in the source text `src` to `to`, returning the
@@ -182,14 +365,14 @@ impl Tape {
     ) -> String {
         let mut out = String::with_capacity(src.len());
         let mut copied = 0;
-        for tok in lex::scan(src) {
+        for tok in lex::Lexer::new(src) {
             if tok.kind != lex::TokKind::Ident {
                 continue;
             }
-            if let Some(to) = rename(&src[tok.bytes.clone()]) {
-                out.push_str(&src[copied..tok.bytes.start]);
+            if let Some(to) = rename(&src[tok.byte_start..tok.byte_end]) {
+                out.push_str(&src[copied..tok.byte_start]);
                 out.push_str(to);
-                copied = tok.bytes.end;
+                copied = tok.byte_end;
             }
         }
         out.push_str(&src[copied..]);

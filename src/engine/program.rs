@@ -7,9 +7,10 @@
 //! never panics. Must not import egui or touch files.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::formula::Tape;
-use crate::model::{Formula, Map, NodeId, NodeKey, NodeKind};
+use crate::model::{Formula, Map, NodeId, NodeKey, NodeKind, clip};
 
 /// A problem with one node's formula, for `check` and the inspector.
 #[derive(Debug, Clone, PartialEq)]
@@ -63,7 +64,9 @@ pub struct Program {
     /// Position of each metric in `order`.
     pub(crate) rank: Vec<u32>,
     pub(crate) tapes: Vec<Tape>,
-    pub(crate) broken: Vec<String>,
+    /// Why each broken metric has no value; shared (one message for all the metrics of a
+    /// cycle), so a long cycle costs one message, not one per metric.
+    pub(crate) broken: Vec<Arc<str>>,
     /// Each metric's own target, if any.
     pub(crate) targets: Vec<Option<f64>>,
     /// Whether each metric is marked controllable.
@@ -153,11 +156,15 @@ impl Program {
         };
         let mut args = Vec::with_capacity(tape.vars().len());
         for (v, name) in tape.vars().iter().enumerate() {
-            match self.index.get(name.as_str()) {
+            match self.index.get(name) {
                 Some(&a) => args.push(a),
                 None => {
                     let offset = Some(tape.var_offsets(v));
-                    return self.fail(id, offset, format!("`{name}` is not a metric in this map"));
+                    return self.fail(
+                        id,
+                        offset,
+                        format!("`{}` is not a metric in this map", clip(name)),
+                    );
                 }
             }
         }
@@ -196,7 +203,7 @@ impl Program {
             offset,
             message: message.clone(),
         });
-        self.broken.push(message);
+        self.broken.push(message.into());
         Op::Broken(self.broken.len() as u32 - 1)
     }
 
@@ -222,8 +229,9 @@ impl Program {
     }
 
     /// Kahn's algorithm over the dependency edges. Metrics left over sit on or behind a
-    /// cycle: each cycle found is marked broken (a broken metric needs no arguments), and the
-    /// sort runs again until every metric is placed.
+    /// cycle: every cycle among them is found at once (strongly connected components) and
+    /// its metrics marked broken (a broken metric needs no arguments), then the sort runs a
+    /// second and last time. Linear in metrics and arguments, whatever the cycles' shape.
     fn sort_topologically(&mut self) {
         let n = self.ids.len();
         let numbering_is_an_order = (0..n).all(|i| {
@@ -235,113 +243,180 @@ impl Program {
             self.rank = self.order.clone();
             return;
         }
-        loop {
-            let needs_args = |op: Op| !matches!(op, Op::Broken(_));
-            let mut pending: Vec<u32> = (0..n)
-                .map(|i| {
-                    if needs_args(self.ops[i]) {
-                        self.arg_start[i + 1] - self.arg_start[i]
-                    } else {
-                        0
-                    }
-                })
-                .collect();
-            let mut order: Vec<u32> = (0..n as u32)
-                .filter(|&i| pending[i as usize] == 0)
-                .collect();
-            let mut head = 0;
-            while head < order.len() {
-                let i = order[head];
-                head += 1;
-                for k in self.user_start[i as usize]..self.user_start[i as usize + 1] {
-                    let u = self.users[k as usize] as usize;
-                    if needs_args(self.ops[u]) {
-                        pending[u] -= 1;
-                        if pending[u] == 0 {
-                            order.push(u as u32);
-                        }
-                    }
-                }
-            }
-            if order.len() == n {
-                self.rank = vec![0; n];
-                for (r, &i) in order.iter().enumerate() {
-                    self.rank[i as usize] = r as u32;
-                }
-                self.order = order;
-                return;
-            }
+        let mut order = self.kahn();
+        if order.len() < n {
             let mut placed = vec![false; n];
             for &i in &order {
                 placed[i as usize] = true;
             }
             self.break_cycles(&placed);
+            order = self.kahn();
+            // Every cycle is broken now, so nothing is left over; should a metric be, it is
+            // still given a place (last) rather than lost.
+            if order.len() < n {
+                let mut placed = vec![false; n];
+                for &i in &order {
+                    placed[i as usize] = true;
+                }
+                order.extend((0..n as u32).filter(|&i| !placed[i as usize]));
+            }
         }
+        self.rank = vec![0; n];
+        for (r, &i) in order.iter().enumerate() {
+            self.rank[i as usize] = r as u32;
+        }
+        self.order = order;
     }
 
-    /// Finds cycles among the unplaced metrics and marks the metrics on them broken, naming
-    /// the cycle. Every unplaced metric has an unplaced argument, so walking from one along
-    /// unplaced arguments always closes a cycle.
-    fn break_cycles(&mut self, placed: &[bool]) {
+    /// One run of Kahn's algorithm: the metrics that can be placed, dependencies first.
+    fn kahn(&self) -> Vec<u32> {
         let n = self.ids.len();
-        // 0 = not visited, 1 = on the current walk, 2 = done.
-        let mut mark = vec![0u8; n];
+        let needs_args = |op: Op| !matches!(op, Op::Broken(_));
+        let mut pending: Vec<u32> = (0..n)
+            .map(|i| {
+                if needs_args(self.ops[i]) {
+                    self.arg_start[i + 1] - self.arg_start[i]
+                } else {
+                    0
+                }
+            })
+            .collect();
+        let mut order: Vec<u32> = (0..n as u32)
+            .filter(|&i| pending[i as usize] == 0)
+            .collect();
+        let mut head = 0;
+        while head < order.len() {
+            let i = order[head];
+            head += 1;
+            for &u in self.users_of(i) {
+                let u = u as usize;
+                if needs_args(self.ops[u]) {
+                    pending[u] -= 1;
+                    if pending[u] == 0 {
+                        order.push(u as u32);
+                    }
+                }
+            }
+        }
+        order
+    }
+
+    /// Marks broken every metric on a cycle among the unplaced ones, naming one cycle per
+    /// knot of cycles (strongly connected component) in one issue. The components come from
+    /// Kosaraju's two passes, iterative; the named cycle from a walk inside the component,
+    /// from its first metric. Linear time and memory; the message is of bounded length
+    /// however long the cycle ([`cycle_message`]) and shared by all the metrics on it.
+    fn break_cycles(&mut self, placed: &[bool]) {
+        let comp = self.components(placed);
+        let n = self.ids.len();
+        let mut size = vec![0u32; n];
+        for &c in comp.iter().filter(|&&c| c != u32::MAX) {
+            size[c as usize] += 1;
+        }
+        let on_cycle: Vec<bool> = (0..n)
+            .map(|i| {
+                let c = comp[i];
+                c != u32::MAX
+                    && (size[c as usize] > 1 || self.args_of(i as u32).contains(&(i as u32)))
+            })
+            .collect();
+        // The broken-reason index of each component's message, once named.
+        let mut message_of = vec![u32::MAX; n];
+        // Position of each metric in the current walk (u32::MAX: not on it).
+        let mut on_walk = vec![u32::MAX; n];
+        let mut walk: Vec<u32> = Vec::new();
         for start in 0..n {
-            if placed[start] || mark[start] != 0 {
+            if !on_cycle[start] || message_of[comp[start] as usize] != u32::MAX {
                 continue;
             }
-            let mut walk: Vec<u32> = Vec::new();
+            let c = comp[start];
+            walk.clear();
             let mut cur = start as u32;
-            loop {
-                if mark[cur as usize] == 2 {
-                    break;
-                }
-                if mark[cur as usize] == 1 {
-                    let from = walk.iter().position(|&w| w == cur).unwrap_or(0);
-                    self.report_cycle(&walk[from..]);
-                    break;
-                }
-                mark[cur as usize] = 1;
+            // Inside a component every metric has an argument in it, so the walk closes.
+            while on_walk[cur as usize] == u32::MAX {
+                on_walk[cur as usize] = walk.len() as u32;
                 walk.push(cur);
-                let next = self
-                    .args_of(cur)
-                    .iter()
-                    .copied()
-                    .find(|&a| !placed[a as usize]);
-                match next {
-                    Some(a) => cur = a,
+                match self.args_of(cur).iter().find(|&&a| comp[a as usize] == c) {
+                    Some(&a) => cur = a,
                     None => break,
                 }
             }
-            for w in walk {
-                mark[w as usize] = 2;
+            let from = on_walk[cur as usize].min(walk.len() as u32) as usize;
+            let cycle = &walk[from..];
+            let message = cycle_message(cycle.iter().map(|&m| self.ids[m as usize].as_str()));
+            let first = cycle.first().copied().unwrap_or(start as u32);
+            self.issues.push(FormulaIssue {
+                node: self.ids[first as usize].clone(),
+                offset: None,
+                message: message.clone(),
+            });
+            self.broken.push(message.into());
+            message_of[c as usize] = self.broken.len() as u32 - 1;
+            self.cycles.push(cycle.to_vec());
+            for &w in &walk {
+                on_walk[w as usize] = u32::MAX;
+            }
+        }
+        for i in 0..n {
+            if on_cycle[i] {
+                self.ops[i] = Op::Broken(message_of[comp[i] as usize]);
             }
         }
     }
 
-    fn report_cycle(&mut self, cycle: &[u32]) {
-        let mut names: Vec<&str> = cycle
-            .iter()
-            .map(|&c| self.ids[c as usize].as_str())
-            .collect();
-        // Walked from a metric to what its formula uses: `a → b` reads "a uses b".
-        if let Some(first) = names.first().copied() {
-            names.push(first);
-        }
-        let message = format!("formula cycle: {}", names.join(" → "));
-        let cycle: Vec<u32> = cycle.to_vec();
-        self.cycles.push(cycle.clone());
-        for (k, &c) in cycle.iter().enumerate() {
-            self.broken.push(message.clone());
-            self.ops[c as usize] = Op::Broken(self.broken.len() as u32 - 1);
-            if k == 0 {
-                self.issues.push(FormulaIssue {
-                    node: self.ids[c as usize].clone(),
-                    offset: None,
-                    message: message.clone(),
-                });
+    /// The strongly connected components of the unplaced metrics along their arguments:
+    /// a component number for each unplaced metric, `u32::MAX` for placed ones.
+    fn components(&self, placed: &[bool]) -> Vec<u32> {
+        let n = self.ids.len();
+        // Pass 1: depth-first along arguments, recording the order metrics finish in.
+        let mut seen = vec![false; n];
+        let mut finished: Vec<u32> = Vec::with_capacity(n);
+        let mut stack: Vec<(u32, u32)> = Vec::new();
+        for s in 0..n {
+            if placed[s] || seen[s] {
+                continue;
+            }
+            seen[s] = true;
+            stack.push((s as u32, 0));
+            while let Some(top) = stack.last_mut() {
+                let (v, k) = *top;
+                match self.args_of(v).get(k as usize) {
+                    Some(&a) => {
+                        top.1 += 1;
+                        if !placed[a as usize] && !seen[a as usize] {
+                            seen[a as usize] = true;
+                            stack.push((a, 0));
+                        }
+                    }
+                    None => {
+                        stack.pop();
+                        finished.push(v);
+                    }
+                }
             }
         }
+        // Pass 2: in reverse finishing order, depth-first along users; each tree is one
+        // component.
+        let mut comp = vec![u32::MAX; n];
+        let mut next = 0u32;
+        let mut todo: Vec<u32> = Vec::new();
+        for &s in finished.iter().rev() {
+            if comp[s as usize] != u32::MAX {
+                continue;
+            }
+            comp[s as usize] = next;
+            todo.push(s);
+            while let Some(v) = todo.pop() {
+                for &u in self.users_of(v) {
+                    if !placed[u as usize] && comp[u as usize] == u32::MAX {
+                        comp[u as usize] = next;
+                        todo.push(u);
+                    }
+                }
+            }
+            next += 1;
+        }
+        comp
     }
 
     /// The arguments of metric `i`.
@@ -431,6 +506,40 @@ fn post_order(dense: &crate::model::Dense<'_>) -> Vec<u32> {
     }
     out.reverse();
     out
+}
+
+/// How many metrics a cycle message names in full; a longer cycle is named by its first
+/// [`CYCLE_HEAD`], `…` and its last.
+const CYCLE_NAMED: usize = 30;
+const CYCLE_HEAD: usize = 24;
+
+/// "formula cycle: a → b → a", walked from a metric to what its formula uses (`a → b` reads
+/// "a uses b"); past [`CYCLE_NAMED`] metrics, "formula cycle: m0 → … → m23 → … → m99999 → m0
+/// (100000 metrics)". Each name is clipped, so the message stays short whatever the input.
+fn cycle_message<'a>(names: impl ExactSizeIterator<Item = &'a str>) -> String {
+    let len = names.len();
+    let mut parts: Vec<std::borrow::Cow<'a, str>> = Vec::new();
+    let mut first = None;
+    let mut last = None;
+    for (k, name) in names.enumerate() {
+        if k == 0 {
+            first = Some(name);
+        }
+        if len <= CYCLE_NAMED || k < CYCLE_HEAD {
+            parts.push(clip(name));
+        }
+        last = Some(name);
+    }
+    if len > CYCLE_NAMED {
+        parts.push("…".into());
+        parts.extend(last.map(clip));
+    }
+    parts.extend(first.map(clip));
+    let mut message = format!("formula cycle: {}", parts.join(" → "));
+    if len > CYCLE_NAMED {
+        message.push_str(&format!(" ({len} metrics)"));
+    }
+    message
 }
 
 fn formula_name(formula: &Formula) -> &'static str {

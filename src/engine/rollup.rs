@@ -7,6 +7,7 @@
 //! only what depends on one changed input.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::program::{Op, Program};
 use crate::model::{Map, Scenario};
@@ -54,7 +55,7 @@ pub struct Rollup {
     /// The value of each metric; NaN marks "no value" (never a real result).
     pub(crate) values: Vec<f64>,
     /// Why a metric has no value.
-    pub(crate) reasons: HashMap<u32, String>,
+    pub(crate) reasons: HashMap<u32, Arc<str>>,
     /// The inputs this roll-up ran on.
     pub(crate) inputs: Inputs,
     /// Visit stamps for incremental updates (avoids clearing an O(n) array per update).
@@ -67,7 +68,7 @@ impl Rollup {
     pub fn value(&self, i: u32) -> Result<f64, &str> {
         let v = self.values[i as usize];
         if v.is_nan() {
-            Err(self.reasons.get(&i).map_or("no value", String::as_str))
+            Err(self.reasons.get(&i).map_or("no value", |r| &**r))
         } else {
             Ok(v)
         }
@@ -204,7 +205,7 @@ impl Program {
             if rollup.values[i as usize].is_nan() {
                 let values = &rollup.values;
                 let why = match eval.compute(self, rollup, i, |a| values[a as usize]) {
-                    Ok(_) => "the result overflows".to_owned(),
+                    Ok(_) => "the result overflows".into(),
                     Err(why) => why,
                 };
                 rollup.reasons.insert(i, why);
@@ -322,7 +323,7 @@ impl Program {
         }
         let v = w.values[top as usize];
         if v.is_nan() {
-            Err(reason.unwrap_or_else(|| "no value".to_owned()))
+            Err(reason.map_or_else(|| "no value".to_owned(), |r| r.to_string()))
         } else {
             Ok(v)
         }
@@ -362,7 +363,7 @@ impl Evaluator {
             }
             Ok(_) => {
                 rollup.values[slot] = f64::NAN;
-                rollup.reasons.insert(i, "the result overflows".to_owned());
+                rollup.reasons.insert(i, "the result overflows".into());
             }
             Err(reason) => {
                 rollup.values[slot] = f64::NAN;
@@ -378,7 +379,7 @@ impl Evaluator {
         rollup: &Rollup,
         i: u32,
         get: impl Fn(u32) -> f64,
-    ) -> Result<f64, String> {
+    ) -> Result<f64, Arc<str>> {
         let op = program.ops[i as usize];
         if op != Op::Input
             && let Some(pinned) = rollup.inputs.values[i as usize]
@@ -388,8 +389,8 @@ impl Evaluator {
         match op {
             Op::Input => {
                 rollup.inputs.values[i as usize].ok_or_else(|| match &rollup.inputs.period {
-                    Some(p) => format!("no value for {p}"),
-                    None => "no value entered".to_owned(),
+                    Some(p) => format!("no value for {p}").into(),
+                    None => "no value entered".into(),
                 })
             }
             Op::Broken(k) => Err(program.broken[k as usize].clone()),
@@ -398,11 +399,11 @@ impl Evaluator {
                 for &a in program.args_of(i) {
                     let v = get(a);
                     if v.is_nan() {
-                        return Err(format!("{} has no value", program.ids[a as usize]));
+                        return Err(format!("{} has no value", program.ids[a as usize]).into());
                     }
                     self.args.push(v);
                 }
-                apply(op, program, &self.args, &mut self.stack)
+                apply(op, program, &self.args, &mut self.stack).map_err(Arc::from)
             }
         }
     }

@@ -10,7 +10,7 @@ use std::fmt;
 
 use serde::de::{Deserialize, Deserializer, SeqAccess, Visitor};
 
-use crate::model::{Field, FieldValue, Map, Node, NodeKind, Sizing, Status};
+use crate::model::{Field, FieldValue, Map, Node, NodeKind, Sizing, Status, clip};
 
 use super::error::{Problem, Severity};
 use super::file::{EvidenceField, FileNode, FileSizing};
@@ -86,7 +86,7 @@ pub(crate) struct Who<'a>(pub Option<&'a str>);
 impl fmt::Display for Who<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.0 {
-            Some(id) => write!(f, "`{id}`"),
+            Some(id) => write!(f, "`{}`", clip(id)),
             None => f.write_str("a node without an `id`"),
         }
     }
@@ -151,7 +151,7 @@ pub(crate) fn node_findings(id: Who<'_>, node: &Node) -> Vec<NodeFinding> {
             FieldValue::History(history) => {
                 for (period, &v) in history.iter() {
                     if !v.is_finite() {
-                        let what = format!("`{name}` for {period:?}");
+                        let what = format!("`{name}` for {:?}", clip(period));
                         let message = non_finite_message(id, &what, v);
                         error(name, Some(SubRef::Name(period.clone())), message);
                     }
@@ -309,7 +309,7 @@ fn convert(index: usize, file: FileNode, findings: &mut Vec<Finding>) -> (Placem
                     Place::node(index, "kind"),
                     format!(
                         "{sid}: unknown node kind `{}`; expected one of {}",
-                        name.0,
+                        clip(&name.0),
                         kind_names()
                     ),
                 ));
@@ -317,7 +317,7 @@ fn convert(index: usize, file: FileNode, findings: &mut Vec<Finding>) -> (Placem
             }
         },
     };
-    let mut node = Node::new(kind, title);
+    let mut node = Node::new(kind, title.unwrap_or_default());
     node.formula = formula;
     node.value = value;
     node.unit = unit;
@@ -337,7 +337,7 @@ fn convert(index: usize, file: FileNode, findings: &mut Vec<Finding>) -> (Placem
                         Place::node_sub(index, "history", SubRef::Nth(n)),
                         format!(
                             "{sid}: the period {:?} appears twice in `history`",
-                            slot.key()
+                            clip(slot.key())
                         ),
                     ));
                     slot.insert(v);

@@ -167,6 +167,17 @@ fn render_list(problems: &[Problem]) -> String {
 }
 
 impl FormatError {
+    /// Whether this is trouble with the file rather than a problem in its text: it could
+    /// not be read or written at all (the system refused, it is not a regular file, it is
+    /// over the size limit, it is read-only). The command line exits 2 for these, 1 for a
+    /// problem in the input (SPEC §6).
+    pub fn is_trouble(&self) -> bool {
+        matches!(
+            self,
+            FormatError::Io { .. } | FormatError::ReadOnly { .. } | FormatError::TooLarge { .. }
+        )
+    }
+
     /// The error as a list of problems, never empty: an [`FormatError::Invalid`]'s problems,
     /// or any other variant as one problem without a position.
     pub fn problems(&self) -> Vec<Problem> {

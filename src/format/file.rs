@@ -47,8 +47,8 @@ pub(crate) struct FileNode {
     pub id: Option<String>,
     pub parent: Option<String>,
     pub kind: Option<Ident>,
-    #[serde(default)]
-    pub title: String,
+    /// Optional like the other fields, so `title: Some("…")` reads too (empty when absent).
+    pub title: Option<String>,
     pub formula: Option<Formula>,
     pub value: Option<f64>,
     pub unit: Option<String>,
@@ -101,8 +101,7 @@ pub(crate) struct FileLink {
 #[serde(deny_unknown_fields, rename = "Scenario")]
 pub(crate) struct FileScenario {
     pub name: String,
-    #[serde(default)]
-    pub overrides: Pairs,
+    pub overrides: Option<Pairs>,
 }
 
 /// A named presentation as written.

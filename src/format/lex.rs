@@ -44,6 +44,9 @@ pub(crate) struct Token {
 pub(crate) struct Lexer<'a> {
     src: &'a [u8],
     pos: usize,
+    /// Comments skipped so far, and where the first one starts.
+    comments: usize,
+    first_comment: Option<usize>,
 }
 
 fn is_ident_start(b: u8) -> bool {
@@ -59,7 +62,15 @@ impl<'a> Lexer<'a> {
         Self {
             src: src.as_bytes(),
             pos: 0,
+            comments: 0,
+            first_comment: None,
         }
+    }
+
+    /// Notes a comment starting at `start`.
+    fn comment_at(&mut self, start: usize) {
+        self.comments += 1;
+        self.first_comment.get_or_insert(start);
     }
 
     fn peek(&self, ahead: usize) -> Option<u8> {
@@ -72,6 +83,7 @@ impl<'a> Lexer<'a> {
             match self.peek(0) {
                 Some(b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c) => self.pos += 1,
                 Some(b'/') if self.peek(1) == Some(b'/') => {
+                    self.comment_at(self.pos);
                     match self.src[self.pos..].iter().position(|&b| b == b'\n') {
                         Some(n) => self.pos += n + 1,
                         None => self.pos = self.src.len(),
@@ -79,6 +91,7 @@ impl<'a> Lexer<'a> {
                 }
                 Some(b'/') if self.peek(1) == Some(b'*') => {
                     let start = self.pos;
+                    self.comment_at(start);
                     self.pos += 2;
                     let mut level = 1usize;
                     while level > 0 {
@@ -269,5 +282,41 @@ impl<'a> Lexer<'a> {
             start,
             end: self.pos.min(self.src.len()),
         })
+    }
+}
+
+/// The comments of a text: how many (`//` to the end of a line, or `/* */`, nested ones
+/// counted once), and the byte offset of the first. Strings are skipped, so a `//` inside
+/// one (a URL) is not a comment.
+pub(crate) fn comments(src: &str) -> (usize, Option<usize>) {
+    // Most files have none: skip the pass when no comment can start anywhere.
+    if !src.contains("//") && !src.contains("/*") {
+        return (0, None);
+    }
+    let mut lx = Lexer::new(src);
+    while let Some(t) = lx.next() {
+        if let Tok::Broken(_) = t.tok {
+            break;
+        }
+    }
+    (lx.comments, lx.first_comment)
+}
+
+/// The name an identifier token stands for: `format` for `r#format` (a raw identifier).
+pub(crate) fn ident_name(text: &str) -> &str {
+    text.strip_prefix("r#").unwrap_or(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comments_are_counted_outside_strings() {
+        assert_eq!(comments("Map(format: 1)"), (0, None));
+        assert_eq!(comments("Map(source: \"https://x\", a: 1)"), (0, None));
+        let src = "// one\nMap(/* two /* nested */ */ a: 1, // three\n)";
+        assert_eq!(comments(src), (3, Some(0)));
+        assert_eq!(comments("Map(a: \"//\") /* x */"), (1, Some(13)));
     }
 }

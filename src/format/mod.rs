@@ -88,6 +88,10 @@ pub struct Loaded {
     /// The map's metrics compiled while validating its formulas (for
     /// [`crate::engine::Analysis::with_program`], so a roll-up does not compile them again).
     pub program: crate::engine::Program,
+    /// How many `//` and `/* */` comments the text holds. Saving writes the map, not the
+    /// text, so they are not kept: a warning among `warnings` says so, at the first one, and
+    /// `fulcrum fmt` refuses to rewrite such a file unless told to drop them.
+    pub comments: usize,
 }
 
 /// Reads a map from format-1 or format-2 text (an optional byte-order mark is ignored).
@@ -137,11 +141,29 @@ pub fn parse_str(text: &str) -> Result<Loaded, FormatError> {
         .partition(Problem::is_error);
     if errors.is_empty() {
         warnings.extend(place::resolve(text, formula_findings));
+        let (comments, first) = lex::comments(text);
+        if let Some(first) = first {
+            let at = scan::LineIndex::new(text).position(first);
+            let n = if comments == 1 {
+                "1 comment".to_owned()
+            } else {
+                format!("{comments} comments")
+            };
+            warnings.push(Problem::at(
+                Some(at),
+                Severity::Warning,
+                format!(
+                    "{n} will not be kept when this file is saved (the first on line {})",
+                    at.0
+                ),
+            ));
+        }
         warnings.sort_by_key(|p| (p.line, p.col));
         Ok(Loaded {
             map,
             warnings,
             program,
+            comments,
         })
     } else {
         Err(FormatError::invalid(errors))

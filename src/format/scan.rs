@@ -10,7 +10,7 @@
 //! decides whether the text is valid.
 
 use super::lex::StrLit;
-use super::lex::{Lexer, Tok, Token};
+use super::lex::{Lexer, Tok, Token, ident_name};
 
 /// What kind of list a top-level field holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -184,7 +184,7 @@ pub(crate) enum FormatField<'a> {
 /// it is found, so a file whose body is unreadable still says which format it is.
 pub(crate) fn find_format(src: &str) -> FormatField<'_> {
     let mut lx = Lexer::new(src);
-    let text = |t: &Token| &src[t.start..t.end];
+    let text = |t: &Token| ident_name(&src[t.start..t.end]);
     let mut depth = 0usize;
     let mut map_start = None;
     let mut prev: Option<Token> = None;
@@ -335,7 +335,7 @@ pub(crate) fn scan(src: &str) -> Scan<'_> {
             {
                 let name = match p.tok {
                     Tok::Str(s) => &src[s.start..s.end],
-                    _ => &src[p.start..p.end],
+                    _ => ident_name(&src[p.start..p.end]),
                 };
                 awaiting = match top_role {
                     Role::Root => {

@@ -9,6 +9,7 @@ use ron::error::{Error as RonError, SpannedError};
 
 use super::error::{Problem, Severity};
 use super::scan::{self, LineIndex, Tail};
+use crate::model::clip;
 
 /// A RON parse error of `text` as a problem with its line and column.
 pub(crate) fn problem(text: &str, err: &SpannedError) -> Problem {
@@ -34,8 +35,51 @@ pub(crate) fn problem(text: &str, err: &SpannedError) -> Problem {
                 ),
             )
         }
-        _ => Problem::at(Some(at), Severity::Error, describe(&err.code)),
+        _ => {
+            let (at, message) = match radix_number(text, at) {
+                Some(found) => found,
+                None => (at, describe(&err.code)),
+            };
+            Problem::at(Some(at), Severity::Error, message)
+        }
     }
+}
+
+/// When RON stopped at a number written in another base (`0x10`, `0o7`, `0b11`), which a
+/// number field does not read ("expected comma"), says so — "numbers are decimal (`0x10` is
+/// not; write 16)" — at the number's first character.
+fn radix_number(text: &str, (line, col): (usize, usize)) -> Option<((usize, usize), String)> {
+    let line_text = text.split('\n').nth(line.checked_sub(1)?)?;
+    let offset = line_text
+        .char_indices()
+        .nth(col.checked_sub(1)?)
+        .map_or(line_text.len(), |(b, _)| b);
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let bytes = line_text.as_bytes();
+    let mut start = offset.min(bytes.len());
+    while start > 0 && word(bytes[start - 1]) {
+        start -= 1;
+    }
+    let mut end = offset.min(bytes.len());
+    while end < bytes.len() && word(bytes[end]) {
+        end += 1;
+    }
+    let token = &line_text[start..end];
+    let (radix, digits) = match token.get(..2)? {
+        "0x" | "0X" => (16, &token[2..]),
+        "0o" | "0O" => (8, &token[2..]),
+        "0b" | "0B" => (2, &token[2..]),
+        _ => return None,
+    };
+    let value = i64::from_str_radix(&digits.replace('_', ""), radix).ok()?;
+    let start_col = line_text[..start].chars().count() + 1;
+    Some((
+        (line, start_col),
+        format!(
+            "numbers are decimal (`{}` is not; write {value})",
+            clip(token)
+        ),
+    ))
 }
 
 /// What a struct is called in messages.
@@ -48,7 +92,7 @@ fn struct_name(name: &str) -> String {
         "Evidence" => "an evidence entry".to_owned(),
         "Thresholds" => "`thresholds`".to_owned(),
         "Sizing" => "`sizing`".to_owned(),
-        other => format!("`{other}`"),
+        other => format!("`{}`", clip(other)),
     }
 }
 
@@ -117,7 +161,8 @@ fn describe(code: &RonError) -> String {
             found,
             outer,
         } => format!(
-            "unknown field `{found}`{}{}",
+            "unknown field `{}`{}{}",
+            clip(found),
             in_what(outer.as_ref()),
             hint(found, expected)
         ),
@@ -135,12 +180,13 @@ fn describe(code: &RonError) -> String {
             found,
             outer,
         } => format!(
-            "unknown {} `{found}`{}",
+            "unknown {} `{}`{}",
             enum_name(outer.as_deref()),
+            clip(found),
             hint(found, expected)
         ),
         RonError::ExpectedDifferentStructName { expected, found } => {
-            format!("expected `{expected}(…)` here, found `{found}(…)`")
+            format!("expected `{expected}(…)` here, found `{}(…)`", clip(found))
         }
         RonError::ExpectedNamedStructLike("Map") => {
             "expected `Map(` — is this a Fulcrum map file?".to_owned()

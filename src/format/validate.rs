@@ -10,7 +10,9 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::engine::Program;
-use crate::model::{Link, LinkKind, Map, Node, NodeId, Presentation, PresentationStep, Scenario};
+use crate::model::{
+    Link, LinkKind, Map, Node, NodeId, Presentation, PresentationStep, Scenario, clip,
+};
 
 use super::convert::{self, Converted, Placement, article};
 use super::error::{Problem, Severity};
@@ -44,17 +46,25 @@ pub(crate) fn map_problems(map: &Map) -> Vec<Problem> {
 }
 
 fn missing_override(scenario: &str, id: &str) -> String {
-    format!("scenario {scenario:?} overrides `{id}`, which is not a node in this map")
+    format!(
+        "scenario {:?} overrides `{}`, which is not a node in this map",
+        clip(scenario),
+        clip(id)
+    )
 }
 
 fn non_finite_override(scenario: &str, id: &str, v: f64) -> String {
-    format!("scenario {scenario:?}: the override of `{id}` is {v}; numbers must be finite")
+    format!(
+        "scenario {:?}: the override of `{}` is {v}; numbers must be finite",
+        clip(scenario),
+        clip(id)
+    )
 }
 
 /// Names the nodes on a cycle, shortening long ones.
 fn cycle_text(names: &[&str]) -> String {
     const SHOWN: usize = 6;
-    let quoted = |s: &&str| format!("`{s}`");
+    let quoted = |s: &&str| format!("`{}`", clip(s));
     let first = names.first().map(quoted).unwrap_or_default();
     if names.len() <= SHOWN {
         let mut parts: Vec<String> = names.iter().map(quoted).collect();
@@ -71,8 +81,13 @@ fn cycle_text(names: &[&str]) -> String {
     }
 }
 
-/// The id of a placement, for messages.
-fn id_of(p: &Placement) -> &str {
+/// The id of a placement, for messages (clipped: it may be any text).
+fn id_of(p: &Placement) -> std::borrow::Cow<'_, str> {
+    clip(p.id.as_deref().unwrap_or_default())
+}
+
+/// The id of a placement as written.
+fn raw_id(p: &Placement) -> &str {
     p.id.as_deref().unwrap_or_default()
 }
 
@@ -116,7 +131,7 @@ pub(crate) fn build(
                 place: Place::node(i, "id"),
                 also: Some(Place::node(j, "id")),
                 severity: Severity::Error,
-                message: format!("duplicate id `{id}`"),
+                message: format!("duplicate id `{}`", clip(id)),
             });
             continue;
         }
@@ -138,8 +153,9 @@ pub(crate) fn build(
             None => findings.push(Finding::error(
                 Place::node(i, "parent"),
                 format!(
-                    "`{}`: the parent `{parent}` is not a node in this map",
-                    id_of(p)
+                    "`{}`: the parent `{}` is not a node in this map",
+                    id_of(p),
+                    clip(parent)
                 ),
             )),
             Some(&j) if j == i => findings.push(Finding::error(
@@ -247,7 +263,7 @@ fn find_cycles(
                 .chain(&cycle[..lowest])
                 .copied()
                 .collect();
-            let names: Vec<&str> = ordered.iter().map(|&w| id_of(&placements[w])).collect();
+            let names: Vec<&str> = ordered.iter().map(|&w| raw_id(&placements[w])).collect();
             for &w in cycle {
                 on_cycle[w] = true;
             }
@@ -336,10 +352,10 @@ fn insert_nodes(
     let parent_id = |i: usize| {
         parent_of[i]
             .filter(|_| !on_cycle[i])
-            .map(|p| id_of(&placements[p]))
+            .map(|p| raw_id(&placements[p]))
     };
     let mut insert = |map: &mut Map, i: usize, node: Node| {
-        let Ok(id) = NodeId::new(id_of(&placements[i])) else {
+        let Ok(id) = NodeId::new(raw_id(&placements[i])) else {
             return;
         };
         if let Err(err) = map.insert(id, node, parent_id(i), usize::MAX) {
@@ -391,7 +407,10 @@ fn add_links(
                 if !first.contains_key(end.as_str()) {
                     findings.push(Finding::error(
                         place(Some(field)),
-                        format!("a link {field} `{end}`, which is not a node in this map"),
+                        format!(
+                            "a link {field} `{}`, which is not a node in this map",
+                            clip(end)
+                        ),
                     ));
                 }
             }
@@ -449,13 +468,13 @@ fn add_scenarios(
                 place: Place::item(ListKind::Scenarios, j, Some("name")),
                 also: Some(Place::item(ListKind::Scenarios, k, Some("name"))),
                 severity: Severity::Error,
-                message: format!("duplicate scenario name {name:?}"),
+                message: format!("duplicate scenario name {:?}", clip(name)),
             });
             continue;
         }
         names.insert(name, j);
         let mut overrides = BTreeMap::new();
-        for (k, (id, v)) in scenario.overrides.0.iter().enumerate() {
+        for (k, (id, v)) in scenario.overrides.iter().flat_map(|o| &o.0).enumerate() {
             let at = || Place::Item {
                 list: ListKind::Scenarios,
                 index: j,
@@ -474,7 +493,7 @@ fn add_scenarios(
             if overrides.insert(node_id, *v).is_some() {
                 findings.push(Finding::error(
                     at(),
-                    format!("scenario {name:?} overrides `{id}` twice"),
+                    format!("scenario {:?} overrides `{id}` twice", clip(name)),
                 ));
             }
         }

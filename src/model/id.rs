@@ -8,6 +8,8 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use super::clip;
+
 /// Function names of the formula language, which cannot be ids.
 pub const RESERVED: &[&str] = &["min", "max", "abs", "sqrt", "ln", "exp", "if"];
 
@@ -78,17 +80,23 @@ pub fn id_problem(s: &str) -> Option<String> {
         return Some("an id cannot be empty".to_owned());
     };
     if s.len() > MAX_ID_LEN {
-        return Some(format!("id `{s}` is longer than {MAX_ID_LEN} characters"));
+        return Some(format!(
+            "id `{}` is longer than {MAX_ID_LEN} characters",
+            clip(s)
+        ));
     }
     if !(first.is_ascii_lowercase() || first == '_') {
         return Some(format!(
-            "id `{s}` must start with a lowercase letter or `_`"
+            "id `{}` must start with a lowercase letter or `_`",
+            clip(s)
         ));
     }
     if let Some(bad) = chars.find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_'))
     {
         return Some(format!(
-            "id `{s}` contains `{bad}`: ids use lowercase letters, digits and `_`"
+            "id `{}` contains `{}`: ids use lowercase letters, digits and `_`",
+            clip(s),
+            bad.escape_debug()
         ));
     }
     if RESERVED.contains(&s) {

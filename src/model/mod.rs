@@ -3,6 +3,7 @@
 //!
 //! Knows nothing of files, formulas' meaning, undo or the UI.
 
+mod clip;
 mod field;
 mod id;
 mod map;
@@ -10,6 +11,7 @@ mod node;
 mod presentation;
 pub mod synthetic;
 
+pub use clip::{CLIP_AFTER_CHARS, CLIP_KEEP_CHARS, clip};
 pub use field::{Field, FieldError, FieldValue, same_node};
 pub use id::{MAX_ID_LEN, NodeId, RESERVED, id_problem};
 pub use map::{Dense, Map, ModelError, NodeKey, RemovedNode};

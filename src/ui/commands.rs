@@ -133,6 +133,8 @@ pub(crate) enum UiCommand {
     CancelOutsideChange,
     /// The in-app path field confirmed its path.
     ConfirmPath,
+    /// Save As (the file was read-only), then go on with what waited for the save.
+    SaveAsThen(Option<Pending>),
     /// Restore the unsaved work found after a crash.
     RestoreRecovery,
     /// Delete the unsaved work found after a crash.

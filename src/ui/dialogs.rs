@@ -42,6 +42,15 @@ pub(crate) struct ChangedOnDisk {
     pub then: Option<Pending>,
 }
 
+/// A save found the file read-only (such as a 0444 file): nothing was written.
+#[derive(Clone, Debug)]
+pub(crate) struct ReadOnlyFile {
+    /// The file that was not written.
+    pub path: PathBuf,
+    /// What waits for the save (close, open, new), if anything; Save As goes on with it.
+    pub then: Option<Pending>,
+}
+
 /// The in-app path field.
 pub(crate) struct PathPrompt {
     /// What the path is for.
@@ -109,6 +118,8 @@ pub(crate) struct Dialogs {
     pub changed_on_disk: Option<ChangedOnDisk>,
     /// Conflicts to resolve (a conflicted file, or a merge with the file on disk).
     pub conflicts: Option<super::conflicts::ConflictView>,
+    /// A save refused because the file is read-only: offer Save As.
+    pub read_only: Option<ReadOnlyFile>,
     toasts: Vec<(String, Option<f64>)>,
 }
 
@@ -117,6 +128,7 @@ impl Dialogs {
     pub fn is_modal_open(&self) -> bool {
         self.unsaved.is_some()
             || self.changed_on_disk.is_some()
+            || self.read_only.is_some()
             || self.path.is_some()
             || self.report.is_some()
             || self.recovery.is_some()
@@ -168,6 +180,7 @@ pub(crate) fn dialogs_ui(
     unsaved_ui(ctx, cx, dialogs);
     changed_on_disk_ui(ctx, cx, dialogs);
     super::conflicts::conflicts_ui(ctx, cx, &mut dialogs.conflicts);
+    read_only_ui(ctx, cx, dialogs);
     path_prompt_ui(ctx, cx, dialogs);
     report_ui(ctx, dialogs);
     help_ui(ctx, help_open);
@@ -278,6 +291,49 @@ fn changed_on_disk_ui(ctx: &egui::Context, cx: &Viewer<'_>, dialogs: &mut Dialog
     });
     if response.should_close() {
         cx.commands.send(UiCommand::CancelOutsideChange);
+    }
+}
+
+fn read_only_ui(ctx: &egui::Context, cx: &Viewer<'_>, dialogs: &mut Dialogs) {
+    let Some(read_only) = dialogs.read_only.as_ref() else {
+        return;
+    };
+    let name = display_name(&read_only.path);
+    let mut choice = None;
+    let response = egui::Modal::new(Id::unique("fulcrum_read_only")).show(ctx, |ui| {
+        ui.set_max_width(480.0);
+        ui.heading(format!("{name} is read-only"));
+        ui.label(
+            "Fulcrum leaves a read-only file as it is: nothing was written, and your changes \
+             are still here. Save the map under another name, or make the file writable and \
+             save again.",
+        );
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            if ui
+                .button(RichText::new("Save As…").strong())
+                .on_hover_text("Save the map under another name")
+                .clicked()
+            {
+                choice = Some(true);
+            }
+            if ui.button("Cancel").clicked() {
+                choice = Some(false);
+            }
+        });
+        if ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Enter)) {
+            choice = Some(true);
+        }
+    });
+    if response.should_close() && choice.is_none() {
+        choice = Some(false);
+    }
+    let Some(save_as) = choice else {
+        return;
+    };
+    let then = dialogs.read_only.take().and_then(|r| r.then);
+    if save_as {
+        cx.commands.send(UiCommand::SaveAsThen(then));
     }
 }
 

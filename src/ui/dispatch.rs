@@ -110,6 +110,9 @@ impl FulcrumApp {
             UiCommand::ResolveOutsideChange(choice) => self.resolve_outside_change(choice),
             UiCommand::FinishConflicts(save) => self.finish_conflicts(save),
             UiCommand::CancelConflicts => self.shell.dialogs.conflicts = None,
+            UiCommand::SaveAsThen(then) => {
+                self.save_as_dialog(then);
+            }
             UiCommand::CancelOutsideChange => self.shell.dialogs.changed_on_disk = None,
             UiCommand::RestoreRecovery => self.restore_found_recovery(),
             UiCommand::DiscardRecovery => self.discard_found_recovery(),

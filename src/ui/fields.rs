@@ -135,7 +135,14 @@ pub(crate) fn text_field(
     {
         ui.memory_mut(|m| m.surrender_focus(id));
     }
-    let verdict = validate(&text);
+    // Only a draft that differs from the value is judged (the value was judged when it
+    // was committed or loaded): an untouched field costs no validation a frame, however
+    // long its text.
+    let verdict = if text == current {
+        Ok(())
+    } else {
+        validate(&text)
+    };
     let escaped = ui.input(|i| i.key_pressed(Key::Escape));
     let mut commit = None;
     // Left this frame: by Enter, Tab, Esc or a click elsewhere (also when the field only got
@@ -168,15 +175,47 @@ pub(crate) fn text_field(
 pub(crate) fn error_ui(ui: &mut egui::Ui, text: &str, message: &str, offset: Option<usize>) {
     let color = ui.visuals().error_fg_color;
     if let Some(at) = offset {
-        let shown: String = text
-            .chars()
-            .map(|c| if c == '\n' { ' ' } else { c })
-            .collect();
-        let caret = format!("{}^", " ".repeat(at.min(shown.chars().count())));
-        ui.label(RichText::new(shown).monospace().color(color));
-        ui.label(RichText::new(caret).monospace().color(color));
+        let (shown, caret_at) = excerpt_around(text, at, EXCERPT_CHARS);
+        let caret = format!("{}^", " ".repeat(caret_at));
+        // Cut to the panel's width rather than widening it (the caret stays under its
+        // character: both lines are cut at the same column).
+        ui.add(egui::Label::new(RichText::new(shown).monospace().color(color)).truncate());
+        ui.add(egui::Label::new(RichText::new(caret).monospace().color(color)).truncate());
     }
-    ui.label(RichText::new(message).color(color));
+    ui.label(RichText::new(crate::model::clip(message)).color(color));
+}
+
+/// How many characters of a text an error quotes on each side of its caret.
+const EXCERPT_CHARS: usize = 20;
+
+/// The part of `text` around char offset `at` that an error shows: at most `side`
+/// characters each side (`…` where it is cut), line breaks as spaces, and the caret's
+/// column in it. Reads no further into `text` than the excerpt's end, so a 10 MB formula
+/// costs a frame no more than a short one with its error near the start.
+pub(crate) fn excerpt_around(text: &str, at: usize, side: usize) -> (String, usize) {
+    let from = at.saturating_sub(side);
+    let mut shown = String::new();
+    if from > 0 {
+        shown.push('…');
+    }
+    let mut chars = text.chars().skip(from);
+    let mut caret = shown.chars().count();
+    let mut taken = 0;
+    for c in chars.by_ref().take(at - from + 1 + side) {
+        if from + taken == at {
+            caret = shown.chars().count();
+        }
+        shown.push(if c == '\n' { ' ' } else { c });
+        taken += 1;
+    }
+    if from + taken <= at {
+        // The caret is at (or past) the end.
+        caret = shown.chars().count();
+    }
+    if chars.next().is_some() {
+        shown.push('…');
+    }
+    (shown, caret)
 }
 
 /// A number field (empty means none). Returns the new value when committed.
@@ -275,12 +314,34 @@ pub(crate) fn caption(ui: &mut egui::Ui, text: &str) {
 
 /// A figure in a coloured label (the inspector's read-only readouts).
 pub(crate) fn readout(ui: &mut egui::Ui, label: &str, value: String, color: Option<Color32>) {
-    ui.horizontal(|ui| {
+    // Wrapped: a long reason ("formula cycle: a → b → …") wraps inside the panel instead
+    // of widening it past the window.
+    ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new(label).color(ui.visuals().weak_text_color()));
         let text = RichText::new(value).strong();
-        ui.label(match color {
-            Some(c) => text.color(c),
-            None => text,
-        });
+        ui.add(
+            egui::Label::new(match color {
+                Some(c) => text.color(c),
+                None => text,
+            })
+            .wrap(),
+        );
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::excerpt_around;
+
+    #[test]
+    fn an_error_quotes_only_the_text_around_its_caret() {
+        assert_eq!(excerpt_around("a +", 3, 40), ("a +".to_owned(), 3));
+        assert_eq!(excerpt_around("a\n+ b", 2, 40), ("a + b".to_owned(), 2));
+        let long = format!("{}x{}", "a".repeat(100), "b".repeat(100));
+        let (shown, caret) = excerpt_around(&long, 100, 5);
+        assert_eq!(shown, "…aaaaaxbbbbb…");
+        assert_eq!(shown.chars().nth(caret), Some('x'));
+        assert_eq!(excerpt_around("abcd", 0, 2), ("abc…".to_owned(), 0));
+        assert_eq!(excerpt_around("abc", 9, 1), ("…".to_owned(), 1));
+    }
 }

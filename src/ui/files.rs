@@ -16,7 +16,7 @@ use crate::model::Map;
 use super::FulcrumApp;
 use super::autosave::{AUTOSAVE_INTERVAL_SECS, delete_recovery};
 use super::commands::{OutsideChoice, Pending};
-use super::dialogs::{ChangedOnDisk, PathPurpose, Report};
+use super::dialogs::{ChangedOnDisk, PathPurpose, ReadOnlyFile, Report};
 use super::session::{Fingerprint, Session};
 
 impl FulcrumApp {
@@ -201,13 +201,7 @@ impl FulcrumApp {
                 self.shell.dialogs.changed_on_disk = Some(ChangedOnDisk { path, then });
                 false
             }
-            Some(path) => {
-                let saved = self.save_to(&path);
-                if saved && let Some(next) = then {
-                    self.perform(next);
-                }
-                saved
-            }
+            Some(path) => self.save_to_then(&path, then),
             None => self.save_as_dialog(then),
         }
     }
@@ -219,13 +213,7 @@ impl FulcrumApp {
         };
         match choice {
             OutsideChoice::Merge => self.merge_outside_change(changed.path, changed.then),
-            OutsideChoice::KeepMine => {
-                if self.save_to(&changed.path)
-                    && let Some(next) = changed.then
-                {
-                    self.perform(next);
-                }
-            }
+            OutsideChoice::KeepMine => self.save_to_then(&changed.path, changed.then),
             OutsideChoice::Reload => {
                 self.session.recovered = false;
                 self.open_path(&changed.path);
@@ -275,13 +263,7 @@ impl FulcrumApp {
                 .set_file_name(name)
                 .save_file();
             match picked {
-                Some(path) => {
-                    let saved = self.save_to(&with_ron_extension(path));
-                    if saved && let Some(next) = then {
-                        self.perform(next);
-                    }
-                    saved
-                }
+                Some(path) => self.save_to_then(&with_ron_extension(path), then),
                 None => false,
             }
         } else {
@@ -345,17 +327,20 @@ impl FulcrumApp {
                     return;
                 }
                 self.shell.dialogs.path = None;
-                if self.save_to(&path)
-                    && let Some(next) = then
-                {
-                    self.perform(next);
-                }
+                self.save_to_then(&path, then);
             }
         }
     }
 
     /// Writes the map to `path`; on success it becomes the map's file.
     pub fn save_to(&mut self, path: &Path) -> bool {
+        self.save_to_then(path, None)
+    }
+
+    /// Writes the map to `path` (on success it becomes the map's file), then does `then`.
+    /// A read-only file is left as it is and the person is offered Save As, which goes on
+    /// with `then`; any other failure shows its problems. Whether the map was saved.
+    pub(crate) fn save_to_then(&mut self, path: &Path, then: Option<Pending>) -> bool {
         match format::save(self.session.map(), path) {
             Ok(()) => {
                 self.session.doc.mark_saved();
@@ -372,7 +357,17 @@ impl FulcrumApp {
                     .file_name()
                     .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
                 self.shell.dialogs.toast(format!("Saved {name}"));
+                if let Some(next) = then {
+                    self.perform(next);
+                }
                 true
+            }
+            Err(format::FormatError::ReadOnly { .. }) => {
+                self.shell.dialogs.read_only = Some(ReadOnlyFile {
+                    path: path.to_path_buf(),
+                    then,
+                });
+                false
             }
             Err(err) => {
                 self.shell.dialogs.report = Some(Report::save(path, &err));

@@ -3,6 +3,7 @@
 use std::fmt;
 
 use super::{Span, is_valid_id};
+use crate::model::clip;
 
 /// A parse error: `offset` is the char offset (0-based) into the formula text where the problem
 /// is; `message` a sentence ("expected `)` to close the `(` at 4", "unknown function `lg`",
@@ -164,30 +165,50 @@ impl fmt::Display for EvalError {
     }
 }
 
-/// The source text of `span`, with whitespace runs collapsed and enclosing parentheses removed.
+/// The source text of `span`, with whitespace runs collapsed and enclosing parentheses removed,
+/// clipped for a message ([`clip`]).
 pub(super) fn quote(src: &str, span: Span) -> String {
     let raw: String = src
         .chars()
         .skip(span.start)
         .take(span.end.saturating_sub(span.start))
         .collect();
-    let mut text = raw.split_whitespace().collect::<Vec<_>>().join(" ");
-    while let Some(inner) = strip_outer_parens(&text) {
-        text = inner.trim().to_string();
-    }
-    text
+    let text = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    clip(strip_outer_parens(&text)).into_owned()
 }
 
-/// `Some(inner)` when `text` is `( inner )` with those two parentheses matching each other.
-fn strip_outer_parens(text: &str) -> Option<&str> {
-    let inner = text.strip_prefix('(')?.strip_suffix(')')?;
-    let mut depth = 0usize;
-    for c in inner.chars() {
-        match c {
-            '(' => depth += 1,
-            ')' => depth = depth.checked_sub(1)?,
+/// `text` without the parentheses around all of it, as many layers as there are (`((a))`
+/// → `a`, but `(a) + (b)` stays), with the spaces inside them. Linear: every `(` is matched
+/// to its `)` in one pass, then the layers are peeled from both ends.
+fn strip_outer_parens(text: &str) -> &str {
+    let bytes = text.as_bytes();
+    let mut close_of = vec![usize::MAX; bytes.len()];
+    let mut open = Vec::new();
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'(' => open.push(i),
+            b')' => {
+                if let Some(o) = open.pop() {
+                    close_of[o] = i;
+                }
+            }
             _ => {}
         }
     }
-    (depth == 0).then_some(inner)
+    let (mut lo, mut hi) = (0, bytes.len());
+    loop {
+        while lo < hi && bytes[lo] == b' ' {
+            lo += 1;
+        }
+        while hi > lo && bytes[hi - 1] == b' ' {
+            hi -= 1;
+        }
+        if hi - lo >= 2 && bytes[lo] == b'(' && close_of[lo] == hi - 1 {
+            lo += 1;
+            hi -= 1;
+        } else {
+            break;
+        }
+    }
+    &text[lo..hi]
 }

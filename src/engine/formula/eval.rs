@@ -1,7 +1,7 @@
 //! Evaluation and reverse-mode differentiation: loops over the tape.
 
 use super::error::quote;
-use super::{EvalError, Op, OpKind, Tape};
+use super::{EvalError, OpKind, Tape};
 
 /// Reusable working memory for [`Tape::eval_grad`]; keep one per thread and pass it to every
 /// call to avoid allocating.
@@ -94,17 +94,22 @@ fn binary(kind: OpKind, a: f64, b: f64) -> Result<f64, Fault> {
 /// The number of operands a value op pops (0 for literals, variables and jumps).
 fn arity(kind: OpKind) -> usize {
     match kind {
-        OpKind::Num(_) | OpKind::Var(_) | OpKind::JumpIfZero(_) | OpKind::Jump(_) => 0,
+        OpKind::Num(_)
+        | OpKind::Int(_)
+        | OpKind::Var(_)
+        | OpKind::JumpIfZero(_)
+        | OpKind::Jump(_) => 0,
         OpKind::Neg | OpKind::Abs | OpKind::Sqrt | OpKind::Ln | OpKind::Exp => 1,
         _ => 2,
     }
 }
 
 impl Tape {
-    /// The user-facing error for `fault` at `op`.
+    /// The user-facing error for `fault` at op number `op`.
     #[cold]
-    fn fault(&self, op: &Op, fault: Fault) -> EvalError {
-        let arg = quote(&self.src, op.arg);
+    fn fault(&self, op: usize, fault: Fault) -> EvalError {
+        let (span, arg) = self.spans(op);
+        let arg = quote(&self.src, arg);
         match fault {
             Fault::DivZero => EvalError::DivisionByZero { divisor: arg },
             Fault::Ln(value) => EvalError::LnOfNonPositive { arg, value },
@@ -119,35 +124,36 @@ impl Tape {
                 exponent,
             },
             Fault::Overflow => EvalError::Overflow {
-                expr: quote(&self.src, op.span),
+                expr: quote(&self.src, span),
             },
         }
     }
 
     #[cold]
     fn infinite_derivative(&self, op: usize) -> EvalError {
-        let expr = match self.ops.get(op) {
-            Some(op) => quote(&self.src, op.span),
-            None => quote(&self.src, super::Span::new(0, usize::MAX)),
+        let expr = if op < self.ops.len() {
+            quote(&self.src, self.spans(op).0)
+        } else {
+            quote(&self.src, super::Span::new(0, usize::MAX))
         };
         EvalError::InfiniteDerivative { expr }
     }
 
     /// Checks that `values` covers the variables and that the used ones are finite.
     fn check_values(&self, values: &[f64]) -> Result<(), EvalError> {
-        if values.len() < self.vars.len() {
+        let vars = self.vars();
+        if values.len() < vars.len() {
             return Err(EvalError::WrongValueCount {
-                expected: self.vars.len(),
+                expected: vars.len(),
                 got: values.len(),
             });
         }
-        for (id, &value) in self.vars.iter().zip(values) {
-            if !value.is_finite() {
-                return Err(EvalError::NonFiniteInput {
-                    id: id.clone(),
-                    value,
-                });
-            }
+        // The id is looked up only for the message, as the tape holds ids as source offsets.
+        if let Some(i) = values[..vars.len()].iter().position(|v| !v.is_finite()) {
+            return Err(EvalError::NonFiniteInput {
+                id: vars.get(i).unwrap_or_default().to_owned(),
+                value: values[i],
+            });
         }
         Ok(())
     }
@@ -165,24 +171,26 @@ impl Tape {
         stack.reserve(self.max_stack);
         let mut pc = 0;
         while let Some(op) = self.ops.get(pc) {
+            let at = pc;
             pc += 1;
-            match op.kind {
-                OpKind::Num(x) => stack.push(x),
-                OpKind::Var(i) => stack.push(values.get(i).copied().unwrap_or(0.0)),
-                OpKind::Jump(t) => pc = t,
+            match op.kind() {
+                OpKind::Num(i) => stack.push(self.consts.get(i as usize).copied().unwrap_or(0.0)),
+                OpKind::Int(v) => stack.push(f64::from(v)),
+                OpKind::Var(i) => stack.push(values.get(i as usize).copied().unwrap_or(0.0)),
+                OpKind::Jump(t) => pc = t as usize,
                 OpKind::JumpIfZero(t) => {
                     if stack.pop() == Some(0.0) {
-                        pc = t;
+                        pc = t as usize;
                     }
                 }
                 kind if arity(kind) == 1 => {
                     let x = stack.pop().unwrap_or(0.0);
-                    stack.push(unary(kind, x).map_err(|f| self.fault(op, f))?);
+                    stack.push(unary(kind, x).map_err(|f| self.fault(at, f))?);
                 }
                 kind => {
                     let b = stack.pop().unwrap_or(0.0);
                     let a = stack.pop().unwrap_or(0.0);
-                    stack.push(binary(kind, a, b).map_err(|f| self.fault(op, f))?);
+                    stack.push(binary(kind, a, b).map_err(|f| self.fault(at, f))?);
                 }
             }
         }
@@ -207,9 +215,10 @@ impl Tape {
         scratch: &mut Scratch,
     ) -> Result<(f64, bool), EvalError> {
         self.check_values(values)?;
-        if grad.len() < self.vars.len() {
+        let var_count = self.vars().len();
+        if grad.len() < var_count {
             return Err(EvalError::WrongValueCount {
-                expected: self.vars.len(),
+                expected: var_count,
                 got: grad.len(),
             });
         }
@@ -230,18 +239,19 @@ impl Tape {
         while let Some(op) = self.ops.get(pc) {
             let index = pc;
             pc += 1;
-            let (value, a, b) = match op.kind {
-                OpKind::Num(x) => (x, 0, 0),
-                OpKind::Var(i) => (values.get(i).copied().unwrap_or(0.0), 0, 0),
+            let (value, a, b) = match op.kind() {
+                OpKind::Num(i) => (self.consts.get(i as usize).copied().unwrap_or(0.0), 0, 0),
+                OpKind::Int(v) => (f64::from(v), 0, 0),
+                OpKind::Var(i) => (values.get(i as usize).copied().unwrap_or(0.0), 0, 0),
                 OpKind::Jump(t) => {
-                    pc = t;
+                    pc = t as usize;
                     continue;
                 }
                 OpKind::JumpIfZero(t) => {
                     approximate = true;
                     let c = stack.pop().unwrap_or(0);
                     if vals.get(c) == Some(&0.0) {
-                        pc = t;
+                        pc = t as usize;
                     }
                     continue;
                 }
@@ -249,7 +259,7 @@ impl Tape {
                     let a = stack.pop().unwrap_or(0);
                     let x = vals.get(a).copied().unwrap_or(0.0);
                     approximate |= kind == OpKind::Abs && x == 0.0;
-                    (unary(kind, x).map_err(|f| self.fault(op, f))?, a, a)
+                    (unary(kind, x).map_err(|f| self.fault(index, f))?, a, a)
                 }
                 kind => {
                     let b = stack.pop().unwrap_or(0);
@@ -261,7 +271,7 @@ impl Tape {
                         OpKind::Add | OpKind::Sub | OpKind::Mul | OpKind::Div => false,
                         _ => true,
                     };
-                    (binary(kind, x, y).map_err(|f| self.fault(op, f))?, a, b)
+                    (binary(kind, x, y).map_err(|f| self.fault(index, f))?, a, b)
                 }
             };
             stack.push(vals.len());
@@ -275,7 +285,7 @@ impl Tape {
         adj.clear();
         adj.resize(trace.len(), 0.0);
         var_adj.clear();
-        var_adj.resize(self.vars.len(), 0.0);
+        var_adj.resize(var_count, 0.0);
         if let Some(r) = adj.get_mut(root) {
             *r = 1.0;
         }
@@ -292,9 +302,10 @@ impl Tape {
             };
             let (x, y, r) = (vals[step.a], vals[step.b], vals[slot]);
             // d(op)/d(a) and d(op)/d(b), as contributions g·∂.
-            let (da, db) = match op.kind {
+            let kind = op.kind();
+            let (da, db) = match kind {
                 OpKind::Var(i) => {
-                    if let Some(v) = var_adj.get_mut(i) {
+                    if let Some(v) = var_adj.get_mut(i as usize) {
                         *v += g;
                     }
                     continue;
@@ -335,7 +346,7 @@ impl Tape {
                 return Err(self.infinite_derivative(step.op));
             }
             adj[step.a] += da;
-            if arity(op.kind) == 2 {
+            if arity(kind) == 2 {
                 adj[step.b] += db;
             }
         }

@@ -1,10 +1,17 @@
 //! The parser: operator precedence with an explicit stack of pending frames, emitting postfix
-//! ops straight onto the tape. No recursion, so nesting depth is bounded only by memory.
+//! ops straight onto the tape. No recursion, so nesting depth is bounded only by memory — two
+//! bytes a pending level, plus four for a `(` and sixteen for a call.
+//!
+//! The same parser, run again on a source that parsed, finds the spans of one op for an error
+//! message (`spans`); only then does it track spans.
 
-use std::collections::HashMap;
+use std::hash::{BuildHasher, RandomState};
 
-use super::lex::{self, BinOp, TokKind, Token};
-use super::{FormulaError, Op, OpKind, Span, Tape, is_reserved};
+use hashbrown::HashTable;
+
+use super::lex::{self, BinOp, Lexer, TokKind, Token};
+use super::{FormulaError, MAX_FORMULA_CHARS, Op, OpKind, Span, Tape, is_reserved};
+use crate::model::clip;
 
 /// Binding power of unary minus: above `* /`, below `^`.
 const NEG_PREC: u8 = 4;
@@ -59,27 +66,32 @@ impl Func {
     }
 }
 
-/// A pending construct on the parser's stack.
+/// A pending construct on the parser's stack: two bytes, so a deep formula's stack costs
+/// two bytes a level. What a construct needs beyond its kind sits on a side stack
+/// (`opens`, `calls`, `jumps`, and when tracking spans `neg_ats` and `name_ats`).
 #[derive(Debug, Clone, Copy)]
 enum Frame {
-    /// A binary operator waiting for its right operand; `at` is its char offset.
-    Bin { op: BinOp, at: usize },
-    /// A unary minus waiting for its operand.
-    Neg { at: usize },
-    /// An open grouping parenthesis.
-    Paren { at: usize },
-    /// A function call whose arguments are being read: `args` completed so far, `jump` the op
-    /// to patch (the `if`'s pending jump).
-    Call {
-        func: Func,
-        name_at: usize,
-        paren_at: usize,
-        args: usize,
-        jump: usize,
-    },
+    /// A binary operator waiting for its right operand.
+    Bin(BinOp),
+    /// A unary minus waiting for its operand (its offset in `neg_ats` when tracking).
+    Neg,
+    /// An open grouping parenthesis (its offset in `opens`).
+    Paren,
+    /// A function call whose arguments are being read (its data in `calls`, its `(` in
+    /// `opens`).
+    Call,
 }
 
-/// A value on the compile-time stack (mirrors the run-time value stack).
+/// A call being read: `args` completed so far. An `if` also has the op of its pending jump
+/// on `jumps`; the offset of its name is on `name_ats` when tracking spans.
+#[derive(Debug, Clone, Copy)]
+struct Call {
+    func: Func,
+    args: u32,
+}
+
+/// A value on the compile-time stack (mirrors the run-time value stack). Its span is only
+/// known when tracking spans; otherwise it is empty.
 #[derive(Debug, Clone, Copy)]
 struct Val {
     span: Span,
@@ -87,209 +99,345 @@ struct Val {
     constant: bool,
 }
 
+/// What a parse is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Build the tape, with no spans.
+    Compile,
+    /// Find the spans of op number `target` (for an error message), tracking spans.
+    Spans { target: usize },
+}
+
 struct Parser<'a> {
     src: &'a str,
-    toks: Vec<Token>,
+    lexer: Lexer<'a>,
+    /// The current token and the one after it.
+    cur: Option<Token>,
+    next: Option<Token>,
+    /// The kind of the token before the current one.
+    prev: Option<TokKind>,
     /// Source length in chars.
     end: usize,
+    mode: Mode,
     ops: Vec<Op>,
-    vals: Vec<Val>,
+    consts: Vec<f64>,
+    /// Byte and char offsets of each variable's first occurrence, in order.
+    var_starts: Vec<u32>,
+    var_offsets: Vec<u32>,
+    /// The variables by id: each entry is a variable's number (four bytes), its id read from
+    /// the source through `var_starts`, so the table holds no copy of any id.
+    var_table: HashTable<u32>,
+    hasher: RandomState,
+    /// Whether each value on the stack is made of literals only.
+    constant: Vec<bool>,
+    /// The spans of the values on the stack (only when tracking spans).
+    spans: Vec<Span>,
     frames: Vec<Frame>,
-    vars: Vec<String>,
-    var_offsets: Vec<usize>,
-    var_index: HashMap<&'a str, usize>,
+    /// Char offset of the `(` of each open group or call.
+    opens: Vec<u32>,
+    calls: Vec<Call>,
+    /// The op to patch of each `if` being read (its pending jump).
+    jumps: Vec<u32>,
+    /// Char offset of each pending unary minus, and of each open call's name (only when
+    /// tracking spans).
+    neg_ats: Vec<u32>,
+    name_ats: Vec<u32>,
     max_stack: usize,
+    /// The spans of the target op, once emitted (when tracking spans).
+    found: Option<(Span, Span)>,
 }
 
 /// Parses `src` into a tape (see [`Tape::parse`]).
 pub(super) fn parse(src: &str) -> Result<Tape, FormulaError> {
-    let mut p = Parser {
-        src,
-        toks: lex::scan(src),
-        end: src.chars().count(),
-        ops: Vec::new(),
-        vals: Vec::new(),
-        frames: Vec::new(),
-        vars: Vec::new(),
-        var_offsets: Vec::new(),
-        var_index: HashMap::new(),
-        max_stack: 0,
-    };
+    if src.len() > MAX_FORMULA_CHARS {
+        let chars = src.chars().count();
+        if chars > MAX_FORMULA_CHARS {
+            return Err(FormulaError::new(
+                0,
+                format!(
+                    "{chars} characters long; formulas are limited to {MAX_FORMULA_CHARS} \
+                     characters"
+                ),
+            ));
+        }
+    }
+    // One pass over the bytes sizes the tape: at most one op per token.
+    let counts = lex::estimate(src);
+    let mut p = Parser::new(src, Mode::Compile);
+    p.ops.reserve_exact(counts.tokens);
+    p.consts.reserve_exact(counts.nums);
+    p.opens.reserve_exact(counts.parens);
+    p.calls.reserve_exact(counts.calls);
     p.run()?;
+    let Parser {
+        mut ops,
+        consts,
+        mut var_starts,
+        mut var_offsets,
+        max_stack,
+        ..
+    } = p;
+    ops.shrink_to_fit();
+    var_starts.shrink_to_fit();
+    var_offsets.shrink_to_fit();
     Ok(Tape {
         src: src.to_string(),
-        ops: p.ops,
-        vars: p.vars,
-        var_offsets: p.var_offsets,
-        max_stack: p.max_stack,
+        ops,
+        consts,
+        var_starts,
+        var_offsets,
+        max_stack,
     })
 }
 
+/// The spans of op `target` of the tape of `src` (which parses), by parsing it again.
+pub(super) fn spans(src: &str, target: usize) -> Option<(Span, Span)> {
+    let mut p = Parser::new(src, Mode::Spans { target });
+    p.run().ok()?;
+    p.found
+}
+
+/// The id at byte offset `start` of `src`.
+fn ident_at(src: &str, start: u32) -> &str {
+    let rest = src.get(start as usize..).unwrap_or("");
+    let len = rest.bytes().take_while(|&b| lex::is_ident_char(b)).count();
+    &rest[..len]
+}
+
 impl<'a> Parser<'a> {
-    fn text(&self, i: usize) -> &'a str {
+    fn new(src: &'a str, mode: Mode) -> Self {
+        let mut lexer = Lexer::new(src);
+        let cur = lexer.next();
+        let next = lexer.next();
+        Parser {
+            src,
+            lexer,
+            cur,
+            next,
+            prev: None,
+            end: src.chars().count(),
+            mode,
+            ops: Vec::new(),
+            consts: Vec::new(),
+            var_starts: Vec::new(),
+            var_offsets: Vec::new(),
+            var_table: HashTable::new(),
+            hasher: RandomState::new(),
+            constant: Vec::new(),
+            spans: Vec::new(),
+            frames: Vec::new(),
+            opens: Vec::new(),
+            calls: Vec::new(),
+            jumps: Vec::new(),
+            neg_ats: Vec::new(),
+            name_ats: Vec::new(),
+            max_stack: 0,
+            found: None,
+        }
+    }
+
+    /// The number of the variable `name` (at char offset `at`), numbering it if it is new.
+    fn var(&mut self, name: &str, at: usize) -> u32 {
+        let (src, hasher) = (self.src, &self.hasher);
+        let hash = hasher.hash_one(name);
+        let starts = &self.var_starts;
+        if let Some(&v) = self
+            .var_table
+            .find(hash, |&v| ident_at(src, starts[v as usize]) == name)
+        {
+            return v;
+        }
+        let v = self.var_starts.len() as u32;
+        self.var_starts
+            .push(self.cur.map_or(0, |t| t.byte_start) as u32);
+        self.var_offsets.push(at as u32);
+        let starts = &self.var_starts;
+        self.var_table.insert_unique(hash, v, |&w| {
+            hasher.hash_one(ident_at(src, starts[w as usize]))
+        });
+        v
+    }
+
+    fn tracking(&self) -> bool {
+        matches!(self.mode, Mode::Spans { .. })
+    }
+
+    /// Moves to the next token.
+    fn advance(&mut self) {
+        self.prev = self.cur.map(|t| t.kind);
+        self.cur = self.next.take();
+        self.next = self.lexer.next();
+    }
+
+    /// The text of the current token ("" at the end).
+    fn text(&self) -> &'a str {
         let src: &'a str = self.src;
-        self.toks
-            .get(i)
-            .and_then(|t| src.get(t.bytes.clone()))
+        self.cur
+            .and_then(|t| src.get(t.byte_start..t.byte_end))
             .unwrap_or("")
     }
 
-    fn kind(&self, i: usize) -> Option<TokKind> {
-        self.toks.get(i).map(|t| t.kind)
+    fn kind(&self) -> Option<TokKind> {
+        self.cur.map(|t| t.kind)
     }
 
-    fn at(&self, i: usize) -> usize {
-        self.toks.get(i).map_or(self.end, |t| t.start)
+    /// The char offset of the current token (the end of the source at the end).
+    fn at(&self) -> usize {
+        self.cur.map_or(self.end, |t| t.start)
     }
 
-    fn err(&self, i: usize, message: impl Into<String>) -> FormulaError {
-        FormulaError::new(self.at(i), message)
+    fn err(&self, message: impl Into<String>) -> FormulaError {
+        FormulaError::new(self.at(), message)
     }
 
     fn run(&mut self) -> Result<(), FormulaError> {
-        if self.toks.is_empty() {
+        if self.cur.is_none() {
             return Err(FormulaError::new(0, "the formula is empty"));
         }
-        let mut i = 0;
         let mut want_operand = true;
         loop {
-            let Some(kind) = self.kind(i) else {
+            let Some(kind) = self.kind() else {
                 if want_operand {
-                    return Err(self.err(i, "unexpected end of formula"));
+                    return Err(self.err("unexpected end of formula"));
                 }
                 return self.finish();
             };
             match kind {
                 TokKind::Other => {
-                    let t = self.text(i);
-                    return Err(self.err(i, format!("unexpected character `{t}`")));
+                    return Err(self.err(format!("unexpected character `{}`", clip(self.text()))));
                 }
                 TokKind::Assign => {
-                    return Err(self.err(i, "unexpected `=`: write `==` to compare"));
+                    return Err(self.err("unexpected `=`: write `==` to compare"));
                 }
                 TokKind::Bang => {
-                    return Err(self.err(i, "unexpected `!`: write `!=` for not equal"));
+                    return Err(self.err("unexpected `!`: write `!=` for not equal"));
                 }
                 TokKind::BadNum => {
-                    let t = self.text(i);
-                    return Err(self.err(i, format!("malformed number `{t}`")));
+                    return Err(self.err(format!("malformed number `{}`", clip(self.text()))));
                 }
                 _ => {}
             }
             if want_operand {
-                let (next, value) = self.operand(i)?;
-                i = next;
-                want_operand = !value;
+                want_operand = !self.operand()?;
             } else {
-                want_operand = self.operator(i)?;
-                i += 1;
+                want_operand = self.operator()?;
+                self.advance();
             }
         }
     }
 
-    /// Reads an operand, or a prefix (`-`, `(`, `f(`), at token `i`; returns the next index and
-    /// whether a complete value was read.
-    fn operand(&mut self, i: usize) -> Result<(usize, bool), FormulaError> {
-        let at = self.at(i);
-        let found = |p: &Self| format!("expected a number, id or `(`, found `{}`", p.text(i));
-        match self.kind(i) {
+    /// Reads an operand, or a prefix (`-`, `(`, `f(`), at the current token and moves past
+    /// it; returns whether a complete value was read.
+    fn operand(&mut self) -> Result<bool, FormulaError> {
+        let at = self.at();
+        let found = |p: &Self| format!("expected a number, id or `(`, found `{}`", clip(p.text()));
+        match self.kind() {
             Some(TokKind::Num) => {
-                let text = self.text(i);
-                let x: f64 = text
-                    .parse()
-                    .map_err(|_| self.err(i, format!("malformed number `{text}`")))?;
-                if !x.is_finite() {
-                    return Err(self.err(i, format!("number `{text}` is too large")));
-                }
-                let span = self.span(i);
-                self.push_op(OpKind::Num(x), span, span);
+                let text = self.text();
+                let span = self.span();
+                let kind = match lex::small_int(text) {
+                    Some(v) => OpKind::Int(v),
+                    None => {
+                        let x: f64 = text
+                            .parse()
+                            .map_err(|_| self.err(format!("malformed number `{}`", clip(text))))?;
+                        if !x.is_finite() {
+                            return Err(self.err(format!("number `{}` is too large", clip(text))));
+                        }
+                        self.consts.push(x);
+                        OpKind::Num(self.consts.len() as u32 - 1)
+                    }
+                };
+                self.push_op(kind, span, span);
                 self.push_val(span, true);
-                Ok((i + 1, true))
+                self.advance();
+                Ok(true)
             }
             Some(TokKind::Ident) => {
-                let text = self.text(i);
-                let call = self.kind(i + 1) == Some(TokKind::LParen);
+                let text = self.text();
+                let call = self.next.map(|t| t.kind) == Some(TokKind::LParen);
                 if text.chars().any(|c| c.is_ascii_uppercase()) {
                     let lower = text.to_ascii_lowercase();
                     return Err(if call && is_reserved(&lower) {
-                        self.err(i, format!("`{text}`: function names are lowercase"))
+                        self.err(format!("`{}`: function names are lowercase", clip(text)))
                     } else {
-                        self.err(i, format!("`{text}`: ids are lowercase"))
+                        self.err(format!("`{}`: ids are lowercase", clip(text)))
                     });
                 }
                 if let Some(func) = Func::from_name(text) {
                     if !call {
-                        return Err(self.err(
-                            i,
-                            format!("`{text}` is a function, not an id: expected `(` after it"),
-                        ));
+                        return Err(self.err(format!(
+                            "`{text}` is a function, not an id: expected `(` after it"
+                        )));
                     }
-                    self.frames.push(Frame::Call {
-                        func,
-                        name_at: at,
-                        paren_at: self.at(i + 1),
-                        args: 0,
-                        jump: 0,
-                    });
-                    return Ok((i + 2, false));
+                    self.advance();
+                    self.opens.push(self.at() as u32);
+                    self.calls.push(Call { func, args: 0 });
+                    if func == Func::If {
+                        self.jumps.push(0);
+                    }
+                    if self.tracking() {
+                        self.name_ats.push(at as u32);
+                    }
+                    self.frames.push(Frame::Call);
+                    self.advance();
+                    return Ok(false);
                 }
                 if call {
-                    return Err(self.err(i, format!("unknown function `{text}`")));
+                    return Err(self.err(format!("unknown function `{}`", clip(text))));
                 }
-                let var = match self.var_index.get(text) {
-                    Some(&v) => v,
-                    None => {
-                        let v = self.vars.len();
-                        self.var_index.insert(text, v);
-                        self.vars.push(text.to_string());
-                        self.var_offsets.push(at);
-                        v
-                    }
-                };
-                let span = self.span(i);
+                let span = self.span();
+                let var = self.var(text, at);
                 self.push_op(OpKind::Var(var), span, span);
                 self.push_val(span, false);
-                Ok((i + 1, true))
+                self.advance();
+                Ok(true)
             }
             Some(TokKind::Op(BinOp::Sub)) => {
-                self.frames.push(Frame::Neg { at });
-                Ok((i + 1, false))
+                if self.tracking() {
+                    self.neg_ats.push(at as u32);
+                }
+                self.frames.push(Frame::Neg);
+                self.advance();
+                Ok(false)
             }
             Some(TokKind::LParen) => {
-                self.frames.push(Frame::Paren { at });
-                Ok((i + 1, false))
+                self.opens.push(at as u32);
+                self.frames.push(Frame::Paren);
+                self.advance();
+                Ok(false)
             }
             Some(TokKind::RParen) => {
-                if let Some(&Frame::Call { func, args: 0, .. }) = self.frames.last()
-                    && self.kind(i.wrapping_sub(1)) == Some(TokKind::LParen)
+                if let (Some(Frame::Call), Some(call)) = (self.frames.last(), self.calls.last())
+                    && call.args == 0
+                    && self.prev == Some(TokKind::LParen)
                 {
-                    return Err(self.err(i, func.arity_message()));
+                    return Err(self.err(call.func.arity_message()));
                 }
-                Err(self.err(i, found(self)))
+                Err(self.err(found(self)))
             }
-            _ => Err(self.err(i, found(self))),
+            _ => Err(self.err(found(self))),
         }
     }
 
-    /// Reads what follows a complete operand at token `i`; returns whether an operand is wanted
-    /// next.
-    fn operator(&mut self, i: usize) -> Result<bool, FormulaError> {
-        let at = self.at(i);
-        match self.kind(i) {
+    /// Reads what follows a complete operand at the current token; returns whether an
+    /// operand is wanted next. The caller moves past the token.
+    fn operator(&mut self) -> Result<bool, FormulaError> {
+        let at = self.at();
+        match self.kind() {
             Some(TokKind::Op(op)) => {
                 let p = op.prec();
                 while let Some(&top) = self.frames.last() {
                     let reduce = match top {
-                        Frame::Bin { op: t, .. } if p == 1 && t.prec() == 1 => {
+                        Frame::Bin(t) if p == 1 && t.prec() == 1 => {
                             return Err(self.err(
-                                i,
                                 "comparisons cannot be chained: add parentheses, \
                                  e.g. `(a < b) == (b < c)`",
                             ));
                         }
                         // `^` is right-associative; the others left-associative.
-                        Frame::Bin { op: t, .. } => t.prec() > p || (t.prec() == p && p != 5),
-                        Frame::Neg { .. } => NEG_PREC > p,
+                        Frame::Bin(t) => t.prec() > p || (t.prec() == p && p != 5),
+                        Frame::Neg => NEG_PREC > p,
                         _ => false,
                     };
                     if !reduce {
@@ -297,22 +445,19 @@ impl<'a> Parser<'a> {
                     }
                     self.reduce();
                 }
-                self.frames.push(Frame::Bin { op, at });
+                self.frames.push(Frame::Bin(op));
                 Ok(true)
             }
             Some(TokKind::RParen) => {
                 match self.close_group() {
-                    Some(Frame::Paren { at: open }) => {
+                    Some((Frame::Paren, open)) => {
                         let v = self.pop_val();
                         self.push_val(Span::new(open, at + 1), v.constant);
                     }
-                    Some(Frame::Call {
-                        func,
-                        name_at,
-                        args,
-                        jump,
-                        ..
-                    }) => {
+                    Some((Frame::Call, _)) => {
+                        let Some(Call { func, args }) = self.calls.pop() else {
+                            return Err(self.err("unmatched `)`"));
+                        };
                         let count = args + 1;
                         let few = match func {
                             Func::Min | Func::Max => count < 2,
@@ -320,72 +465,75 @@ impl<'a> Parser<'a> {
                             _ => false,
                         };
                         if few {
-                            return Err(self.err(i, func.arity_message()));
+                            return Err(self.err(func.arity_message()));
                         }
+                        let name_at = self.name_ats.pop().unwrap_or(0) as usize;
                         let span = Span::new(name_at, at + 1);
-                        self.end_call_arg(func, args, jump, span);
+                        self.end_call_arg(func, args, span);
+                        if func == Func::If {
+                            self.jumps.pop();
+                        }
                         let v = self.pop_val();
                         let constant = v.constant && func != Func::If;
                         self.push_val(span, constant);
                     }
-                    _ => return Err(self.err(i, "unmatched `)`")),
+                    _ => return Err(self.err("unmatched `)`")),
                 }
                 Ok(false)
             }
             Some(TokKind::Comma) => {
-                let Some(Frame::Call {
-                    func,
-                    name_at,
-                    paren_at,
-                    args,
-                    jump,
-                }) = self.close_group()
-                else {
-                    return Err(self.err(i, "`,` outside a function's arguments"));
+                let Some((Frame::Call, paren_at)) = self.close_group() else {
+                    return Err(self.err("`,` outside a function's arguments"));
                 };
-                let fixed = match func {
-                    Func::Min | Func::Max => usize::MAX,
+                let Some(call) = self.calls.pop() else {
+                    return Err(self.err("`,` outside a function's arguments"));
+                };
+                let fixed = match call.func {
+                    Func::Min | Func::Max => u32::MAX,
                     Func::If => 3,
                     _ => 1,
                 };
-                if args + 1 >= fixed {
-                    return Err(self.err(i, func.arity_message()));
+                if call.args + 1 >= fixed {
+                    return Err(self.err(call.func.arity_message()));
                 }
+                let name_at = self.name_ats.last().copied().unwrap_or(0) as usize;
                 let span = Span::new(name_at, at);
-                let jump = self.end_call_arg(func, args, jump, span);
-                self.frames.push(Frame::Call {
-                    func,
-                    name_at,
-                    paren_at,
-                    args: args + 1,
-                    jump,
+                self.end_call_arg(call.func, call.args, span);
+                self.opens.push(paren_at as u32);
+                self.calls.push(Call {
+                    args: call.args + 1,
+                    ..call
                 });
+                self.frames.push(Frame::Call);
                 Ok(true)
             }
             _ => {
-                let t = self.text(i);
-                let message = match self.frames.iter().rev().find_map(|f| match *f {
-                    Frame::Paren { at } => Some((at, false)),
-                    Frame::Call { paren_at, .. } => Some((paren_at, true)),
-                    _ => None,
-                }) {
-                    Some((open, false)) => {
-                        format!("expected `)` to close the `(` at {open}, found `{t}`")
-                    }
-                    Some((open, true)) => {
+                let t = clip(self.text());
+                // The innermost open group or call, if any.
+                let open = self
+                    .frames
+                    .iter()
+                    .rev()
+                    .find(|f| matches!(f, Frame::Paren | Frame::Call))
+                    .zip(self.opens.last());
+                let message = match open {
+                    Some((Frame::Call, &open)) => {
                         format!("expected `,` or `)` to close the `(` at {open}, found `{t}`")
+                    }
+                    Some((_, &open)) => {
+                        format!("expected `)` to close the `(` at {open}, found `{t}`")
                     }
                     None => format!("expected an operator, found `{t}`"),
                 };
-                Err(self.err(i, message))
+                Err(self.err(message))
             }
         }
     }
 
     /// Completes argument number `args` (0-based) of a call, emitting what it needs: the fold
-    /// of `min`/`max`, the jumps of `if`, the op of a one-argument function. Returns the `if`'s
-    /// pending jump op index (or `jump` unchanged).
-    fn end_call_arg(&mut self, func: Func, args: usize, jump: usize, span: Span) -> usize {
+    /// of `min`/`max`, the jumps of `if` (its pending jump is the top of `jumps`), the op of a
+    /// one-argument function.
+    fn end_call_arg(&mut self, func: Func, args: u32, span: Span) {
         match func {
             Func::Min | Func::Max if args >= 1 => {
                 let kind = if func == Func::Min {
@@ -398,24 +546,22 @@ impl<'a> Parser<'a> {
                 let s = Span::new(lhs.span.start, rhs.span.end);
                 self.push_op(kind, s, s);
                 self.push_val(s, lhs.constant && rhs.constant);
-                jump
             }
             Func::If if args == 0 => {
                 let cond = self.pop_val();
                 self.push_op(OpKind::JumpIfZero(0), span, cond.span);
-                self.ops.len() - 1
+                self.set_jump(self.ops.len() as u32 - 1);
             }
             Func::If if args == 1 => {
                 self.pop_val();
                 self.push_op(OpKind::Jump(0), span, span);
-                let here = self.ops.len();
-                self.patch(jump, here);
-                here - 1
+                let here = self.ops.len() as u32;
+                self.patch(self.jumps.last().copied().unwrap_or(u32::MAX), here);
+                self.set_jump(here - 1);
             }
             Func::If => {
-                let here = self.ops.len();
-                self.patch(jump, here);
-                jump
+                let here = self.ops.len() as u32;
+                self.patch(self.jumps.last().copied().unwrap_or(u32::MAX), here);
             }
             Func::Abs | Func::Sqrt | Func::Ln | Func::Exp => {
                 let kind = match func {
@@ -424,30 +570,42 @@ impl<'a> Parser<'a> {
                     Func::Ln => OpKind::Ln,
                     _ => OpKind::Exp,
                 };
-                let arg = self.vals.last().map_or(span, |v| v.span);
+                let arg = self.spans.last().copied().unwrap_or(span);
                 self.push_op(kind, span, arg);
-                jump
             }
-            Func::Min | Func::Max => jump,
+            Func::Min | Func::Max => {}
+        }
+    }
+
+    /// Makes `op` the pending jump of the innermost `if`.
+    fn set_jump(&mut self, op: u32) {
+        if let Some(jump) = self.jumps.last_mut() {
+            *jump = op;
         }
     }
 
     /// Points the jump op at `index` to `target`.
-    fn patch(&mut self, index: usize, target: usize) {
-        if let Some(op) = self.ops.get_mut(index) {
-            match &mut op.kind {
-                OpKind::JumpIfZero(t) | OpKind::Jump(t) => *t = target,
+    fn patch(&mut self, index: u32, target: u32) {
+        if let Some(op) = self.ops.get_mut(index as usize) {
+            match op.kind() {
+                OpKind::JumpIfZero(_) => *op = Op::new(OpKind::JumpIfZero(target)),
+                OpKind::Jump(_) => *op = Op::new(OpKind::Jump(target)),
                 _ => {}
             }
         }
     }
 
-    /// Reduces pending operators down to the innermost `(` or call, and pops that frame.
-    fn close_group(&mut self) -> Option<Frame> {
+    /// Reduces pending operators down to the innermost `(` or call, and pops that frame with
+    /// the char offset of its `(` (the call's data stays on `calls` for the caller).
+    fn close_group(&mut self) -> Option<(Frame, usize)> {
         while let Some(&top) = self.frames.last() {
             match top {
-                Frame::Bin { .. } | Frame::Neg { .. } => self.reduce(),
-                Frame::Paren { .. } | Frame::Call { .. } => return self.frames.pop(),
+                Frame::Bin(_) | Frame::Neg => self.reduce(),
+                Frame::Paren | Frame::Call => {
+                    self.frames.pop();
+                    let open = self.opens.pop().unwrap_or(0) as usize;
+                    return Some((top, open));
+                }
             }
         }
         None
@@ -455,12 +613,7 @@ impl<'a> Parser<'a> {
 
     /// At the end of the formula: reduces everything; an open `(` is an error.
     fn finish(&mut self) -> Result<(), FormulaError> {
-        if let Some(frame) = self.close_group() {
-            let open = match frame {
-                Frame::Paren { at } => at,
-                Frame::Call { paren_at, .. } => paren_at,
-                Frame::Bin { at, .. } | Frame::Neg { at } => at,
-            };
+        if let Some((_, open)) = self.close_group() {
             return Err(FormulaError::new(
                 self.end,
                 format!("expected `)` to close the `(` at {open}"),
@@ -472,13 +625,14 @@ impl<'a> Parser<'a> {
     /// Pops the top operator frame and emits its op.
     fn reduce(&mut self) {
         match self.frames.pop() {
-            Some(Frame::Neg { at }) => {
+            Some(Frame::Neg) => {
+                let at = self.neg_ats.pop().unwrap_or(0) as usize;
                 let v = self.pop_val();
                 let span = Span::new(at, v.span.end);
                 self.push_op(OpKind::Neg, span, v.span);
                 self.push_val(span, v.constant);
             }
-            Some(Frame::Bin { op, .. }) => {
+            Some(Frame::Bin(op)) => {
                 let rhs = self.pop_val();
                 let lhs = self.pop_val();
                 let span = Span::new(lhs.span.start, rhs.span.end);
@@ -508,25 +662,38 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn span(&self, i: usize) -> Span {
-        self.toks
-            .get(i)
+    /// The span of the current token.
+    fn span(&self) -> Span {
+        self.cur
             .map_or(Span::new(self.end, self.end), |t| Span::new(t.start, t.end))
     }
 
     fn push_op(&mut self, kind: OpKind, span: Span, arg: Span) {
-        self.ops.push(Op { kind, span, arg });
+        if let Mode::Spans { target } = self.mode
+            && self.ops.len() == target
+        {
+            self.found = Some((span, arg));
+        }
+        self.ops.push(Op::new(kind));
     }
 
     fn push_val(&mut self, span: Span, constant: bool) {
-        self.vals.push(Val { span, constant });
-        self.max_stack = self.max_stack.max(self.vals.len());
+        self.constant.push(constant);
+        if self.tracking() {
+            self.spans.push(span);
+        }
+        self.max_stack = self.max_stack.max(self.constant.len());
     }
 
     fn pop_val(&mut self) -> Val {
-        self.vals.pop().unwrap_or(Val {
-            span: Span::new(self.end, self.end),
-            constant: false,
-        })
+        let end = Span::new(self.end, self.end);
+        Val {
+            constant: self.constant.pop().unwrap_or(false),
+            span: if self.tracking() {
+                self.spans.pop().unwrap_or(end)
+            } else {
+                end
+            },
+        }
     }
 }

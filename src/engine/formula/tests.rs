@@ -27,7 +27,7 @@ fn eval_named(src: &str, binds: &[(&str, f64)]) -> Result<f64, EvalError> {
         .map(|v| {
             binds
                 .iter()
-                .find(|(n, _)| n == v)
+                .find(|(n, _)| *n == v)
                 .map(|&(_, x)| x)
                 .unwrap_or_else(|| panic!("no value for {v}"))
         })
@@ -64,13 +64,13 @@ fn grad_named(src: &str, binds: &[(&str, f64)]) -> (f64, bool, Vec<(String, f64)
     let values: Vec<f64> = tape
         .vars()
         .iter()
-        .map(|v| binds.iter().find(|(n, _)| n == v).map_or(0.0, |&(_, x)| x))
+        .map(|v| binds.iter().find(|(n, _)| *n == v).map_or(0.0, |&(_, x)| x))
         .collect();
     let mut grad = vec![0.0; values.len()];
     let (v, approx) = tape
         .eval_grad(&values, 1.0, &mut grad, &mut Scratch::new())
         .unwrap_or_else(|e| panic!("`{src}`: {e}"));
-    let named = tape.vars().iter().cloned().zip(grad).collect();
+    let named = tape.vars().iter().map(str::to_owned).zip(grad).collect();
     (v, approx, named)
 }
 
@@ -524,6 +524,41 @@ fn rename_many_in_source_renames_each_token_once() {
 
 // ---------------------------------------------------------------- size and stack safety
 
+/// Regression: an error quoting an operand inside N layers of parentheses peeled one layer
+/// per pass over the text — quadratic (100k layers: minutes) — and quoted it whole.
+#[test]
+fn an_error_under_many_parentheses_is_quoted_quickly_and_briefly() {
+    const N: usize = 100_000;
+    let src = format!("1 / {}a - a{}", "(".repeat(N), ")".repeat(N));
+    let started = std::time::Instant::now();
+    assert_eq!(
+        eval_msg(&src, &[("a", 1.0)]),
+        "division by zero: `a - a` is 0"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    let long = format!("({} + 1) / 0", vec!["a"; 1000].join(" + "));
+    let message = eval_msg(&long, &[("a", 1.0)]);
+    assert!(message.len() < 200, "{message}");
+    // `(a) + (b)` keeps its parentheses: they are not around all of it.
+    assert_eq!(
+        eval_msg("1 / ((a) - (a))", &[("a", 1.0)]),
+        "division by zero: `(a) - (a)` is 0"
+    );
+}
+
+/// An over-long token is cut in a parse error's message.
+#[test]
+fn parse_errors_cut_long_tokens() {
+    let e = parse_err(&format!("1 + {}", "A".repeat(100_000)));
+    assert_eq!(
+        e.message,
+        format!(
+            "`{}… (100000 characters)`: ids are lowercase",
+            "A".repeat(60)
+        )
+    );
+}
+
 /// Runs `f` on a thread with a 256 KB stack.
 fn on_small_stack(f: impl FnOnce() + Send + 'static) {
     std::thread::Builder::new()
@@ -824,7 +859,7 @@ fn ast_strategy(piecewise: bool) -> impl Strategy<Value = Ast> {
 fn tape_values(tape: &Tape, v: &[f64]) -> Vec<f64> {
     tape.vars()
         .iter()
-        .map(|n| v[VAR_NAMES.iter().position(|m| m == n).expect("known name")])
+        .map(|n| v[VAR_NAMES.iter().position(|m| *m == n).expect("known name")])
         .collect()
 }
 
@@ -920,7 +955,7 @@ proptest! {
         let re = Tape::parse(&renamed).map_err(|err| TestCaseError::fail(format!("{renamed}: {err}")))?;
         prop_assert_eq!(re.len(), tape.len());
         let names: Vec<String> = tape.vars().iter().map(|n| format!("{n}_r")).collect();
-        prop_assert_eq!(re.vars(), &names[..]);
+        prop_assert_eq!(re.vars().iter().collect::<Vec<_>>(), names.iter().map(String::as_str).collect::<Vec<_>>());
         // Renaming every variable to the next one in a cycle, in one pass, then back, gives
         // the source again; the renamed formula uses the cycled names.
         let next = |id: &str| {
@@ -932,9 +967,9 @@ proptest! {
             Some(VAR_NAMES[(i + VAR_NAMES.len() - 1) % VAR_NAMES.len()])
         };
         let cycled = Tape::rename_many_in_source(&src, next);
-        let names: Vec<&str> = tape.vars().iter().filter_map(|n| next(n)).collect();
+        let names: Vec<&str> = tape.vars().iter().filter_map(next).collect();
         let re = Tape::parse(&cycled).map_err(|err| TestCaseError::fail(format!("{cycled}: {err}")))?;
-        prop_assert_eq!(re.vars(), &names[..]);
+        prop_assert_eq!(re.vars().iter().collect::<Vec<_>>(), names);
         prop_assert_eq!(Tape::rename_many_in_source(&cycled, prev), src.clone());
     }
 
@@ -953,7 +988,7 @@ proptest! {
         let mut path = Vec::new();
         prop_assert_eq!(reference(&e, &v, &mut path).map(f64::to_bits), Ok(f.to_bits()));
         for (k, name) in tape.vars().iter().enumerate() {
-            let i = VAR_NAMES.iter().position(|m| m == name).expect("known name");
+            let i = VAR_NAMES.iter().position(|m| *m == name).expect("known name");
             let h = 1e-4 * v[i].abs().max(1.0);
             let (Some(fd), Some(fd2)) = (
                 central_difference(&e, &v, i, h, &path),

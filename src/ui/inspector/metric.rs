@@ -8,7 +8,7 @@ use crate::look::{Width, format_delta, format_value, parse_number, target_gap};
 use crate::model::{Direction, Display, Formula, Map, NodeId, NodeKind, Thresholds};
 
 use super::super::fields::{
-    Drafts, FieldLook, caption, choice, error_ui, number_field, readout, text_field,
+    Drafts, FieldLook, caption, choice, error_ui, excerpt_around, number_field, readout, text_field,
 };
 use super::super::figures::Figures;
 use super::{Ctx, Edits, non_empty};
@@ -130,7 +130,19 @@ pub(super) fn metric_ui(
             _ => None,
         };
     }
-    if let Some(Formula::Expr(src)) = e.node.formula.clone() {
+    let too_long = matches!(&e.node.formula, Some(Formula::Expr(src)) if too_long_to_edit(src));
+    if too_long {
+        // A text field would lay out, hash and expose to screen readers the whole text
+        // every frame; a formula this long is shown, not edited.
+        if let Some(Formula::Expr(src)) = &e.node.formula {
+            let (start, _) = excerpt_around(src, 0, 80);
+            ui.add(egui::Label::new(egui::RichText::new(start).monospace()).truncate());
+            ui.weak(format!(
+                "{} characters: too long to edit here. Edit it in the file, or choose                  another formula kind above.",
+                src.chars().count()
+            ));
+        }
+    } else if let Some(Formula::Expr(src)) = e.node.formula.clone() {
         let map = c.map;
         let me = c.id.as_str();
         let look = FieldLook::wrapped("e.g. churned_accounts * avg_churned_mrr", true);
@@ -142,12 +154,12 @@ pub(super) fn metric_ui(
     }
     if let Some(issue) = figures.issue(c.id.as_str()) {
         let src = match &e.node.formula {
-            Some(Formula::Expr(s)) => s.clone(),
-            _ => String::new(),
+            Some(Formula::Expr(s)) => s.as_str(),
+            _ => "",
         };
         error_ui(
             ui,
-            &src,
+            src,
             &issue.message,
             issue.offset.filter(|_| !src.is_empty()),
         );
@@ -317,6 +329,17 @@ fn history_ui(ui: &mut egui::Ui, drafts: &mut Drafts, e: &mut Edits) {
 /// The target of the node in the inspector.
 fn e_node_target(c: &Ctx<'_>) -> Option<f64> {
     c.map.node(c.id.as_str())?.target
+}
+
+/// The longest formula the inspector edits in a text field, in characters; a longer one
+/// (such as a generated one, or one over [`crate::engine::formula::MAX_FORMULA_CHARS`]) is
+/// shown as its start and its length.
+pub(crate) const MAX_EDITABLE_FORMULA_CHARS: usize = 20_000;
+
+/// Whether a formula is too long for the inspector's text field.
+fn too_long_to_edit(src: &str) -> bool {
+    // Bytes bound chars from above, so most formulas are judged without counting.
+    src.len() > MAX_EDITABLE_FORMULA_CHARS && src.chars().count() > MAX_EDITABLE_FORMULA_CHARS
 }
 
 /// Checks a formula as typed: syntax (with the offset), and every id naming another metric.
