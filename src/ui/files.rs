@@ -213,7 +213,9 @@ impl FulcrumApp {
         };
         match choice {
             OutsideChoice::Merge => self.merge_outside_change(changed.path, changed.then),
-            OutsideChoice::KeepMine => self.save_to_then(&changed.path, changed.then),
+            OutsideChoice::KeepMine => {
+                self.save_to_then(&changed.path, changed.then);
+            }
             OutsideChoice::Reload => {
                 self.session.recovered = false;
                 self.open_path(&changed.path);
