@@ -478,6 +478,20 @@ fn markdown_lists_and_headings_import() {
 }
 
 #[test]
+fn markdown_without_an_outline_is_an_error_not_an_empty_map() {
+    let problems = import_markdown("Just a paragraph.\n", &ImportOptions::default()).unwrap_err();
+    assert!(
+        problems[0].message.contains("no heading"),
+        "{}",
+        problems[0].message
+    );
+    // Many nodes with one title get their ids in linear time.
+    let md = "- x\n".repeat(50_000);
+    let map = import_markdown(&md, &ImportOptions::default()).unwrap();
+    assert!(map.contains("x") && map.contains("x_50000"));
+}
+
+#[test]
 fn ids_from_titles_are_unique_and_slugged() {
     let md = "- Churn\n- Churn\n- Café *au* lait\n- 2026 plan\n";
     let map = import_markdown(md, &ImportOptions::default()).unwrap();
@@ -579,11 +593,24 @@ fn deep_nesting_is_handled_without_recursion() {
             opml.push_str("</body></opml>");
             let map = import_opml(&opml, &ImportOptions::default()).unwrap();
             assert_eq!(map.len(), 100_000);
-            // 100 000 nested list items on one line, and 100 000 nested quotes.
-            let md = "- ".repeat(100_000) + "x\n";
-            let _ = import_markdown(&md, &ImportOptions::default());
-            let md = ">".repeat(100_000) + " x\n";
-            let _ = import_markdown(&md, &ImportOptions::default());
+            // 100 000 nested list items on one line, 100 000 nested quotes, a list indented
+            // 100 000 levels: refused at once, with the line.
+            let list = "- Top\n".to_owned() + &"- ".repeat(100_000) + "x\n";
+            let quotes = "- Top\n".to_owned() + &">".repeat(100_000) + " x\n";
+            let indented = "- Top\n".to_owned() + &" ".repeat(200_000) + "- x\n";
+            for md in [list, quotes, indented] {
+                let problems = import_markdown(&md, &ImportOptions::default()).unwrap_err();
+                assert_eq!(problems[0].line, Some(2));
+                assert!(
+                    problems[0].message.contains("levels"),
+                    "{}",
+                    problems[0].message
+                );
+            }
+            // As deep as allowed still imports.
+            let md = "- ".repeat(interchange::MAX_MARKDOWN_NESTING) + "x\n";
+            let map = import_markdown(&md, &ImportOptions::default()).unwrap();
+            assert_eq!(map.len(), interchange::MAX_MARKDOWN_NESTING);
         })
         .unwrap()
         .join();

@@ -24,7 +24,10 @@ mod mermaid;
 mod opml;
 
 pub use csv::to_csv;
-pub use import::{ImportError, ImportOptions, KindRule, MAX_OUTLINE_BYTES, MAX_OUTLINE_NODES};
+pub use import::{
+    ImportError, ImportOptions, KindRule, MAX_MARKDOWN_NESTING, MAX_OUTLINE_BYTES,
+    MAX_OUTLINE_NODES,
+};
 pub use markdown::{MAX_MARKDOWN_DEPTH, to_markdown};
 pub use mermaid::{MERMAID_MAX_EDGES, MERMAID_MAX_TEXT, to_mermaid};
 pub use opml::{FULCRUM_NS, to_opml};

@@ -15,8 +15,8 @@
 
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-use super::{Extras, ImportOptions, MAX_OUTLINE_NODES, Pending, build, too_many};
-use crate::format::Problem;
+use super::{Extras, ImportOptions, MAX_OUTLINE_NODES, Pending, build, line_col, too_many};
+use crate::format::{Problem, Severity};
 use crate::model::Map;
 
 /// Where text goes.
@@ -30,10 +30,17 @@ enum Sink {
     Preamble,
 }
 
+/// The deepest nesting of lists and quotes read. The Markdown parser builds the whole
+/// document's block tree before it yields anything, so a line of 100 000 nested `- ` would
+/// cost minutes and gigabytes; deeper outlines belong in OPML, which has no such limit.
+pub const MAX_MARKDOWN_NESTING: usize = 1000;
+
 /// Reads Markdown text into a map.
 ///
-/// Errors: more than [`MAX_OUTLINE_NODES`] nodes; what a save would refuse.
+/// Errors: nesting deeper than [`MAX_MARKDOWN_NESTING`] (with its line), no heading or list
+/// item at all, more than [`MAX_OUTLINE_NODES`] nodes, what a save would refuse.
 pub fn import_markdown(text: &str, options: &ImportOptions) -> Result<Map, Vec<Problem>> {
+    check_nesting(text)?;
     let mut opts = Options::empty();
     opts.insert(Options::ENABLE_TABLES);
     opts.insert(Options::ENABLE_STRIKETHROUGH);
@@ -171,6 +178,14 @@ pub fn import_markdown(text: &str, options: &ImportOptions) -> Result<Map, Vec<P
         }
     }
     let preamble = preamble.trim();
+    if pending.is_empty() && !text.trim().is_empty() {
+        return Err(vec![Problem::at(
+            Some((1, 1)),
+            Severity::Error,
+            "the Markdown has no heading and no list item: an outline is a nested list \
+             (`- item`) or headings (`# Title`)",
+        )]);
+    }
     if !preamble.is_empty()
         && let Some(first) = pending.first_mut()
     {
@@ -217,4 +232,65 @@ fn push_break(sink: Sink, notes: &mut [String], preamble: &mut String, brk: &str
     } else if brk == "\n\n" && !target.is_empty() && !target.ends_with("\n\n") {
         target.push('\n');
     }
+}
+
+/// Refuses a line whose container prefix (indentation, list markers, `>`) nests deeper than
+/// [`MAX_MARKDOWN_NESTING`], before the parser sees it. Linear in the text.
+fn check_nesting(text: &str) -> Result<(), Vec<Problem>> {
+    let mut offset = 0usize;
+    for line in text.split_inclusive('\n') {
+        let mut markers = 0usize;
+        let mut columns = 0usize;
+        let bytes = line.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b' ' => columns += 1,
+                b'\t' => columns += 4,
+                b'>' => {
+                    markers += 1;
+                    // The space after a marker belongs to it, not to the indentation.
+                    if bytes.get(i + 1) == Some(&b' ') {
+                        i += 1;
+                    }
+                }
+                b'-' | b'*' | b'+'
+                    if bytes.get(i + 1).is_some_and(|b| *b == b' ' || *b == b'\t') =>
+                {
+                    markers += 1;
+                    i += 1;
+                }
+                b'0'..=b'9' => {
+                    let mut j = i;
+                    while j < bytes.len() && bytes[j].is_ascii_digit() && j - i < 9 {
+                        j += 1;
+                    }
+                    if matches!(bytes.get(j), Some(b'.' | b')'))
+                        && bytes.get(j + 1).is_some_and(|b| *b == b' ' || *b == b'\t')
+                    {
+                        markers += 1;
+                        i = j + 1;
+                    } else {
+                        break;
+                    }
+                }
+                _ => break,
+            }
+            i += 1;
+        }
+        // Two columns of indentation make a level of a nested list.
+        let depth = markers + columns / 2;
+        if depth > MAX_MARKDOWN_NESTING {
+            return Err(vec![Problem::at(
+                Some(line_col(text, offset)),
+                Severity::Error,
+                format!(
+                    "this line nests about {depth} levels deep; Fulcrum reads Markdown outlines \
+                     up to {MAX_MARKDOWN_NESTING} levels (OPML has no such limit)"
+                ),
+            )]);
+        }
+        offset += line.len();
+    }
+    Ok(())
 }

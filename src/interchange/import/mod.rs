@@ -22,7 +22,7 @@ use std::path::Path;
 use crate::format::{Problem, ReadError, Severity, read_file, save_problems};
 use crate::model::{Link, Map, Node, NodeId, NodeKind, Scenario};
 
-pub use markdown::import_markdown;
+pub use markdown::{MAX_MARKDOWN_NESTING, import_markdown};
 pub use opml::import_opml;
 
 /// The largest outline file read, in bytes (64 MiB).
