@@ -111,6 +111,29 @@ fn unknown_root_scenario_and_period_are_errors() {
         period.contains("1999-01") && period.contains("2026-10"),
         "{period}"
     );
+    // Every writer checks them, OPML too (where they change nothing).
+    for writer in [
+        interchange::to_mermaid,
+        interchange::to_opml,
+        interchange::to_csv,
+    ] {
+        for options in [
+            ExportOptions {
+                root: Some("nope".into()),
+                ..opts()
+            },
+            ExportOptions {
+                scenario: Some("Nope".into()),
+                ..opts()
+            },
+            ExportOptions {
+                period: Some("1999-01".into()),
+                ..opts()
+            },
+        ] {
+            assert!(writer(&map, &options).is_err(), "{options:?}");
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -398,6 +421,9 @@ fn outliners_opml_imports_with_its_structure() {
         .find_map(|(_, n)| n.notes.clone().filter(|n| n.contains("Interview")))
         .unwrap();
     assert!(note.contains("Interview"), "{note}");
+    let dynalist = import_opml(&fixture("dynalist.opml"), &ImportOptions::default()).unwrap();
+    assert!(dynalist.iter().all(|(_, n)| n.notes.is_none()));
+    assert_eq!(dynalist.title(), "Discovery");
 }
 
 #[test]

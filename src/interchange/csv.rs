@@ -9,8 +9,6 @@
 //! spreadsheet would run as a formula (a title starting with `=`, `+`, `-`, `@`, a tab or a
 //! carriage return) gets a leading `'`, so opening the file never runs anything.
 
-use std::collections::HashMap;
-
 use super::{ExportError, ExportOptions, Exported, Scope, status_word};
 use crate::engine::{self, default_top};
 use crate::model::{Map, NodeKind};
@@ -41,21 +39,7 @@ pub fn to_csv(map: &Map, options: &ExportOptions) -> Result<Exported, ExportErro
         .filter(|r| map.node(r).is_some_and(|n| n.kind == NodeKind::Metric))
         .map(str::to_owned)
         .or_else(|| default_top(map).map(|t| t.to_string()));
-    // Leverage needs a top with a value; without one the columns stay empty.
-    let mut figures: HashMap<String, (f64, Option<f64>)> = HashMap::new();
-    if let Some(top) = &top
-        && let Ok(leverage) = engine::leverage(
-            map,
-            &scope.analysis.program,
-            &scope.analysis.rollup,
-            Some(top),
-        )
-    {
-        figures.insert(top.clone(), (1.0, Some(1.0)));
-        for lever in leverage.levers {
-            figures.insert(lever.id.to_string(), (lever.sensitivity, lever.elasticity));
-        }
-    }
+    let figures = leverage_figures(&scope, top.as_deref());
     let mut writer = ::csv::WriterBuilder::new()
         .terminator(::csv::Terminator::Any(b'\n'))
         .from_writer(Vec::with_capacity(80 * scope.items.len() + 128));
@@ -72,8 +56,13 @@ pub fn to_csv(map: &Map, options: &ExportOptions) -> Result<Exported, ExportErro
             Some(Ok(v)) => number(v),
             _ => String::new(),
         };
-        let (sensitivity, elasticity) = match figures.get(item.id.as_str()) {
-            Some((s, e)) => (number(*s), e.map(number).unwrap_or_default()),
+        let figure = scope
+            .analysis
+            .program
+            .metric(item.id.as_str())
+            .and_then(|i| figures.get(i as usize).copied().flatten());
+        let (sensitivity, elasticity) = match figure {
+            Some((s, e)) => (number(s), e.map(number).unwrap_or_default()),
             None => (String::new(), String::new()),
         };
         let title = neutralise(&node.title);
@@ -102,6 +91,35 @@ pub fn to_csv(map: &Map, options: &ExportOptions) -> Result<Exported, ExportErro
         text: String::from_utf8_lossy(&bytes).into_owned(),
         warnings,
     })
+}
+
+/// Sensitivity and elasticity of every metric against `top`, by metric index (`None` for
+/// metrics the top does not depend on, or for all when the top has no value): one reverse
+/// pass, the figures `fulcrum leverage` prints, without its impact-to-target re-evaluations.
+fn leverage_figures(scope: &Scope<'_>, top: Option<&str>) -> Vec<Option<(f64, Option<f64>)>> {
+    let program = &scope.analysis.program;
+    let rollup = &scope.analysis.rollup;
+    let Some(t) = top.and_then(|top| program.metric(top)) else {
+        return Vec::new();
+    };
+    let Ok(r) = rollup.value(t) else {
+        return Vec::new();
+    };
+    let (sens, _, reached) = engine::sensitivities(program, rollup, t);
+    let under = engine::under_top(program, &reached, t);
+    (0..program.len() as u32)
+        .map(|i| {
+            if i == t {
+                return Some((1.0, Some(1.0)));
+            }
+            if !under[i as usize] {
+                return None;
+            }
+            let v = rollup.value(i).ok()?;
+            let s = sens[i as usize];
+            Some((s, Some(s * v / r).filter(|e| e.is_finite() && r != 0.0)))
+        })
+        .collect()
 }
 
 /// Every digit, no exponent surprises for spreadsheets (`0.0000001`, `100000`).

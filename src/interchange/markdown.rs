@@ -114,8 +114,9 @@ fn details(scope: &Scope<'_>, id: &str, node: &Node, status: Option<&str>) -> Ve
                 if let Some(Ok(actual)) = scope
                     .analysis
                     .actual
-                    .as_ref()
-                    .and(scope.analysis.actual_value(id))
+                    .is_some()
+                    .then(|| scope.analysis.actual_value(id))
+                    .flatten()
                     && actual.to_bits() != v.to_bits()
                 {
                     out.push(format!(

@@ -97,20 +97,7 @@ impl<'a> Scope<'a> {
     /// The nodes under `options.root` (every tree when `None`) rolled up as the options say.
     pub fn new(map: &'a Map, options: &ExportOptions) -> Result<Self, ExportError> {
         let items = items(map, options.root.as_deref())?;
-        if let Some(period) = &options.period {
-            let periods = Analysis::periods(map);
-            if !periods.iter().any(|p| p == period) {
-                let known = if periods.is_empty() {
-                    "none".to_owned()
-                } else {
-                    periods.join(", ")
-                };
-                return Err(ExportError::UnknownPeriod {
-                    period: period.clone(),
-                    known,
-                });
-            }
-        }
+        check_view(map, options)?;
         let analysis = Analysis::new(map, options.scenario.as_deref(), options.period.as_deref())?;
         Ok(Self { items, analysis })
     }
@@ -129,30 +116,76 @@ impl<'a> Scope<'a> {
     }
 }
 
-/// The nodes under `root` (every tree when `None`) in depth-first pre-order, with depths.
+/// Checks that the options' scenario and period exist in the map.
+pub(crate) fn check_view(map: &Map, options: &ExportOptions) -> Result<(), ExportError> {
+    if let Some(name) = &options.scenario
+        && map.scenario(name).is_none()
+    {
+        return Err(EngineError::UnknownScenario(name.clone()).into());
+    }
+    if let Some(period) = &options.period {
+        let periods = Analysis::periods(map);
+        if !periods.iter().any(|p| p == period) {
+            let known = if periods.is_empty() {
+                "none".to_owned()
+            } else {
+                periods.join(", ")
+            };
+            return Err(ExportError::UnknownPeriod {
+                period: period.clone(),
+                known,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The nodes under `root` (every tree when `None`) in depth-first pre-order, with depths:
+/// one pass over the map's flat depth-first arrays (a subtree is a contiguous run of them),
+/// no recursion and no id hashing per node.
 pub(crate) fn items<'a>(map: &'a Map, root: Option<&str>) -> Result<Vec<Item<'a>>, ExportError> {
-    let starts: Vec<&NodeId> = match root {
-        Some(r) => vec![
-            map.id(r)
-                .ok_or_else(|| ExportError::UnknownRoot(r.to_owned()))?,
-        ],
-        None => map.roots().collect(),
+    let dense = map.dense();
+    let n = dense.ids.len();
+    let start = match root {
+        Some(r) => {
+            let id = map
+                .id(r)
+                .ok_or_else(|| ExportError::UnknownRoot(r.to_owned()))?;
+            dense
+                .ids
+                .iter()
+                .position(|i| *i == id)
+                .ok_or_else(|| ExportError::UnknownRoot(r.to_owned()))?
+        }
+        None => 0,
     };
-    let mut out = Vec::with_capacity(map.len());
-    let mut stack: Vec<(&NodeId, usize, Option<&NodeId>)> =
-        starts.into_iter().rev().map(|id| (id, 0, None)).collect();
-    while let Some((id, depth, parent)) = stack.pop() {
-        let Some(node) = map.node(id.as_str()) else {
-            continue;
+    let mut depth = vec![0usize; n];
+    let mut out = Vec::with_capacity(n - start);
+    for k in start..n {
+        let parent = dense.parent[k].map(|p| p as usize);
+        let inside = match (root, parent) {
+            (Some(_), _) if k == start => true,
+            (Some(_), Some(p)) => p >= start && (p == start || depth[p] > 0),
+            (Some(_), None) => false,
+            (None, _) => true,
         };
+        if !inside {
+            // Pre-order: once past the subtree, nothing later is in it.
+            break;
+        }
+        let d = match parent {
+            Some(p) if k != start || root.is_none() => depth[p] + 1,
+            _ => 0,
+        };
+        depth[k] = d;
         out.push(Item {
-            id,
-            node,
-            depth,
-            parent,
+            id: dense.ids[k],
+            node: dense.nodes[k],
+            depth: d,
+            parent: parent
+                .filter(|_| root.is_none() || k != start)
+                .map(|p| dense.ids[p]),
         });
-        let kids: Vec<&NodeId> = map.children(id.as_str()).collect();
-        stack.extend(kids.into_iter().rev().map(|c| (c, depth + 1, Some(id))));
     }
     Ok(out)
 }

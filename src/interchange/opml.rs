@@ -23,7 +23,7 @@
 
 use std::fmt::Write as _;
 
-use super::{ExportError, ExportOptions, Exported, items};
+use super::{ExportError, ExportOptions, Exported, check_view, items};
 use crate::format::{number_text, string_text, value_text};
 use crate::model::{Field, FieldValue, Map};
 
@@ -37,9 +37,10 @@ const MAX_INDENT: usize = 40;
 /// inside it) as OPML. The scenario and period change nothing here: the file carries the
 /// map's own data, not a view of it.
 ///
-/// Errors: an unknown root.
+/// Errors: an unknown root, scenario or period (checked, so a typo is not silently ignored).
 pub fn to_opml(map: &Map, options: &ExportOptions) -> Result<Exported, ExportError> {
     let items = items(map, options.root.as_deref())?;
+    check_view(map, options)?;
     let mut out = String::with_capacity(160 * items.len() + 512);
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(

@@ -376,6 +376,10 @@ fn read_outline(
     }
     if !fulcrum {
         p.node.title = strip_inline_tags(&p.node.title);
+        // Dynalist writes `_note=""` on every item.
+        if p.node.notes.as_deref().is_some_and(|n| n.trim().is_empty()) {
+            p.node.notes = None;
+        }
     }
 }
 
