@@ -19,7 +19,10 @@
 //!   validation (formulas checked by the engine), canonical atomic save.
 //! - [`look`] (model): what a card shows, as plain values (number formats for now), for the
 //!   app and the exporters alike.
-//! - [`cli`] (model, engine, edit, format): the `fulcrum` subcommands over the library.
+//! - [`interchange`] (model, engine, format, look): text for other tools — Markdown, Mermaid, OPML
+//!   (lossless), CSV — and import of Markdown and OPML outlines into a map.
+//! - [`cli`] (model, engine, edit, format, interchange): the `fulcrum` subcommands over the
+//!   library.
 //! - `ui` (all but cli; only with the `app` feature): the egui desktop app, a thin layer
 //!   that reads the model and emits commands.
 //!
@@ -30,6 +33,7 @@ pub mod cli;
 pub mod edit;
 pub mod engine;
 pub mod format;
+pub mod interchange;
 pub mod layout;
 pub mod look;
 pub mod model;

@@ -9,11 +9,13 @@
 mod compare;
 mod explain;
 mod git;
+mod interchange;
 mod output;
 mod values;
 
 pub(crate) use compare::change_line;
 pub use git::{ATTRIBUTES_LINE, flat_text};
+pub use interchange::{Kinds, Theme};
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -194,6 +196,42 @@ pub enum Command {
         #[arg(long)]
         global: bool,
     },
+    /// Export a map in the format OUT's extension names: .md (a Markdown outline), .mmd
+    /// (a Mermaid flowchart), .opml (OPML 2.0, lossless), .csv (a row per node).
+    Export {
+        /// The map file.
+        file: PathBuf,
+        /// The file to write (replaced atomically).
+        #[arg(short, long = "output", value_name = "OUT")]
+        output: PathBuf,
+        /// Export only this node's subtree.
+        #[arg(long, value_name = "ID")]
+        root: Option<String>,
+        /// Figures under this scenario.
+        #[arg(long)]
+        scenario: Option<String>,
+        /// Figures for this period (such as 2026-09).
+        #[arg(long)]
+        period: Option<String>,
+        /// The colour theme of pictures.
+        #[arg(long, value_enum, default_value_t)]
+        theme: Theme,
+    },
+    /// Make a map from an outline: a Markdown file (.md: nested lists or headings) or OPML
+    /// (.opml, from any outliner; Fulcrum's own comes back unchanged).
+    Import {
+        /// The outline file.
+        file: PathBuf,
+        /// The map to write (.ron).
+        #[arg(short, long = "output", value_name = "MAP")]
+        output: PathBuf,
+        /// Kinds for nodes the outline does not give one.
+        #[arg(long, value_enum, default_value_t)]
+        kinds: Kinds,
+        /// Replace MAP if it exists.
+        #[arg(long)]
+        force: bool,
+    },
     /// Print a map as one line per field (the text `git diff` compares).
     #[command(hide = true)]
     Textconv {
@@ -266,6 +304,27 @@ pub fn run(command: Command) -> ExitCode {
         } => Ok(git::merge_driver(&base, &ours, &theirs, &path)),
         Command::GitSetup { global } => Ok(git::git_setup(global)),
         Command::Textconv { file } => Ok(git::textconv(&file)),
+        Command::Export {
+            file,
+            output,
+            root,
+            scenario,
+            period,
+            theme,
+        } => {
+            let options = crate::interchange::ExportOptions {
+                root,
+                scenario,
+                period,
+            };
+            Ok(interchange::export(&file, &output, &options, theme))
+        }
+        Command::Import {
+            file,
+            output,
+            kinds,
+            force,
+        } => Ok(interchange::import(&file, &output, kinds, force)),
     };
     match result {
         Ok(code) => code,
