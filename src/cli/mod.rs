@@ -8,10 +8,12 @@
 
 mod compare;
 mod explain;
+mod export;
 mod git;
 mod output;
 mod values;
 
+pub use export::{ExportArgs, ThemeArg};
 pub use git::{ATTRIBUTES_LINE, flat_text};
 
 use std::path::{Path, PathBuf};
@@ -189,6 +191,8 @@ pub enum Command {
         #[arg(long)]
         global: bool,
     },
+    /// Export a map as a picture: .svg, .png or .pdf, by the extension of -o.
+    Export(ExportArgs),
     /// Print a map as one line per field (the text `git diff` compares).
     #[command(hide = true)]
     Textconv {
@@ -257,6 +261,7 @@ pub fn run(command: Command) -> ExitCode {
         } => Ok(git::merge_driver(&base, &ours, &theirs, &path)),
         Command::GitSetup { global } => Ok(git::git_setup(global)),
         Command::Textconv { file } => Ok(git::textconv(&file)),
+        Command::Export(args) => Ok(export::export(&args)),
     };
     match result {
         Ok(code) => code,

@@ -50,6 +50,7 @@ use crate::model::Map;
 pub use conflicts::{ConflictBlock, Pick, resolve_conflicts};
 pub use error::{FormatError, Problem, Severity};
 pub use read::{ReadError, read_file};
+pub use save::write_atomic;
 
 /// The newest file format this build reads and the one it writes.
 pub const FORMAT_VERSION: u32 = 1;

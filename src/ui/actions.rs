@@ -39,6 +39,8 @@ actions! {
     SaveAs,
     /// Merge a CSV of values into the metrics' history.
     ImportValues,
+    /// Export a picture of the map (SVG, PNG, PDF).
+    Export,
     /// Close the window.
     Quit,
     /// Undo the last step.
@@ -188,6 +190,7 @@ impl Action {
                 Some(SaveAs),
                 None,
                 Some(ImportValues),
+                Some(Export),
                 None,
                 Some(Quit),
             ],
@@ -333,6 +336,7 @@ impl Action {
             Save => "Save",
             SaveAs => "Save as…",
             ImportValues => "Import values…",
+            Export => "Export…",
             Quit => "Quit",
             Undo => "Undo",
             Redo => "Redo",
@@ -384,6 +388,7 @@ impl Action {
             Save => "Save the map to its file",
             SaveAs => "Save the map to a new file",
             ImportValues => "Merge a CSV of id,period,value rows into history, with a preview",
+            Export => "Save a picture of the map as SVG, PNG or PDF",
             Quit => "Close Fulcrum (asks first if there are unsaved changes)",
             Undo => "Undo the last change",
             Redo => "Redo the last undone change",
@@ -450,6 +455,7 @@ impl Action {
             Save => vec![key(CMD, Key::S)],
             SaveAs => vec![key(CMD_SHIFT, Key::S)],
             ImportValues => vec![],
+            Export => vec![key(CMD, Key::E)],
             Quit => vec![key(CMD, Key::Q)],
             Undo => vec![key(CMD, Key::Z)],
             Redo => vec![key(CMD_SHIFT, Key::Z), key(CMD, Key::Y)],
@@ -515,10 +521,10 @@ impl Action {
     pub fn scope(self) -> Scope {
         use Action::*;
         match self {
-            New | Open | Save | SaveAs | ImportValues | Quit | Find | FindNext | FindPrevious
-            | ZoomIn | ZoomOut | FitView | FitTree | FocusInspector | ToggleInspector
-            | ToggleProblems | ToggleTheme | ToggleLeverage | ToggleBridge | ToggleScenarios
-            | Help | Present => Scope::Global,
+            New | Open | Save | SaveAs | ImportValues | Export | Quit | Find | FindNext
+            | FindPrevious | ZoomIn | ZoomOut | FitView | FitTree | FocusInspector
+            | ToggleInspector | ToggleProblems | ToggleTheme | ToggleLeverage | ToggleBridge
+            | ToggleScenarios | Help | Present => Scope::Global,
             _ => Scope::Canvas,
         }
     }

@@ -39,6 +39,7 @@ impl FulcrumApp {
                 self.commit_title_edit();
                 self.view.selection = None;
             }
+            UiCommand::RunExport => self.run_export(),
             UiCommand::SelectAndCenter(id) => {
                 self.commit_title_edit();
                 if self.session.map().contains(id.as_str()) {
@@ -116,6 +117,7 @@ impl FulcrumApp {
             New => self.request(Pending::New),
             Open => self.request(Pending::Open(None)),
             ImportValues => self.ask_import_values(),
+            Export => self.open_export(),
             Save => {
                 self.save();
             }
