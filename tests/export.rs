@@ -294,3 +294,22 @@ fn a_subtree_exports_only_its_nodes() {
     assert!(!out.contains("id=\"n-nrr\""));
     assert!(!out.contains("id=\"n-grow_usage\""));
 }
+
+#[test]
+fn a_png_wider_than_viewers_accept_is_scaled_to_fit() {
+    // A node with 200 children is about 52,000 units wide: at scale 2 that would be 104,000
+    // pixels, past what viewers open.
+    let mut text = String::from(
+        "#![enable(implicit_some)]\nMap(format: 1, title: \"wide\", nodes: [(id: \"r\", kind: Note, title: \"Root\"),\n",
+    );
+    for k in 0..200 {
+        text.push_str(&format!(
+            "(id: \"c{k}\", parent: \"r\", kind: Note, title: \"Child {k}\"),\n"
+        ));
+    }
+    text.push_str("])");
+    let bytes = png(&map_from(&text), &ExportOptions::default()).unwrap();
+    let pixmap = resvg::tiny_skia::Pixmap::decode_png(&bytes).unwrap();
+    assert!(pixmap.width() <= 16_384, "{}", pixmap.width());
+    assert!(pixmap.width() >= 16_000);
+}

@@ -14,6 +14,9 @@ use crate::model::Map;
 
 /// The most pixels a PNG may have (about 1 GB of RGBA while it is drawn).
 const MAX_PIXELS: u64 = 250_000_000;
+/// The longest side of a PNG, in pixels: many viewers and slide tools refuse larger images,
+/// so a bigger picture is scaled down to fit (SVG and PDF keep every detail).
+pub const MAX_SIDE_PX: f32 = 16_384.0;
 
 /// A font database holding exactly the faces of `set`.
 pub(super) fn font_db(set: &FontSet) -> Arc<usvg::fontdb::Database> {
@@ -43,7 +46,8 @@ pub(super) fn tree(map: &Map, options: &ExportOptions) -> Result<usvg::Tree, Exp
     usvg::Tree::from_str(&svg, &opt).map_err(|e| ExportError::Render(e.to_string()))
 }
 
-/// The map as a PNG image at `options.scale` pixels per world unit.
+/// The map as a PNG image at `options.scale` pixels per world unit, its longest side at most
+/// [`MAX_SIDE_PX`].
 pub fn png(map: &Map, options: &ExportOptions) -> Result<Vec<u8>, ExportError> {
     let tree = tree(map, options)?;
     let scale = if options.scale.is_finite() && options.scale > 0.0 {
@@ -52,6 +56,7 @@ pub fn png(map: &Map, options: &ExportOptions) -> Result<Vec<u8>, ExportError> {
         1.0
     };
     let size = tree.size();
+    let scale = scale.min(MAX_SIDE_PX / size.width().max(size.height()));
     let w = (size.width() * scale).ceil().max(1.0) as u32;
     let h = (size.height() * scale).ceil().max(1.0) as u32;
     if u64::from(w) * u64::from(h) > MAX_PIXELS {

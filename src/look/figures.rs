@@ -7,6 +7,10 @@
 //! painters that only read can ask. This module reads the map and calls the engine; it never
 //! edits or draws.
 
+// Parts of the figures only the app reads (the leverage panel, the period picker) are unused
+// in a build of the library and CLI alone.
+#![cfg_attr(not(feature = "app"), allow(dead_code))]
+
 use std::cell::{OnceCell, RefCell};
 use std::collections::{BTreeMap, HashMap};
 

@@ -166,3 +166,33 @@ pub fn font_definitions(set: Option<&FontSet>) -> FontDefinitions {
     fonts.families.insert(strong_family(), strong);
     fonts
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whether text in `family` has a glyph for every character of `s` once `defs` are in.
+    fn has_glyphs(defs: FontDefinitions, family: FontFamily, s: &str) -> bool {
+        let ctx = egui::Context::default();
+        ctx.set_fonts(defs);
+        let mut out = ctx.run_pass(egui::RawInput::default(), |_| {});
+        let has = ctx.fonts_mut(|f| f.has_glyphs(&FontId::new(14.0, family), s));
+        out.textures_delta.clear();
+        has
+    }
+
+    #[test]
+    fn a_japanese_title_is_drawn_with_glyphs_not_boxes() {
+        let japanese = "日本語のタイトル";
+        // egui's bundled faces have no CJK: this is what drew boxes before.
+        assert!(!has_glyphs(
+            font_definitions(None),
+            FontFamily::Proportional,
+            japanese
+        ));
+        let set = FontSet::system().expect("a font is installed (see .ci/run)");
+        for family in [FontFamily::Proportional, strong_family()] {
+            assert!(has_glyphs(font_definitions(Some(set)), family, japanese));
+        }
+    }
+}
