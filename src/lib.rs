@@ -17,12 +17,15 @@
 //!   and plans the one command that merges it into the metrics' history.
 //! - [`format`](mod@format) (model, engine): the RON file format — file structs, load with
 //!   validation (formulas checked by the engine), canonical atomic save.
-//! - [`look`] (model): what a card shows, as plain values (number formats for now), for the
-//!   app and the exporters alike.
+//! - [`look`] (model, layout, engine): what a card shows, as plain values — number formats,
+//!   the figures for the values shown, colours per theme, and one drawing of a card as plain
+//!   shapes with text measured through a trait — for the app and the exporters alike.
+//! - [`export`] (model, layout, engine, look): pictures of a map — SVG with embedded font
+//!   subsets, PNG (resvg), PDF (krilla) — and the fonts found through fontdb.
 //! - [`interchange`] (model, engine, format, look): text for other tools — Markdown, Mermaid, OPML
 //!   (lossless), CSV — and import of Markdown and OPML outlines into a map.
-//! - [`cli`] (model, engine, edit, format, interchange): the `fulcrum` subcommands over the
-//!   library.
+//! - [`cli`] (model, engine, edit, format, export, interchange): the `fulcrum` subcommands over
+//!   the library.
 //! - `ui` (all but cli; only with the `app` feature): the egui desktop app, a thin layer
 //!   that reads the model and emits commands.
 //!
@@ -32,6 +35,7 @@
 pub mod cli;
 pub mod edit;
 pub mod engine;
+pub mod export;
 pub mod format;
 pub mod interchange;
 pub mod layout;

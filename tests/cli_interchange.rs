@@ -84,7 +84,7 @@ fn export_errors_have_their_exit_codes() {
         "--root",
         "nope",
     ]);
-    assert_eq!(code(&run), 1);
+    assert_eq!(code(&run), 2);
     assert!(stderr(&run).contains("nope"));
     let run = fulcrum(&[
         "export",
@@ -94,7 +94,7 @@ fn export_errors_have_their_exit_codes() {
         "--scenario",
         "Nope",
     ]);
-    assert_eq!(code(&run), 1);
+    assert_eq!(code(&run), 2);
     let run = fulcrum(&[
         "export",
         &sample("nrr.ron"),
@@ -103,7 +103,7 @@ fn export_errors_have_their_exit_codes() {
         "--period",
         "1999",
     ]);
-    assert_eq!(code(&run), 1);
+    assert_eq!(code(&run), 2);
     let run = fulcrum(&["export", "/no/such/map.ron", "-o", p(&out)]);
     assert_eq!(code(&run), 2);
     let broken = dir.path().join("broken.ron");

@@ -2,28 +2,16 @@
 //! (`.md`, `.opml` outlines into a map), over [`crate::interchange`].
 //!
 //! Exit codes as everywhere: 0 fine (warnings on stderr keep 0), 1 a problem in the input (a
-//! map that does not load, an unknown root, scenario or period, an outline with problems),
-//! 2 a usage error or trouble (an extension Fulcrum does not write or read, a file that
-//! cannot be read or written, an existing map `import` would replace without `--force`).
+//! map that does not load, an outline with problems), 2 a usage error or trouble (an
+//! extension Fulcrum does not write or read, a --root, --scenario or --period that names
+//! nothing in the map, a file that cannot be read or written, an existing map `import` would
+//! replace without `--force`) — the same codes as the picture formats.
 
 use std::path::Path;
 use std::process::ExitCode;
 
 use crate::format::{self, FormatError};
 use crate::interchange::{self, ExportOptions, ImportError, ImportOptions, KindRule, TextWriter};
-
-/// The picture themes (`--theme`); the text formats carry no colours of a theme, so they
-/// accept any.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
-pub enum Theme {
-    /// Dark text on light cards.
-    #[default]
-    Light,
-    /// Light text on dark cards.
-    Dark,
-    /// High contrast, large type, for a projector.
-    Projector,
-}
 
 /// Kinds for outline nodes the file does not give one (`--kinds`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
@@ -58,7 +46,7 @@ pub fn extension(path: &Path) -> String {
 }
 
 /// `fulcrum export FILE -o OUT`: writes OUT atomically in the format its extension names.
-pub fn export(file: &Path, output: &Path, options: &ExportOptions, _theme: Theme) -> ExitCode {
+pub fn export(file: &Path, output: &Path, options: &ExportOptions) -> ExitCode {
     let ext = extension(output);
     let Some(writer) = text_writer(&ext) else {
         eprintln!(
@@ -71,17 +59,15 @@ pub fn export(file: &Path, output: &Path, options: &ExportOptions, _theme: Theme
         Ok(loaded) => loaded.map,
         Err(err) => {
             eprintln!("{}", super::render(file, &err.problems()));
-            return ExitCode::from(match err {
-                FormatError::Io { .. } | FormatError::TooLarge { .. } => 2,
-                _ => 1,
-            });
+            return ExitCode::from(if err.is_trouble() { 2 } else { 1 });
         }
     };
     let exported = match writer(&map, options) {
         Ok(exported) => exported,
         Err(err) => {
+            // A --root, --scenario or --period that names nothing in the map: a usage error.
             eprintln!("{}: {err}", file.display());
-            return ExitCode::from(1);
+            return ExitCode::from(2);
         }
     };
     for warning in &exported.warnings {

@@ -8,14 +8,16 @@
 
 mod compare;
 mod explain;
+mod export;
 mod git;
 mod interchange;
 mod output;
 mod values;
 
 pub(crate) use compare::change_line;
+pub use export::{ExportArgs, ThemeArg};
 pub use git::{ATTRIBUTES_LINE, flat_text};
-pub use interchange::{Kinds, Theme};
+pub use interchange::Kinds;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -196,27 +198,10 @@ pub enum Command {
         #[arg(long)]
         global: bool,
     },
-    /// Export a map in the format OUT's extension names: .md (a Markdown outline), .mmd
-    /// (a Mermaid flowchart), .opml (OPML 2.0, lossless), .csv (a row per node).
-    Export {
-        /// The map file.
-        file: PathBuf,
-        /// The file to write (replaced atomically).
-        #[arg(short, long = "output", value_name = "OUT")]
-        output: PathBuf,
-        /// Export only this node's subtree.
-        #[arg(long, value_name = "ID")]
-        root: Option<String>,
-        /// Figures under this scenario.
-        #[arg(long)]
-        scenario: Option<String>,
-        /// Figures for this period (such as 2026-09).
-        #[arg(long)]
-        period: Option<String>,
-        /// The colour theme of pictures.
-        #[arg(long, value_enum, default_value_t)]
-        theme: Theme,
-    },
+    /// Export a map in the format OUT's extension names: .svg, .png, .pdf (pictures as on
+    /// the canvas), .md (a Markdown outline), .mmd (a Mermaid flowchart), .opml (OPML 2.0,
+    /// lossless), .csv (a row per node).
+    Export(ExportArgs),
     /// Make a map from an outline: a Markdown file (.md: nested lists or headings) or OPML
     /// (.opml, from any outliner; Fulcrum's own comes back unchanged).
     Import {
@@ -304,20 +289,17 @@ pub fn run(command: Command) -> ExitCode {
         } => Ok(git::merge_driver(&base, &ours, &theirs, &path)),
         Command::GitSetup { global } => Ok(git::git_setup(global)),
         Command::Textconv { file } => Ok(git::textconv(&file)),
-        Command::Export {
-            file,
-            output,
-            root,
-            scenario,
-            period,
-            theme,
-        } => {
-            let options = crate::interchange::ExportOptions {
-                root,
-                scenario,
-                period,
-            };
-            Ok(interchange::export(&file, &output, &options, theme))
+        Command::Export(args) => {
+            if interchange::text_writer(&interchange::extension(&args.output)).is_some() {
+                let options = crate::interchange::ExportOptions {
+                    root: args.root.clone(),
+                    scenario: args.scenario.clone(),
+                    period: args.period.clone(),
+                };
+                Ok(interchange::export(&args.file, &args.output, &options))
+            } else {
+                Ok(export::export(&args))
+            }
         }
         Command::Import {
             file,

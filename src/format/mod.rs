@@ -53,6 +53,7 @@ use crate::model::Map;
 pub use conflicts::{ConflictBlock, Pick, resolve_conflicts};
 pub use error::{FormatError, Problem, Severity};
 pub use read::{ReadError, read_file};
+pub use save::write_atomic;
 
 /// The newest file format this build reads (and writes, for a map that needs it).
 pub const FORMAT_VERSION: u32 = 2;

@@ -39,7 +39,7 @@ fn temp_prefix(name: &OsStr) -> String {
 
 /// Writes `bytes` to `path` atomically. Errors name `path`: [`FormatError::ReadOnly`] when the
 /// file exists and may not be written, [`FormatError::Io`] when the system refuses.
-pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FormatError> {
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FormatError> {
     let io_error = |source: io::Error| FormatError::Io {
         path: path.to_path_buf(),
         source,

@@ -43,6 +43,8 @@ actions! {
     CompareWith,
     /// Mark what differs from the map's file as last saved.
     CompareSaved,
+    /// Export a picture of the map (SVG, PNG, PDF).
+    Export,
     /// Close the window.
     Quit,
     /// Undo the last step.
@@ -198,6 +200,7 @@ impl Action {
                 Some(SaveAs),
                 None,
                 Some(ImportValues),
+                Some(Export),
                 None,
                 Some(CompareWith),
                 Some(CompareSaved),
@@ -351,6 +354,7 @@ impl Action {
             ImportValues => "Import values…",
             CompareWith => "Compare with…",
             CompareSaved => "Compare with last saved version",
+            Export => "Export…",
             Quit => "Quit",
             Undo => "Undo",
             Redo => "Redo",
@@ -411,6 +415,7 @@ impl Action {
             CompareSaved => {
                 "Mark what was added, removed, changed or moved since the file was last saved"
             }
+            Export => "Save a picture of the map as SVG, PNG or PDF",
             Quit => "Close Fulcrum (asks first if there are unsaved changes)",
             Undo => "Undo the last change",
             Redo => "Redo the last undone change",
@@ -487,6 +492,7 @@ impl Action {
             SaveAs => vec![key(CMD_SHIFT, Key::S)],
             ImportValues => vec![],
             CompareWith | CompareSaved => vec![],
+            Export => vec![key(CMD, Key::E)],
             Quit => vec![key(CMD, Key::Q)],
             Undo => vec![key(CMD, Key::Z)],
             Redo => vec![key(CMD_SHIFT, Key::Z), key(CMD, Key::Y)],
@@ -555,8 +561,8 @@ impl Action {
     pub fn scope(self) -> Scope {
         use Action::*;
         match self {
-            New | Open | Save | SaveAs | ImportValues | CompareWith | CompareSaved | Quit
-            | Find | FindNext | FindPrevious | ZoomIn | ZoomOut | FitView | FitTree
+            New | Open | Save | SaveAs | ImportValues | Export | CompareWith | CompareSaved
+            | Quit | Find | FindNext | FindPrevious | ZoomIn | ZoomOut | FitView | FitTree
             | FocusInspector | ToggleInspector | ToggleProblems | ToggleTheme | ToggleLeverage
             | ToggleBridge | ToggleScenarios | Help | Present | PresentNamed
             | TogglePresentations | AddPresentationStep => Scope::Global,

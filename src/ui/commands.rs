@@ -46,6 +46,8 @@ pub(crate) enum UiCommand {
     Select(NodeId),
     /// Select nothing.
     Deselect,
+    /// "Export" in the export dialog: write the picture.
+    RunExport,
     /// Select a node, unfolding its ancestors, and centre it (links, problems, zoom-to).
     SelectAndCenter(NodeId),
     /// Start editing a node's title (double-click).

@@ -36,7 +36,7 @@ impl Derived {
         let map = session.map();
         let generation = session.doc.generation();
         view.settle(map, generation);
-        let mut measure = TextMeasure::new(ctx);
+        let measure = TextMeasure::new(ctx);
         let figures = Figures::compute(
             map,
             generation,
@@ -49,7 +49,7 @@ impl Derived {
             generation,
             view.folds.set(),
             view.folds.version(),
-            &mut measure,
+            &measure,
             ctx,
         );
         Self {
@@ -80,7 +80,7 @@ impl Derived {
                 generation,
                 view.folds.set(),
                 view.folds.version(),
-                &mut self.measure,
+                &self.measure,
                 ctx,
             );
             let now = ctx.input(|i| i.time);

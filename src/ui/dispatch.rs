@@ -39,6 +39,7 @@ impl FulcrumApp {
                 self.commit_title_edit();
                 self.view.selection = None;
             }
+            UiCommand::RunExport => self.run_export(),
             UiCommand::SelectAndCenter(id) => {
                 self.commit_title_edit();
                 if self.session.map().contains(id.as_str()) {
@@ -128,6 +129,7 @@ impl FulcrumApp {
             ImportValues => self.ask_import_values(),
             CompareWith => self.ask_compare_with(),
             CompareSaved => self.compare_with_saved(),
+            Export => self.open_export(),
             Save => {
                 self.save();
             }

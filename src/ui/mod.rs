@@ -26,13 +26,14 @@
 //! | `leverage.rs`, `bridge.rs`, `links.rs`, `scenarios.rs` | leverage panel, what-if, goal seek; the bridge; making links; the scenario manager |
 //! | `presentations.rs` | the named presentations panel and "Add this view as a step" |
 //! | `import_values.rs`, `why.rs` | import of values with a preview; "Why it moved" |
+//! | `export_dialog.rs` | File → Export… (Ctrl+E): pictures through `crate::export` |
 //! | `present.rs` | presentation mode (F5) |
 //! | `lock.rs` | who has a file open |
 //! | `files.rs`, `recent.rs`, `autosave.rs`, `desktop.rs` | open/save and the unsaved gate; recent list; autosave and recovery; config folder and dialog support |
 //! | `compare.rs` | File → Compare with…: marks on the cards, the list of changes to step through |
 //! | `conflicts.rs` | the conflict view: a conflicted file or a merge with the file on disk, resolved choice by choice |
 //! | `canvas/` | the map view: culling, cards, input, drag to reparent, the title editor |
-//! | `card_geometry.rs`, `cards.rs`, `chips.rs`, `blocks.rs`, `edges.rs`, `icons.rs` | card sizes; painting cards, OST chips, far-zoom blocks, edges, icons |
+//! | `card_geometry.rs`, `cards.rs`, `blocks.rs`, `edges.rs`, `icons.rs` | card geometry on screen; painting the `look::card` drawing, far-zoom blocks, edges, icons |
 //! | `inspector/`, `fields.rs` | the side panel for every field of a node |
 //! | `dialogs.rs` | prompts, load errors, toasts, help overlay |
 //! | `panels.rs` | status bar and problems panel |
@@ -50,7 +51,6 @@ mod camera;
 mod canvas;
 mod card_geometry;
 mod cards;
-mod chips;
 mod clipboard;
 mod commands;
 mod compare;
@@ -61,6 +61,7 @@ mod dialogs;
 mod dispatch;
 mod edges;
 mod editing;
+mod export_dialog;
 mod fields;
 mod figures;
 mod files;
@@ -174,6 +175,8 @@ pub(crate) struct Shell {
     pub clipboard: Option<clipboard::Clip>,
     /// The preview of a CSV of values, while it is shown.
     pub import: Option<import_values::ImportPreview>,
+    /// The export dialog, while it is open.
+    pub export: Option<export_dialog::ExportDialog>,
     window_title: String,
     /// The app decided to close (after the unsaved-changes prompt).
     pub closing: bool,
@@ -232,6 +235,7 @@ impl FulcrumApp {
             dialogs: Dialogs::default(),
             clipboard: None,
             import: None,
+            export: None,
             window_title: String::new(),
             closing: false,
             close_sent: false,
@@ -524,6 +528,8 @@ impl FulcrumApp {
         canvas::canvas_ui(ui, &cx, view);
         links::link_picker_ui(&ctx, &cx, view);
         import_values::import_preview_ui(&ctx, &cx, &mut shell.import);
+        let native = shell.options.native_dialogs;
+        export_dialog::export_dialog_ui(&ctx, &cx, view, native, &mut shell.export);
         if view.panels.scenarios {
             scenarios::scenarios_ui(&ctx, &cx, view);
         }
@@ -539,7 +545,10 @@ impl FulcrumApp {
     /// Who gets this frame's keys: a prompt, an open drop-down, the title editor, a panel's
     /// field, or the canvas.
     fn keyboard_owner(&self, ctx: &egui::Context) -> Owner {
-        if self.shell.dialogs.is_modal_open() || self.shell.import.is_some() {
+        if self.shell.dialogs.is_modal_open()
+            || self.shell.import.is_some()
+            || self.shell.export.is_some()
+        {
             Owner::Modal
         } else if self.view.presentation().is_some() {
             Owner::Presenting

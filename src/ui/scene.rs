@@ -1,9 +1,10 @@
 //! The scene: the visible (unfolded) nodes with their measured card sizes, their tidy
 //! layout and a spatial index for culling, keyed on the document's generation and the fold
-//! version and rebuilt only when that key changes (see [`super::derived`]). Measuring a card
-//! estimates its title's wrapped line count from cached glyph widths, so no text is laid out
-//! for cards that are off screen. This module reads the map; it never edits or draws it.
+//! version and rebuilt only when that key changes (see [`super::derived`]). A card's rows
+//! come from [`crate::look::card::card_size`] measured with cached glyph widths, so no text
+//! is laid out for cards that are off screen. This module reads the map; it never edits or draws it.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 use egui::{Context, FontId};
@@ -11,118 +12,95 @@ use egui::{Context, FontId};
 use crate::layout::{self, Forest, GridIndex, Layout, Size, Spacing};
 use crate::model::{LinkKind, Map, NodeId, Orientation};
 
-use super::card_geometry as cards;
+use super::theme::strong_family;
+use crate::look::card::{CARD_W, CardSize, Measure, TITLE_FONT, card_size};
 
-/// The most titles laid out exactly in one rebuild; the rest are estimated from glyph
-/// widths (a first frame of a huge map), and measured exactly on later rebuilds.
-const EXACT_BUDGET: usize = 4000;
+/// Size the glyph widths are measured at (then divided down to ems).
+const PROBE_SIZE: f32 = 64.0;
 
-/// Measures card titles: exactly (laid out once per distinct title, then cached) or, past
-/// the per-rebuild budget, estimated from cached glyph widths without laying text out.
+/// Measures card text with egui's fonts, as [`crate::look::card::Measure`] wants it: each
+/// character's advance in ems, measured once per face and cached (ASCII in a table), so
+/// sizing 100k cards lays out no text at all.
 pub(crate) struct TextMeasure {
-    font: FontId,
-    ascii: [f32; 128],
-    other: HashMap<char, f32>,
-    exact: HashMap<String, u8>,
-    budget: usize,
+    ascii: RefCell<[[f32; 128]; 2]>,
+    other: RefCell<HashMap<(char, bool), f32>>,
+    line: [f32; 2],
     /// Height of one title line at zoom 1.
     pub line_height: f32,
 }
 
 impl TextMeasure {
-    /// Measures with the card title font.
+    /// Measures with the fonts installed in `ctx`.
     pub fn new(ctx: &Context) -> Self {
-        let font = cards::title_font(1.0);
-        let mut ascii = [0.0; 128];
-        let line_height = ctx.fonts_mut(|f| {
-            for (c, w) in ascii.iter_mut().enumerate().skip(32) {
-                *w = f.glyph_width(&font, char::from(c as u8));
-            }
-            f.row_height(&font)
-        });
-        Self {
-            font,
-            ascii,
-            other: HashMap::new(),
-            exact: HashMap::new(),
-            budget: EXACT_BUDGET,
-            line_height,
-        }
-    }
-
-    /// Starts a rebuild: a fresh budget of exact measurements.
-    pub fn begin(&mut self) {
-        self.budget = EXACT_BUDGET;
-        if self.exact.len() > 200_000 {
-            self.exact.clear();
-        }
-    }
-
-    /// The number of lines a card title takes (1 ..= `max_rows`).
-    pub fn title_rows(&mut self, ctx: &Context, title: &str, max_rows: usize) -> usize {
-        if let Some(&rows) = self.exact.get(title) {
-            return usize::from(rows);
-        }
-        if self.budget == 0 {
-            return self.rows(ctx, title, cards::TITLE_WRAP_WIDTH - 6.0, max_rows);
-        }
-        self.budget -= 1;
-        let job = egui::text::LayoutJob::simple(
-            title.to_owned(),
-            self.font.clone(),
-            egui::Color32::WHITE,
-            cards::TITLE_WRAP_WIDTH,
-        );
-        let rows = ctx
-            .fonts_mut(|f| f.layout_job(job))
-            .rows
-            .len()
-            .clamp(1, max_rows);
-        self.exact.insert(title.to_owned(), rows as u8);
-        rows
-    }
-
-    fn width(&mut self, ctx: &Context, c: char) -> f32 {
-        if let Some(w) = self.ascii.get(c as usize) {
-            return *w;
-        }
-        if let Some(w) = self.other.get(&c) {
-            return *w;
-        }
-        let w = ctx.fonts_mut(|f| f.glyph_width(&self.font, c));
-        self.other.insert(c, w);
-        w
-    }
-
-    /// The number of lines `text` wraps to at `max_width` (greedy word wrap, long words
-    /// broken), at least 1 and at most `max_rows`.
-    pub fn rows(&mut self, ctx: &Context, text: &str, max_width: f32, max_rows: usize) -> usize {
-        let space = self.width(ctx, ' ');
-        let mut rows = 1usize;
-        let mut line = 0.0f32;
-        for word in text.split_whitespace() {
-            let w: f32 = word.chars().map(|c| self.width(ctx, c)).sum();
-            let needed = if line > 0.0 { line + space + w } else { w };
-            if needed <= max_width {
-                line = needed;
-            } else if line == 0.0 {
-                // A word longer than the line is broken across lines.
-                rows += (w / max_width).ceil() as usize - 1;
-                line = w % max_width;
-            } else {
-                rows += 1;
-                if w > max_width {
-                    rows += (w / max_width).ceil() as usize - 1;
-                    line = w % max_width;
-                } else {
-                    line = w;
+        let (regular, strong) = (font(false), font(true));
+        let mut ascii = [[0.0; 128]; 2];
+        let line = ctx.fonts_mut(|f| {
+            for (face, fid) in [&regular, &strong].into_iter().enumerate() {
+                for (c, w) in ascii[face].iter_mut().enumerate().skip(32) {
+                    *w = f.glyph_width(fid, char::from(c as u8)) / PROBE_SIZE;
                 }
             }
-            if rows >= max_rows {
-                return max_rows;
-            }
+            [
+                f.row_height(&regular) / PROBE_SIZE,
+                f.row_height(&strong) / PROBE_SIZE,
+            ]
+        });
+        Self {
+            ascii: RefCell::new(ascii),
+            other: RefCell::new(HashMap::new()),
+            line,
+            line_height: line[1] * TITLE_FONT.size,
         }
-        rows
+    }
+
+    fn advance(&self, ctx: &Context, c: char, strong: bool) -> f32 {
+        let face = usize::from(strong);
+        if let Some(w) = self.ascii.borrow()[face]
+            .get(c as usize)
+            .filter(|&&w| w > 0.0)
+        {
+            return *w;
+        }
+        if let Some(w) = self.other.borrow().get(&(c, strong)) {
+            return *w;
+        }
+        let w = ctx.fonts_mut(|f| f.glyph_width(&font(strong), c)) / PROBE_SIZE;
+        let mut other = self.other.borrow_mut();
+        if other.len() > 100_000 {
+            other.clear();
+        }
+        other.insert((c, strong), w);
+        w
+    }
+}
+
+fn font(strong: bool) -> FontId {
+    if strong {
+        FontId::new(PROBE_SIZE, strong_family())
+    } else {
+        FontId::proportional(PROBE_SIZE)
+    }
+}
+
+/// [`TextMeasure`] with the context its fonts are in: what the card drawing measures with.
+pub(crate) struct EguiMeasure<'a> {
+    measure: &'a TextMeasure,
+    ctx: &'a Context,
+}
+
+impl<'a> EguiMeasure<'a> {
+    /// Measures through `measure`'s cache and `ctx`'s fonts.
+    pub fn new(measure: &'a TextMeasure, ctx: &'a Context) -> Self {
+        Self { measure, ctx }
+    }
+}
+
+impl Measure for EguiMeasure<'_> {
+    fn advance(&mut self, c: char, strong: bool) -> f32 {
+        self.measure.advance(self.ctx, c, strong)
+    }
+    fn line_height(&mut self, strong: bool) -> f32 {
+        self.measure.line[usize::from(strong)]
     }
 }
 
@@ -142,8 +120,10 @@ pub(crate) struct Scene {
     pub child_count: Vec<u32>,
     /// Descendants hidden by folding this node (0 when unfolded).
     pub hidden: Vec<u32>,
-    /// Estimated title lines of each card.
+    /// Title lines of each card.
     pub title_rows: Vec<u8>,
+    /// Each card's rows (title lines, chip rows), which fix its height.
+    pub card: Vec<CardSize>,
     /// Card sizes and structure handed to the layout.
     pub forest: Forest,
     /// Card positions (world units: points at zoom 1).
@@ -161,7 +141,7 @@ impl Scene {
         generation: u64,
         folded: &HashSet<NodeId>,
         fold_version: u64,
-        measure: &mut TextMeasure,
+        measure: &TextMeasure,
         ctx: &Context,
     ) -> Self {
         let mut scene = Scene {
@@ -174,6 +154,7 @@ impl Scene {
             child_count: Vec::with_capacity(map.len()),
             hidden: Vec::with_capacity(map.len()),
             title_rows: Vec::with_capacity(map.len()),
+            card: Vec::with_capacity(map.len()),
             forest: Forest::default(),
             layout: Layout::default(),
             grid: GridIndex::default(),
@@ -182,7 +163,7 @@ impl Scene {
         let mut sizes = Vec::with_capacity(map.len());
         let mut children: Vec<Vec<usize>> = Vec::with_capacity(map.len());
         let mut roots = Vec::new();
-        measure.begin();
+        let mut m = EguiMeasure::new(measure, ctx);
         for root in map.roots() {
             let orientation = map
                 .node(root.as_str())
@@ -196,12 +177,8 @@ impl Scene {
                 let i = scene.ids.len();
                 let kids = map.child_count(id.as_str());
                 let is_folded = kids > 0 && folded.contains(id);
-                let rows = measure.title_rows(ctx, &node.title, cards::MAX_TITLE_ROWS);
-                let body = cards::body_of(map, id, node);
-                sizes.push(Size::new(
-                    cards::CARD_W,
-                    cards::card_height(body, rows, measure.line_height),
-                ));
+                let size = card_size(&mut m, map, id, node, None);
+                sizes.push(Size::new(CARD_W, size.height(measure.line_height)));
                 children.push(Vec::new());
                 if let Some(p) = parent {
                     children[p].push(i);
@@ -213,7 +190,8 @@ impl Scene {
                 scene.parent.push(parent);
                 scene.orientation.push(orientation);
                 scene.child_count.push(kids as u32);
-                scene.title_rows.push(rows as u8);
+                scene.title_rows.push(size.title_rows as u8);
+                scene.card.push(size);
                 if is_folded {
                     let hidden = map.subtree(id.as_str()).len().saturating_sub(1);
                     scene.hidden.push(hidden as u32);
@@ -294,13 +272,9 @@ impl Scene {
     }
 }
 
-/// Gaps between cards: generous, so edges and fold badges have room.
+/// Gaps between cards (the exports use the same).
 pub(crate) fn spacing() -> Spacing {
-    Spacing {
-        sibling_gap: 28.0,
-        level_gap: 64.0,
-        tree_gap: 160.0,
-    }
+    crate::look::card::spacing()
 }
 
 fn layout_orientation(o: Orientation) -> layout::Orientation {

@@ -1,6 +1,7 @@
-//! Colours, fonts and egui style for Fulcrum's light and dark themes.
+//! Colours, fonts and egui style for Fulcrum's themes.
 //!
-//! One [`Palette`] per theme holds every colour the canvas and panels paint with, so no
+//! One [`Palette`] per theme holds every colour the canvas and panels paint with, as egui
+//! colours made from [`crate::look::Palette`] (the plain values the exports use too), so no
 //! other module hard-codes a colour. Fonts: the bundled egui fonts always work; on a desktop
 //! run, a heavier system sans-serif (when one is installed) is preferred because thin type
 //! washes out on a projector. This module must not know about maps beyond [`NodeKind`] and
@@ -11,20 +12,11 @@ use std::sync::Arc;
 use egui::{Color32, FontData, FontDefinitions, FontFamily, FontId, TextStyle};
 
 use crate::engine::Rag;
+use crate::export::fonts::{Face, FontSet};
+use crate::look::{self, draw::Rgba};
 use crate::model::NodeKind;
 
-/// The light or dark look.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Theme {
-    /// Dark text on a pale canvas (the default: best on projectors).
-    #[default]
-    Light,
-    /// Light text on a dark canvas.
-    Dark,
-    /// For a projector (presentation mode): white canvas, black text, strong edges and
-    /// borders, so nothing washes out.
-    Projector,
-}
+pub use crate::look::Theme;
 
 /// The family used for card titles, values and headings (a bolder face when available).
 pub fn strong_family() -> FontFamily {
@@ -40,8 +32,6 @@ pub struct Palette {
     pub card: Color32,
     /// Card outline.
     pub card_border: Color32,
-    /// Soft drop shadow under cards.
-    pub shadow: Color32,
     /// Main text.
     pub text: Color32,
     /// Secondary text (labels, targets, owners).
@@ -58,113 +48,50 @@ pub struct Palette {
     pub drop_ok: Color32,
     /// Search hit highlight.
     pub highlight: Color32,
-    /// Background of a sticky note card.
-    pub note_card: Color32,
-    dark: bool,
+    /// The same colours as plain values, for the card drawing.
+    pub look: look::Palette,
 }
 
 impl Palette {
     /// The palette of a theme.
     pub fn of(theme: Theme) -> Self {
-        match theme {
-            Theme::Light => Self {
-                canvas: Color32::from_rgb(0xF3, 0xF4, 0xF7),
-                card: Color32::WHITE,
-                card_border: Color32::from_rgb(0xD5, 0xD9, 0xE0),
-                shadow: Color32::from_black_alpha(28),
-                text: Color32::from_rgb(0x15, 0x1B, 0x26),
-                muted: Color32::from_rgb(0x5B, 0x64, 0x73),
-                accent: Color32::from_rgb(0x25, 0x63, 0xEB),
-                edge: Color32::from_rgb(0xA3, 0xAB, 0xB8),
-                link: Color32::from_rgb(0x7C, 0x3A, 0xED),
-                danger: Color32::from_rgb(0xDC, 0x26, 0x26),
-                drop_ok: Color32::from_rgb(0x16, 0xA3, 0x4A),
-                highlight: Color32::from_rgb(0xFA, 0xCC, 0x15),
-                note_card: Color32::from_rgb(0xFF, 0xF7, 0xD6),
-                dark: false,
-            },
-            Theme::Projector => Self {
-                canvas: Color32::WHITE,
-                card: Color32::WHITE,
-                card_border: Color32::from_rgb(0x33, 0x3A, 0x45),
-                shadow: Color32::TRANSPARENT,
-                text: Color32::BLACK,
-                muted: Color32::from_rgb(0x30, 0x36, 0x40),
-                accent: Color32::from_rgb(0x1D, 0x4E, 0xD8),
-                edge: Color32::from_rgb(0x44, 0x4B, 0x55),
-                link: Color32::from_rgb(0x5B, 0x21, 0xB6),
-                danger: Color32::from_rgb(0xB9, 0x1C, 0x1C),
-                drop_ok: Color32::from_rgb(0x15, 0x80, 0x3D),
-                highlight: Color32::from_rgb(0xCA, 0x8A, 0x04),
-                note_card: Color32::from_rgb(0xFF, 0xF7, 0xD6),
-                dark: false,
-            },
-            Theme::Dark => Self {
-                canvas: Color32::from_rgb(0x14, 0x17, 0x1D),
-                card: Color32::from_rgb(0x22, 0x27, 0x30),
-                card_border: Color32::from_rgb(0x3A, 0x41, 0x4D),
-                shadow: Color32::from_black_alpha(90),
-                text: Color32::from_rgb(0xE8, 0xEB, 0xF0),
-                muted: Color32::from_rgb(0x9A, 0xA3, 0xB2),
-                accent: Color32::from_rgb(0x60, 0xA5, 0xFA),
-                edge: Color32::from_rgb(0x55, 0x5E, 0x6C),
-                link: Color32::from_rgb(0xA7, 0x8B, 0xFA),
-                danger: Color32::from_rgb(0xF8, 0x71, 0x71),
-                drop_ok: Color32::from_rgb(0x4A, 0xDE, 0x80),
-                highlight: Color32::from_rgb(0xFA, 0xCC, 0x15),
-                note_card: Color32::from_rgb(0x3A, 0x34, 0x22),
-                dark: true,
-            },
+        let look = look::Palette::of(theme);
+        Self {
+            canvas: color(look.canvas),
+            card: color(look.card),
+            card_border: color(look.card_border),
+            text: color(look.text),
+            muted: color(look.muted),
+            accent: color(look.accent),
+            edge: color(look.edge),
+            link: color(look.link),
+            danger: color(look.danger),
+            drop_ok: color(look.drop_ok),
+            highlight: color(look.highlight),
+            look,
         }
     }
 
     /// The colour that identifies a node kind (header glyph, tint, fold badge).
     pub fn kind(&self, kind: NodeKind) -> Color32 {
-        let (light, dark) = match kind {
-            NodeKind::Metric => ((0x25, 0x63, 0xEB), (0x60, 0xA5, 0xFA)),
-            NodeKind::Outcome => ((0x7C, 0x3A, 0xED), (0xA7, 0x8B, 0xFA)),
-            NodeKind::Opportunity => ((0x08, 0x91, 0xB2), (0x22, 0xD3, 0xEE)),
-            NodeKind::Solution => ((0x15, 0x80, 0x3D), (0x4A, 0xDE, 0x80)),
-            NodeKind::Assumption => ((0xC2, 0x41, 0x0C), (0xFB, 0x92, 0x3C)),
-            NodeKind::Test => ((0xBE, 0x18, 0x5D), (0xF4, 0x72, 0xB6)),
-            NodeKind::Note => ((0x85, 0x6A, 0x0E), (0xFA, 0xCC, 0x15)),
-        };
-        let (r, g, b) = if self.dark { dark } else { light };
-        Color32::from_rgb(r, g, b)
-    }
-
-    /// A faint wash of the kind colour, for card headers and far-zoom blocks.
-    pub fn kind_tint(&self, kind: NodeKind) -> Color32 {
-        let alpha = if self.dark { 0.22 } else { 0.10 };
-        blend(self.card_for(kind), self.kind(kind), alpha)
+        color(self.look.kind(kind))
     }
 
     /// The card surface of a kind (notes look like sticky notes).
     pub fn card_for(&self, kind: NodeKind) -> Color32 {
-        if kind == NodeKind::Note {
-            self.note_card
-        } else {
-            self.card
-        }
+        color(self.look.card_for(kind))
     }
 
     /// Red/amber/green.
     pub fn rag(&self, rag: Rag) -> Color32 {
-        match (rag, self.dark) {
-            (Rag::Green, false) => Color32::from_rgb(0x16, 0xA3, 0x4A),
-            (Rag::Amber, false) => Color32::from_rgb(0xE0, 0x8E, 0x0B),
-            (Rag::Red, false) => Color32::from_rgb(0xDC, 0x26, 0x26),
-            (Rag::Green, true) => Color32::from_rgb(0x4A, 0xDE, 0x80),
-            (Rag::Amber, true) => Color32::from_rgb(0xFB, 0xBF, 0x24),
-            (Rag::Red, true) => Color32::from_rgb(0xF8, 0x71, 0x71),
-        }
+        color(self.look.rag(rag))
     }
 }
 
-/// `a` mixed with `t` of `b` (0 = all `a`), opaque.
-pub fn blend(a: Color32, b: Color32, t: f32) -> Color32 {
-    let mix = |x: u8, y: u8| (f32::from(x) + (f32::from(y) - f32::from(x)) * t).round() as u8;
-    Color32::from_rgb(mix(a.r(), b.r()), mix(a.g(), b.g()), mix(a.b(), b.b()))
+/// An egui colour of a plain one.
+pub fn color(c: Rgba) -> Color32 {
+    let [r, g, b, a] = c.0;
+    Color32::from_rgba_unmultiplied(r, g, b, a)
 }
 
 /// Applies the theme's egui visuals and Fulcrum's text sizes (14–16 px body text).
@@ -198,69 +125,74 @@ pub fn apply_style(ctx: &egui::Context, theme: Theme) {
     });
 }
 
-/// Installs fonts: egui's bundled ones, plus (when `system` is true and one is installed) a
-/// regular and a bold system sans-serif, preferred over the bundled light face. The
-/// [`strong_family`] always exists.
+/// Installs fonts: egui's bundled ones, plus (when `system` is true and one is installed) the
+/// faces [`FontSet::system`] finds through fontdb — a regular and a strong sans-serif,
+/// preferred over the bundled light face, and fallbacks for the scripts they lack (CJK,
+/// Cyrillic, Greek, emoji…), tried before the bundled faces so a Japanese title is drawn
+/// with glyphs. The [`strong_family`] always exists. Exports use the same faces.
 pub fn install_fonts(ctx: &egui::Context, system: bool) {
+    ctx.set_fonts(font_definitions(system.then(FontSet::system).flatten()));
+}
+
+/// egui's font definitions with the faces of `set` first (bundled faces only without one).
+pub fn font_definitions(set: Option<&FontSet>) -> FontDefinitions {
     let mut fonts = FontDefinitions::default();
     let bundled: Vec<String> = fonts
         .families
         .get(&FontFamily::Proportional)
         .cloned()
         .unwrap_or_default();
+    let mut regular = bundled.clone();
     let mut strong = bundled;
-    if let Some((regular, bold)) = system.then(system_sans).flatten() {
-        fonts.font_data.insert(
-            "system-regular".into(),
-            Arc::new(FontData::from_owned(regular)),
-        );
-        if let Some(list) = fonts.families.get_mut(&FontFamily::Proportional) {
-            list.insert(0, "system-regular".into());
-        }
-        strong.insert(0, "system-regular".into());
-        if let Some(bold) = bold {
-            fonts
-                .font_data
-                .insert("system-bold".into(), Arc::new(FontData::from_owned(bold)));
-            strong.insert(0, "system-bold".into());
-        }
+    if let Some(set) = set {
+        let mut add = |name: String, face: &Face| {
+            let mut data = FontData::from_owned(face.data.as_ref().clone());
+            data.index = face.index;
+            fonts.font_data.insert(name.clone(), Arc::new(data));
+            name
+        };
+        let fallbacks: Vec<String> = set
+            .fallbacks
+            .iter()
+            .enumerate()
+            .map(|(k, f)| add(format!("fallback-{k}"), f))
+            .collect();
+        let main = add("system-regular".into(), &set.regular);
+        let bold = add("system-strong".into(), &set.strong);
+        regular.splice(0..0, std::iter::once(main).chain(fallbacks.iter().cloned()));
+        strong.splice(0..0, std::iter::once(bold).chain(fallbacks));
     }
+    fonts.families.insert(FontFamily::Proportional, regular);
     fonts.families.insert(strong_family(), strong);
-    ctx.set_fonts(fonts);
+    fonts
 }
 
-/// Regular and bold faces of one installed sans-serif family, tried in order of preference.
-const SYSTEM_SANS: &[(&str, &str)] = &[
-    (
-        "/usr/share/fonts/truetype/inter/Inter-Regular.ttf",
-        "/usr/share/fonts/truetype/inter/Inter-SemiBold.ttf",
-    ),
-    (
-        "/usr/share/fonts/opentype/inter/Inter-Regular.otf",
-        "/usr/share/fonts/opentype/inter/Inter-SemiBold.otf",
-    ),
-    (
-        "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",
-        "/usr/share/fonts/truetype/noto/NotoSans-SemiBold.ttf",
-    ),
-    (
-        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-        "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
-    ),
-    (
-        "/usr/share/fonts/TTF/DejaVuSans.ttf",
-        "/usr/share/fonts/TTF/DejaVuSans-Bold.ttf",
-    ),
-    (
-        "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
-        "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf",
-    ),
-];
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// The first installed family of [`SYSTEM_SANS`]: its regular face and, if present, its bold.
-fn system_sans() -> Option<(Vec<u8>, Option<Vec<u8>>)> {
-    SYSTEM_SANS.iter().find_map(|(regular, bold)| {
-        let regular = std::fs::read(regular).ok()?;
-        Some((regular, std::fs::read(bold).ok()))
-    })
+    /// Whether text in `family` has a glyph for every character of `s` once `defs` are in.
+    fn has_glyphs(defs: FontDefinitions, family: FontFamily, s: &str) -> bool {
+        let ctx = egui::Context::default();
+        ctx.set_fonts(defs);
+        let mut out = ctx.run_pass(egui::RawInput::default(), |_| {});
+        let has = ctx.fonts_mut(|f| f.has_glyphs(&FontId::new(14.0, family), s));
+        out.textures_delta.clear();
+        has
+    }
+
+    #[test]
+    fn a_japanese_title_is_drawn_with_glyphs_not_boxes() {
+        let japanese = "日本語のタイトル";
+        // egui's bundled faces have no CJK: this is what drew boxes before.
+        assert!(!has_glyphs(
+            font_definitions(None),
+            FontFamily::Proportional,
+            japanese
+        ));
+        let set = FontSet::system().expect("a font is installed (see .ci/run)");
+        for family in [FontFamily::Proportional, strong_family()] {
+            assert!(has_glyphs(font_definitions(Some(set)), family, japanese));
+        }
+    }
 }

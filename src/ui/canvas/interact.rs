@@ -218,8 +218,7 @@ pub(super) fn title_editor_ui(ui: &mut egui::Ui, cx: &Viewer<'_>, view: &mut Vie
     let Some(edit) = view.title_edit_mut() else {
         return;
     };
-    let rows = usize::from(scene.title_rows[i]);
-    let area = cards::title_rect(card, zoom, rows, cx.derived.measure.line_height);
+    let area = cards::title_rect(card, zoom, scene.card[i], cx.derived.measure.line_height);
     let id = Id::unique("fulcrum_title_editor");
     if edit.wants_focus {
         ui.memory_mut(|m| m.request_focus(id));

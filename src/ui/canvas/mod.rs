@@ -270,7 +270,7 @@ fn canvas_inner_ui(ui: &mut egui::Ui, cx: &Viewer<'_>, view: &mut View) {
                 map,
                 figures,
                 zoom: cam.zoom,
-                line_height: cx.derived.measure.line_height,
+                measure: &cx.derived.measure,
                 why: view.panels.why.then_some(&view.why),
             };
             for &i in &visible {
@@ -288,10 +288,11 @@ fn canvas_inner_ui(ui: &mut egui::Ui, cx: &Viewer<'_>, view: &mut View) {
                     .on_hover_cursor(egui::CursorIcon::PointingHand);
                 // A reason too long for the card is shown in full on hover; over the
                 // sparkline, each period's value.
-                let rows = usize::from(scene.title_rows[i]);
+                let size = scene.card[i];
+                let line_height = cx.derived.measure.line_height;
                 let over_spark = node.kind == crate::model::NodeKind::Metric
                     && response.hover_pos().is_some_and(|p| {
-                        card_geometry::spark_rect(r, cam.zoom, rows, paint.line_height).contains(p)
+                        card_geometry::spark_rect(r, cam.zoom, size, line_height).contains(p)
                     });
                 let response = match paint.figures.value(id.as_str()) {
                     Some(Err(reason)) if node.formula.is_some() => {
@@ -329,7 +330,7 @@ fn canvas_inner_ui(ui: &mut egui::Ui, cx: &Viewer<'_>, view: &mut View) {
                         .map(|(_, ok)| *ok),
                     editing: view.title_edit().is_some_and(|e| &e.id == id),
                 };
-                paint.card(id, node, r, usize::from(scene.title_rows[i]), state);
+                paint.card(id, node, r, scene.card[i], state);
                 if let Some(p) = view.presentation() {
                     // Presenting: the step's cards stand out, the rest recede; no editing.
                     if !p.in_focus(id) {

@@ -1,0 +1,304 @@
+//! Font faces found through `fontdb` (what resvg uses): a main sans-serif face, regular and
+//! strong, plus fallbacks for the scripts it lacks — CJK, Hangul, Cyrillic, Greek, Arabic,
+//! Hebrew, Devanagari, Thai, symbols and emoji in monochrome — so a title in any script is
+//! drawn with glyphs, not boxes. The app hands these faces to egui; the exports measure text
+//! with their metrics ([`FontMeasure`]) and embed the glyphs they use. Knows nothing of egui.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, OnceLock};
+
+use crate::look::card::Measure;
+
+/// Families tried for the main face, in order of preference (heavier, screen-friendly
+/// sans-serifs first: thin type washes out on a projector).
+const MAIN_FAMILIES: &[&str] = &[
+    "Inter",
+    "Noto Sans",
+    "DejaVu Sans",
+    "Liberation Sans",
+    "Arial",
+    "Helvetica",
+];
+
+/// One character of each script a fallback is looked for.
+const PROBES: &[char] = &[
+    '日', 'あ', '한', 'Ж', 'Ω', 'ع', 'ש', 'क', 'ก', '✓', '★', '→', '😀', '🚀',
+];
+
+/// Families preferred as fallbacks (then any installed face that covers a probe).
+const FALLBACK_FAMILIES: &[&str] = &[
+    "Noto Sans CJK JP",
+    "Noto Sans JP",
+    "Droid Sans Fallback",
+    "WenQuanYi Micro Hei",
+    "IPAGothic",
+    "IPAexGothic",
+    "DejaVu Sans",
+    "Noto Emoji",
+    "Symbola",
+    "Noto Sans Symbols",
+    "Noto Sans Symbols2",
+];
+
+/// One font face: its bytes, its index in a collection and its family name.
+#[derive(Clone)]
+pub struct Face {
+    /// Family name, as the face reports it.
+    pub family: String,
+    /// The font file's bytes.
+    pub data: Arc<Vec<u8>>,
+    /// Index of the face in a collection (0 for a single font).
+    pub index: u32,
+}
+
+impl std::fmt::Debug for Face {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Face({} #{}, {} bytes)",
+            self.family,
+            self.index,
+            self.data.len()
+        )
+    }
+}
+
+impl Face {
+    /// Parses the face (`None` if the bytes are not a font).
+    pub fn parse(&self) -> Option<ttf_parser::Face<'_>> {
+        ttf_parser::Face::parse(&self.data, self.index).ok()
+    }
+
+    /// Whether the face has a glyph for `c`.
+    pub fn covers(&self, c: char) -> bool {
+        self.parse().and_then(|f| f.glyph_index(c)).is_some()
+    }
+}
+
+/// The faces Fulcrum draws text with.
+#[derive(Clone, Debug)]
+pub struct FontSet {
+    /// The main face, regular weight.
+    pub regular: Face,
+    /// The main face, strong (semibold or bold).
+    pub strong: Face,
+    /// Faces for characters the main face lacks, in the order they are tried.
+    pub fallbacks: Vec<Face>,
+}
+
+impl FontSet {
+    /// The faces installed on this machine (looked up once, then kept). `None` when no
+    /// sans-serif face is installed at all.
+    pub fn system() -> Option<&'static FontSet> {
+        static SET: OnceLock<Option<FontSet>> = OnceLock::new();
+        SET.get_or_init(|| {
+            let mut db = fontdb::Database::new();
+            db.load_system_fonts();
+            Self::from_db(&db)
+        })
+        .as_ref()
+    }
+
+    /// The faces of a font database: the first of [`MAIN_FAMILIES`] it has (else its
+    /// generic sans-serif), and fallbacks for what that face lacks.
+    pub fn from_db(db: &fontdb::Database) -> Option<FontSet> {
+        let face_of = |families: &[fontdb::Family<'_>], weight: fontdb::Weight| {
+            let id = db.query(&fontdb::Query {
+                families,
+                weight,
+                stretch: fontdb::Stretch::Normal,
+                style: fontdb::Style::Normal,
+            })?;
+            load(db, id)
+        };
+        let main = MAIN_FAMILIES
+            .iter()
+            .find_map(|name| {
+                face_of(&[fontdb::Family::Name(name)], fontdb::Weight::NORMAL)
+                    .filter(|f| f.family.eq_ignore_ascii_case(name))
+            })
+            .or_else(|| face_of(&[fontdb::Family::SansSerif], fontdb::Weight::NORMAL))?;
+        let family = main.family.clone();
+        let strong = face_of(&[fontdb::Family::Name(&family)], fontdb::Weight::SEMIBOLD)
+            .unwrap_or_else(|| main.clone());
+        let mut set = FontSet {
+            regular: main,
+            strong,
+            fallbacks: Vec::new(),
+        };
+        set.fallbacks = fallbacks(db, &set);
+        Some(set)
+    }
+
+    /// Every face: main regular, main strong, then the fallbacks.
+    pub fn faces(&self) -> impl Iterator<Item = &Face> {
+        [&self.regular, &self.strong]
+            .into_iter()
+            .chain(self.fallbacks.iter())
+    }
+
+    /// Which face draws `c` in the regular or strong weight: 0 regular, 1 strong, 2.. the
+    /// fallbacks; `None` when no face has it.
+    pub fn face_for(&self, c: char, strong: bool) -> Option<usize> {
+        let main = usize::from(strong);
+        if self.faces().nth(main).is_some_and(|f| f.covers(c)) {
+            return Some(main);
+        }
+        self.fallbacks
+            .iter()
+            .position(|f| f.covers(c))
+            .map(|k| k + 2)
+    }
+}
+
+fn load(db: &fontdb::Database, id: fontdb::ID) -> Option<Face> {
+    let family = db
+        .face(id)?
+        .families
+        .first()
+        .map(|(name, _)| name.clone())
+        .unwrap_or_default();
+    db.with_face_data(id, |data, index| Face {
+        family,
+        data: Arc::new(data.to_vec()),
+        index,
+    })
+}
+
+/// For each probe the faces so far lack, a face that covers it: a preferred family first,
+/// then any installed face (colour-only emoji fonts skipped: they have no outlines).
+fn fallbacks(db: &fontdb::Database, set: &FontSet) -> Vec<Face> {
+    let mut chosen: Vec<Face> = Vec::new();
+    let covered =
+        |chosen: &[Face], c: char| set.regular.covers(c) || chosen.iter().any(|f| f.covers(c));
+    let mut ids: Vec<fontdb::ID> = Vec::new();
+    for name in FALLBACK_FAMILIES {
+        ids.extend(
+            db.faces()
+                .filter(|f| f.families.iter().any(|(n, _)| n == name))
+                .filter(|f| f.weight == fontdb::Weight::NORMAL && f.style == fontdb::Style::Normal)
+                .map(|f| f.id),
+        );
+    }
+    ids.extend(
+        db.faces()
+            .filter(|f| f.style == fontdb::Style::Normal)
+            .filter(|f| !f.families.iter().any(|(n, _)| n.contains("Color")))
+            .map(|f| f.id),
+    );
+    for &c in PROBES {
+        if covered(&chosen, c) {
+            continue;
+        }
+        let hit = ids.iter().find(|&&id| {
+            db.with_face_data(id, |data, index| {
+                ttf_parser::Face::parse(data, index)
+                    .ok()
+                    .filter(|f| f.tables().glyf.is_some() || f.tables().cff.is_some())
+                    .and_then(|f| f.glyph_index(c))
+                    .is_some()
+            })
+            .unwrap_or(false)
+        });
+        if let Some(face) = hit.and_then(|&id| load(db, id)) {
+            chosen.push(face);
+        }
+    }
+    chosen
+}
+
+/// Which face draws a character: (face index, glyph id, advance in ems).
+type Glyph = (usize, u16, f32);
+
+/// Measures text with a [`FontSet`]'s metrics (each character from the face that draws it)
+/// and records which glyphs of which face were used, for embedding.
+pub struct FontMeasure<'a> {
+    set: &'a FontSet,
+    faces: Vec<Option<ttf_parser::Face<'a>>>,
+    /// (char, strong) → the face that draws it, if any.
+    cache: HashMap<(char, bool), Option<Glyph>>,
+    /// The characters drawn with each face.
+    pub used: Vec<BTreeSet<char>>,
+    line: [f32; 2],
+    ascent: [f32; 2],
+}
+
+impl<'a> FontMeasure<'a> {
+    /// A measure over `set`.
+    pub fn new(set: &'a FontSet) -> Self {
+        let faces: Vec<Option<ttf_parser::Face<'a>>> = set.faces().map(Face::parse).collect();
+        let metrics = |f: &Option<ttf_parser::Face<'_>>| {
+            f.as_ref().map_or((1.2, 0.95), |f| {
+                let upem = f32::from(f.units_per_em());
+                let (a, d, g) = (
+                    f32::from(f.ascender()),
+                    f32::from(f.descender()),
+                    f32::from(f.line_gap()),
+                );
+                ((a - d + g) / upem, a / upem)
+            })
+        };
+        let (l0, a0) = metrics(&faces[0]);
+        let (l1, a1) = metrics(&faces[1]);
+        let n = faces.len();
+        Self {
+            set,
+            faces,
+            cache: HashMap::new(),
+            used: vec![BTreeSet::new(); n],
+            line: [l0, l1],
+            ascent: [a0, a1],
+        }
+    }
+
+    /// The distance from the top of a line box to its baseline, in ems.
+    pub fn ascent(&self, strong: bool) -> f32 {
+        self.ascent[usize::from(strong)]
+    }
+
+    /// The face index ([`FontSet::face_for`]) that draws `c`, recording its use.
+    pub fn use_char(&mut self, c: char, strong: bool) -> Option<usize> {
+        let hit = self.lookup(c, strong)?;
+        self.used[hit.0].insert(c);
+        Some(hit.0)
+    }
+
+    /// The font set measured with.
+    pub fn set(&self) -> &'a FontSet {
+        self.set
+    }
+
+    fn lookup(&mut self, c: char, strong: bool) -> Option<Glyph> {
+        if let Some(hit) = self.cache.get(&(c, strong)) {
+            return *hit;
+        }
+        let main = usize::from(strong);
+        let order = std::iter::once(main).chain(2..self.faces.len());
+        let mut hit = None;
+        for k in order {
+            if let Some(face) = &self.faces[k]
+                && let Some(g) = face.glyph_index(c)
+            {
+                let upem = f32::from(face.units_per_em());
+                let adv = face.glyph_hor_advance(g).map_or(0.0, f32::from) / upem;
+                hit = Some((k, g.0, adv));
+                break;
+            }
+        }
+        self.cache.insert((c, strong), hit);
+        hit
+    }
+}
+
+impl Measure for FontMeasure<'_> {
+    fn advance(&mut self, c: char, strong: bool) -> f32 {
+        if c.is_control() {
+            return 0.0;
+        }
+        // A character no face has is drawn as a box about half an em wide.
+        self.lookup(c, strong).map_or(0.5, |(_, _, a)| a)
+    }
+    fn line_height(&mut self, strong: bool) -> f32 {
+        self.line[usize::from(strong)]
+    }
+}
