@@ -867,8 +867,8 @@ fn raw_identifiers_are_read() {
     let loaded = format::parse_str(text).unwrap();
     assert_eq!(loaded.map.len(), 1);
     assert_eq!(
-        problem("Map(r#format: 2, nodes: [])"),
-        "f: this file is format 2; this Fulcrum reads format 1 — update Fulcrum to open it"
+        problem("Map(r#format: 3, nodes: [])"),
+        "f: this file is format 3; this Fulcrum reads formats up to 2 — update Fulcrum to open it"
     );
     // Places found by the scan see through `r#` too.
     assert_eq!(

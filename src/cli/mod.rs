@@ -14,6 +14,7 @@ mod interchange;
 mod output;
 mod values;
 
+#[cfg(feature = "app")]
 pub(crate) use compare::change_line;
 pub use export::{ExportArgs, ThemeArg};
 pub use git::{ATTRIBUTES_LINE, flat_text};

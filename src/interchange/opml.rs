@@ -5,7 +5,8 @@
 //! rest of the map rides along in attributes of the `fulcrum` namespace ([`FULCRUM_NS`]),
 //! which other tools keep or ignore:
 //!
-//! - on `<opml>`: `fulcrum:format` (the map format, 1);
+//! - on `<opml>`: `fulcrum:format` (the map format of what it carries, 1; a map's
+//!   presentations, format 2, are not written — the export warns);
 //! - on each `<outline>`: `fulcrum:id`, `fulcrum:kind`, and `fulcrum:NAME` for every other
 //!   field the `.ron` file writes for that node, under its file name (`value`, `history`,
 //!   `evidence`, …), its value written as in the `.ron` file (`100000.0`, `Currency`,
@@ -46,7 +47,7 @@ pub fn to_opml(map: &Map, options: &ExportOptions) -> Result<Exported, ExportErr
     let _ = writeln!(
         out,
         "<opml version=\"2.0\" xmlns:fulcrum=\"{FULCRUM_NS}\" fulcrum:format=\"{}\">",
-        crate::format::FORMAT_VERSION
+        crate::format::OLDEST_FORMAT
     );
     out.push_str("  <head>\n    <title>");
     escape_into(&mut out, &sanitised(map.title()));
@@ -154,7 +155,16 @@ pub fn to_opml(map: &Map, options: &ExportOptions) -> Result<Exported, ExportErr
     out.push_str("  </body>\n</opml>\n");
     Ok(Exported {
         text: out,
-        warnings: Vec::new(),
+        warnings: if map.presentations().is_empty() {
+            Vec::new()
+        } else {
+            // Format 2's presentations have no place in the outline yet.
+            vec![format!(
+                "the map's {} presentation(s) are not written to OPML (its nodes, fields, links \
+                 and scenarios are)",
+                map.presentations().len()
+            )]
+        },
     })
 }
 
