@@ -275,14 +275,7 @@ pub(crate) fn compare_panel_ui(ui: &mut egui::Ui, cx: &Viewer<'_>, view: &View) 
 impl FulcrumApp {
     /// File → Compare with…: asks for the other file.
     pub(crate) fn ask_compare_with(&mut self) {
-        let dir = self
-            .session
-            .path
-            .as_ref()
-            .and_then(|p| p.parent())
-            .map(Path::to_path_buf)
-            .or_else(|| std::env::current_dir().ok())
-            .unwrap_or_default();
+        let dir = self.dialog_dir();
         if self.shell.options.native_dialogs {
             let picked = rfd::FileDialog::new()
                 .add_filter("Fulcrum map", &["ron"])

@@ -196,14 +196,7 @@ impl FulcrumApp {
             .as_ref()
             .and_then(|p| p.file_stem())
             .map_or_else(|| "map".to_owned(), |s| s.to_string_lossy().into_owned());
-        let dir = self
-            .session
-            .path
-            .as_ref()
-            .and_then(|p| p.parent())
-            .map(Path::to_path_buf)
-            .or_else(|| std::env::current_dir().ok())
-            .unwrap_or_default();
+        let dir = self.dialog_dir();
         let path: PathBuf = dir.join(format!("{stem}.png"));
         self.shell.export = Some(ExportDialog {
             format: PictureFormat::Png,

@@ -378,7 +378,8 @@ impl FulcrumApp {
         }
     }
 
-    fn dialog_dir(&self) -> PathBuf {
+    /// The folder file dialogs start in: the map's own, else the working folder.
+    pub(crate) fn dialog_dir(&self) -> PathBuf {
         self.session
             .path
             .as_ref()

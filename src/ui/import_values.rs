@@ -173,14 +173,7 @@ impl FulcrumApp {
                 self.preview_import(&path);
             }
         } else {
-            let dir = self
-                .session
-                .path
-                .as_ref()
-                .and_then(|p| p.parent())
-                .map(Path::to_path_buf)
-                .or_else(|| std::env::current_dir().ok())
-                .unwrap_or_default();
+            let dir = self.dialog_dir();
             self.shell
                 .dialogs
                 .ask_path(super::dialogs::PathPurpose::ImportValues, dir);
