@@ -15,7 +15,8 @@
 //! | `error.rs` | [`FormatError`], [`Problem`], [`Severity`] |
 //! | `conflicts.rs` | git conflict markers: each block, what it is about, taking a side |
 //! | `file.rs` | the serde structs of formats 1 and 2 (flat nodes with `parent` ids) |
-//! | `parse.rs` | text → file structs with RON, big files in two halves on two threads |
+//! | `fast.rs` | a fast reader for the subset of RON Fulcrum writes; gives up on anything else |
+//! | `parse.rs` | text → file structs: the fast reader, else RON (big files in two halves on two threads) |
 //! | `convert.rs` | file nodes → model nodes, with the checks of a node alone |
 //! | `validate.rs` | ids, parents, cycles, shape, links, scenarios, presentations, formulas → [`Map`] |
 //! | `place.rs` | problems found without positions → line and column |
@@ -34,6 +35,7 @@
 mod conflicts;
 mod convert;
 mod error;
+mod fast;
 mod file;
 mod lex;
 mod parse;
@@ -52,6 +54,7 @@ use crate::model::Map;
 
 pub use conflicts::{ConflictBlock, Pick, resolve_conflicts};
 pub use error::{FormatError, Problem, Severity};
+pub use parse::Reader;
 pub use read::{ReadError, read_file};
 pub use save::write_atomic;
 
@@ -102,17 +105,40 @@ pub struct Loaded {
 /// otherwise [`FormatError::Invalid`] with every error found.
 pub fn parse_str(text: &str) -> Result<Loaded, FormatError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    before_parsing(text)?;
+    let parsed = parse::parse(text)
+        .map_err(|err| FormatError::Invalid(vec![syntax::problem(text, &err)]))?;
+    after_parsing(text, parsed)
+}
+
+/// [`parse_str`] with a chosen reader, for tests that hold the fast reader to `ron`: `None`
+/// when [`Reader::Fast`] gave up on the text (it never reports a problem of its own).
+pub fn parse_str_by(text: &str, reader: Reader) -> Option<Result<Loaded, FormatError>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if let Err(err) = before_parsing(text) {
+        return Some(Err(err));
+    }
+    Some(match parse::parse_by(text, reader)? {
+        Ok(parsed) => after_parsing(text, parsed),
+        Err(err) => Err(FormatError::Invalid(vec![syntax::problem(text, &err)])),
+    })
+}
+
+/// What is refused before the body is parsed: a newer or unknown format, conflict markers.
+fn before_parsing(text: &str) -> Result<(), FormatError> {
     match check_format(text) {
-        Err(newer @ FormatError::NewerFormat { .. }) => return Err(newer),
+        Err(newer @ FormatError::NewerFormat { .. }) => Err(newer),
         result => {
             if let Some(blocks) = conflicts::find(text) {
                 return Err(FormatError::Conflicted(blocks));
             }
-            result?;
+            result
         }
     }
-    let parsed = parse::parse(text)
-        .map_err(|err| FormatError::Invalid(vec![syntax::problem(text, &err)]))?;
+}
+
+/// The format number, then validation into a map, with every problem placed in `text`.
+fn after_parsing(text: &str, parsed: parse::Parsed) -> Result<Loaded, FormatError> {
     match parsed.format {
         Some(n) if is_read(n) => {}
         Some(n) if n > u64::from(FORMAT_VERSION) => {

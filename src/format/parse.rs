@@ -1,7 +1,11 @@
 //! The first step of loading: text → file structs (with RON's `implicit_some` on and its
 //! recursion limit kept), converted node by node into model data.
 //!
-//! A big file is parsed as two halves on two threads: the text is cut after a node near its
+//! The text is read first by the fast reader for Fulcrum's own subset of RON (`fast.rs`);
+//! when it gives up — the text holds a comment, `Some(…)`, an escape it does not know, an
+//! error — `ron` reads the text, and every error and its position is `ron`'s.
+//!
+//! With `ron`, a big file is parsed as two halves on two threads: the text is cut after a node near its
 //! middle, the first half closed with `])` and the second opened with `Map(nodes: [`. If
 //! either half fails to parse — the cut was not between two nodes, or the file has an error —
 //! or a top-level field turns up in both, the whole text is parsed again in one piece, so
@@ -41,8 +45,37 @@ pub(crate) struct Parsed {
     pub presentations: Option<Vec<FilePresentation>>,
 }
 
+/// Which reader parses a text (for tests that hold the fast reader to `ron`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reader {
+    /// The fast reader, then `ron` if it gives up: what loading uses.
+    Both,
+    /// The fast reader alone.
+    Fast,
+    /// `ron` alone, the reference.
+    Ron,
+}
+
 /// Parses a whole map file, or returns RON's first error.
 pub(crate) fn parse(text: &str) -> Result<Parsed, SpannedError> {
+    parse_by(text, Reader::Both).unwrap_or_else(|| parse_ron(text))
+}
+
+/// Parses with the chosen reader; `None` when the fast reader alone gave up.
+pub(crate) fn parse_by(text: &str, reader: Reader) -> Option<Result<Parsed, SpannedError>> {
+    if reader != Reader::Ron
+        && let Ok(file) = super::fast::from_str::<ConvertingMap>(text)
+    {
+        return Some(Ok(Half::from(file).into_parsed()));
+    }
+    match reader {
+        Reader::Fast => None,
+        Reader::Both | Reader::Ron => Some(parse_ron(text)),
+    }
+}
+
+/// Parses with `ron`, in two halves on two threads when the text is big.
+fn parse_ron(text: &str) -> Result<Parsed, SpannedError> {
     let parallel = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
     if parallel
         && text.len() >= PARALLEL_MIN_BYTES

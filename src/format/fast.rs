@@ -1,0 +1,517 @@
+//! A fast reader for the subset of RON that Fulcrum writes, with the `ron` crate as its
+//! reference: whatever this reader does not take exactly as `ron` would, it gives up on, and
+//! the caller parses the text again with `ron`.
+//!
+//! It is a serde [`Deserializer`], so the file structs' own `Deserialize` code (`file.rs`,
+//! `convert.rs`) decides what the text means here exactly as it does under `ron`; only the
+//! tokens are read differently. It reads: the `#![enable(implicit_some)]` header; structs,
+//! with or without their name; field names, unit variants and `true`/`false` as ASCII
+//! identifiers; `Expr("…")` newtype variants; lists and maps with optional trailing commas;
+//! strings with the escapes `\"`, `\\`, `\n`, `\r`, `\t`; decimal integers; numbers as `ron`
+//! reads them (the longest run of digits, signs, dots and exponents, given to
+//! `f64::from_str`); spaces, tabs and line breaks between tokens. Anything else — a comment,
+//! `Some(…)`, `None`, a raw identifier, another escape, an underscore in a number, hex, a
+//! Unicode identifier, any error at all — is [`Bail`]: no message of its own, so every
+//! problem a user sees comes from `ron`, with `ron`'s position.
+//!
+//! Why it agrees with `ron` on what it accepts: each token it takes is one `ron` reads the
+//! same way (the rules above are `ron` 0.12's, narrowed), the values go to the same
+//! visitors, and the text's structure is driven by the same `Deserialize` code, which cannot
+//! nest deeper than the file structs do (a depth limit guards anyway). `tests/fast_parse.rs`
+//! and the `parse` fuzz target hold it to that: on every text both accept, both build the
+//! same map; on every text `ron` refuses, this reader gives up.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{
+    self, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, VariantAccess, Visitor,
+};
+
+/// The only attribute this reader takes, exactly as Fulcrum writes it.
+const HEADER: &[u8] = b"#![enable(implicit_some)]";
+
+/// Nesting beyond this gives up (the file structs nest six deep at most).
+const MAX_DEPTH: u32 = 32;
+
+/// This reader gave up: the text is not in its subset, or not valid. Parse it with `ron`.
+#[derive(Debug)]
+pub(crate) struct Bail;
+
+impl fmt::Display for Bail {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("not in the fast reader's subset of RON")
+    }
+}
+
+impl std::error::Error for Bail {}
+
+impl de::Error for Bail {
+    fn custom<T: fmt::Display>(_msg: T) -> Self {
+        Bail
+    }
+}
+
+type Result<T> = std::result::Result<T, Bail>;
+
+/// Reads a whole text as one `T`, or gives up.
+pub(crate) fn from_str<'de, T: de::Deserialize<'de>>(text: &'de str) -> Result<T> {
+    let mut reader = Fast {
+        text,
+        bytes: text.as_bytes(),
+        pos: 0,
+        depth: 0,
+    };
+    reader.ws();
+    if reader.bytes[reader.pos..].starts_with(HEADER) {
+        reader.pos += HEADER.len();
+    }
+    let value = T::deserialize(&mut reader)?;
+    reader.ws();
+    if reader.pos == reader.bytes.len() {
+        Ok(value)
+    } else {
+        Err(Bail)
+    }
+}
+
+/// The reader: a position in the text.
+struct Fast<'de> {
+    text: &'de str,
+    bytes: &'de [u8],
+    pos: usize,
+    depth: u32,
+}
+
+/// `ron`'s characters of a number (`is_float_char`).
+fn is_number_byte(b: u8) -> bool {
+    b.is_ascii_digit() || matches!(b, b'e' | b'E' | b'.' | b'+' | b'-' | b'_')
+}
+
+fn is_ident_start(b: u8) -> bool {
+    b.is_ascii_alphabetic() || b == b'_'
+}
+
+fn is_ident_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+impl<'de> Fast<'de> {
+    /// Skips spaces, tabs and line breaks. A comment (`/`) is left, to be given up on.
+    fn ws(&mut self) {
+        while let Some(&b) = self.bytes.get(self.pos) {
+            if matches!(b, b' ' | b'\n' | b'\t' | b'\r') {
+                self.pos += 1;
+            } else {
+                break;
+            }
+        }
+    }
+
+    /// The next byte after white space.
+    fn peek(&mut self) -> Option<u8> {
+        self.ws();
+        self.bytes.get(self.pos).copied()
+    }
+
+    /// Takes `b` if it comes next (after white space).
+    fn eat(&mut self, b: u8) -> bool {
+        if self.peek() == Some(b) {
+            self.pos += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn expect(&mut self, b: u8) -> Result<()> {
+        if self.eat(b) { Ok(()) } else { Err(Bail) }
+    }
+
+    /// An ASCII identifier. One that goes on with a non-ASCII byte (a Unicode identifier)
+    /// or stops at `#` (`r#raw`) gives up.
+    fn ident(&mut self) -> Result<&'de str> {
+        self.ws();
+        let start = self.pos;
+        match self.bytes.get(start) {
+            Some(&b) if is_ident_start(b) => {}
+            _ => return Err(Bail),
+        }
+        let mut end = start + 1;
+        while self.bytes.get(end).is_some_and(|&b| is_ident_byte(b)) {
+            end += 1;
+        }
+        if self.bytes.get(end).is_some_and(|&b| b >= 0x80 || b == b'#') {
+            return Err(Bail);
+        }
+        self.pos = end;
+        Ok(&self.text[start..end])
+    }
+
+    /// The identifier that comes next, without taking it.
+    fn peek_ident(&mut self) -> Option<&'de str> {
+        let at = self.pos;
+        let ident = self.ident().ok();
+        self.pos = at;
+        ident
+    }
+
+    /// A string in double quotes, borrowed when it has no escape.
+    fn string(&mut self) -> Result<Cow<'de, str>> {
+        self.expect(b'"')?;
+        let start = self.pos;
+        let rest = &self.bytes[start..];
+        let Some(quote) = rest.iter().position(|&b| b == b'"') else {
+            return Err(Bail);
+        };
+        match rest[..quote].iter().position(|&b| b == b'\\') {
+            None => {
+                self.pos = start + quote + 1;
+                Ok(Cow::Borrowed(&self.text[start..start + quote]))
+            }
+            Some(first) => {
+                let mut out = String::with_capacity(quote);
+                let mut i = start + first;
+                out.push_str(&self.text[start..i]);
+                let mut run = i;
+                loop {
+                    match self.bytes.get(i) {
+                        None => return Err(Bail),
+                        Some(b'"') => {
+                            out.push_str(&self.text[run..i]);
+                            self.pos = i + 1;
+                            return Ok(Cow::Owned(out));
+                        }
+                        Some(b'\\') => {
+                            out.push_str(&self.text[run..i]);
+                            let c = match self.bytes.get(i + 1) {
+                                Some(b'"') => '"',
+                                Some(b'\\') => '\\',
+                                Some(b'n') => '\n',
+                                Some(b'r') => '\r',
+                                Some(b't') => '\t',
+                                _ => return Err(Bail),
+                            };
+                            out.push(c);
+                            i += 2;
+                            run = i;
+                        }
+                        Some(_) => i += 1,
+                    }
+                }
+            }
+        }
+    }
+
+    /// A number as `ron` reads one: the longest run of number characters, read by
+    /// `f64::from_str`. Underscores, `..`, a suffix (`1.0f64`) and `inf`/`NaN` give up.
+    fn float(&mut self) -> Result<f64> {
+        self.ws();
+        let start = self.pos;
+        let mut end = start;
+        while self.bytes.get(end).is_some_and(|&b| is_number_byte(b)) {
+            end += 1;
+        }
+        let run = &self.text[start..end];
+        if run.is_empty() || run.contains('_') || run.contains("..") {
+            return Err(Bail);
+        }
+        if self.bytes.get(end).is_some_and(|&b| is_ident_byte(b)) {
+            return Err(Bail);
+        }
+        let value = run.parse::<f64>().map_err(|_| Bail)?;
+        self.pos = end;
+        Ok(value)
+    }
+
+    /// A decimal integer (`-?[0-9]+`), as text, checked to end where `ron`'s would.
+    fn integer(&mut self, signed: bool) -> Result<&'de str> {
+        self.ws();
+        let start = self.pos;
+        let mut end = start;
+        if signed && self.bytes.get(end) == Some(&b'-') {
+            end += 1;
+        }
+        let digits = end;
+        while self.bytes.get(end).is_some_and(u8::is_ascii_digit) {
+            end += 1;
+        }
+        if end == digits
+            || self
+                .bytes
+                .get(end)
+                .is_some_and(|&b| is_ident_byte(b) || b == b'.' || b >= 0x80)
+        {
+            return Err(Bail);
+        }
+        self.pos = end;
+        Ok(&self.text[start..end])
+    }
+
+    fn i64(&mut self) -> Result<i64> {
+        self.integer(true)?.parse().map_err(|_| Bail)
+    }
+
+    fn u64(&mut self) -> Result<u64> {
+        self.integer(false)?.parse().map_err(|_| Bail)
+    }
+
+    fn nest<T>(&mut self, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+        if self.depth >= MAX_DEPTH {
+            return Err(Bail);
+        }
+        self.depth += 1;
+        let out = f(self);
+        self.depth -= 1;
+        out
+    }
+}
+
+/// What this reader never reads: these give up at once.
+macro_rules! bail {
+    ($($name:ident)*) => {
+        $(fn $name<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value> {
+            Err(Bail)
+        })*
+    };
+}
+
+impl<'de> Deserializer<'de> for &mut Fast<'de> {
+    type Error = Bail;
+
+    /// Only the `evidence` field asks for "anything": a list or an integer.
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        match self.peek() {
+            Some(b'[') => self.deserialize_seq(visitor),
+            Some(b'-') => visitor.visit_i64(self.i64()?),
+            Some(b) if b.is_ascii_digit() => visitor.visit_u64(self.u64()?),
+            _ => Err(Bail),
+        }
+    }
+
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        match self.ident()? {
+            "true" => visitor.visit_bool(true),
+            "false" => visitor.visit_bool(false),
+            _ => Err(Bail),
+        }
+    }
+
+    fn deserialize_i64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        visitor.visit_i64(self.i64()?)
+    }
+
+    fn deserialize_u64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        visitor.visit_u64(self.u64()?)
+    }
+
+    fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        visitor.visit_f64(self.float()?)
+    }
+
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        match self.string()? {
+            Cow::Borrowed(s) => visitor.visit_borrowed_str(s),
+            Cow::Owned(s) => visitor.visit_string(s),
+        }
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_str(visitor)
+    }
+
+    /// `implicit_some`: a value is `Some(value)`. `Some(…)` and `None` written out give up.
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        if matches!(self.peek_ident(), Some("Some" | "None")) {
+            return Err(Bail);
+        }
+        self.nest(|reader| visitor.visit_some(reader))
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.expect(b'[')?;
+        let value = self.nest(|reader| {
+            visitor.visit_seq(Separated {
+                reader,
+                close: b']',
+                first: true,
+            })
+        })?;
+        self.expect(b']')?;
+        Ok(value)
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.expect(b'{')?;
+        let value = self.nest(|reader| {
+            visitor.visit_map(Separated {
+                reader,
+                close: b'}',
+                first: true,
+            })
+        })?;
+        self.expect(b'}')?;
+        Ok(value)
+    }
+
+    /// `Name(field: value, …)` or `(field: value, …)`; another name gives up.
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value> {
+        if self.peek() != Some(b'(') && self.ident()? != name {
+            return Err(Bail);
+        }
+        self.expect(b'(')?;
+        let value = self.nest(|reader| {
+            visitor.visit_map(Separated {
+                reader,
+                close: b')',
+                first: true,
+            })
+        })?;
+        self.expect(b')')?;
+        Ok(value)
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value> {
+        self.nest(|reader| visitor.visit_enum(reader))
+    }
+
+    fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        visitor.visit_borrowed_str(self.ident()?)
+    }
+
+    bail! {
+        deserialize_i8 deserialize_i16 deserialize_i32 deserialize_u8 deserialize_u16
+        deserialize_u32 deserialize_f32 deserialize_char deserialize_bytes
+        deserialize_byte_buf deserialize_unit deserialize_ignored_any
+    }
+
+    fn deserialize_unit_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _visitor: V,
+    ) -> Result<V::Value> {
+        Err(Bail)
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _visitor: V,
+    ) -> Result<V::Value> {
+        Err(Bail)
+    }
+
+    fn deserialize_tuple<V: Visitor<'de>>(self, _len: usize, _visitor: V) -> Result<V::Value> {
+        Err(Bail)
+    }
+
+    fn deserialize_tuple_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _len: usize,
+        _visitor: V,
+    ) -> Result<V::Value> {
+        Err(Bail)
+    }
+}
+
+/// The items of a list, a map or a struct, up to `close`, separated by commas (a trailing
+/// one allowed). Map and struct entries are `key: value`.
+struct Separated<'a, 'de> {
+    reader: &'a mut Fast<'de>,
+    close: u8,
+    first: bool,
+}
+
+impl<'de> Separated<'_, 'de> {
+    /// Whether another item follows: after the first, a comma must come first.
+    fn more(&mut self) -> Result<bool> {
+        if self.reader.peek() == Some(self.close) {
+            return Ok(false);
+        }
+        if !std::mem::take(&mut self.first) {
+            self.reader.expect(b',')?;
+            if self.reader.peek() == Some(self.close) {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> SeqAccess<'de> for Separated<'_, 'de> {
+    type Error = Bail;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>> {
+        if self.more()? {
+            seed.deserialize(&mut *self.reader).map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+}
+
+impl<'de> MapAccess<'de> for Separated<'_, 'de> {
+    type Error = Bail;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>> {
+        if self.more()? {
+            seed.deserialize(&mut *self.reader).map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value> {
+        self.reader.expect(b':')?;
+        seed.deserialize(&mut *self.reader)
+    }
+}
+
+impl<'de> EnumAccess<'de> for &mut Fast<'de> {
+    type Error = Bail;
+    type Variant = Self;
+
+    fn variant_seed<V: DeserializeSeed<'de>>(self, seed: V) -> Result<(V::Value, Self)> {
+        let value = seed.deserialize(&mut *self)?;
+        Ok((value, self))
+    }
+}
+
+impl<'de> VariantAccess<'de> for &mut Fast<'de> {
+    type Error = Bail;
+
+    fn unit_variant(self) -> Result<()> {
+        Ok(())
+    }
+
+    /// `Expr("…")`, without a trailing comma.
+    fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value> {
+        self.expect(b'(')?;
+        let value = seed.deserialize(&mut *self)?;
+        self.expect(b')')?;
+        Ok(value)
+    }
+
+    fn tuple_variant<V: Visitor<'de>>(self, _len: usize, _visitor: V) -> Result<V::Value> {
+        Err(Bail)
+    }
+
+    fn struct_variant<V: Visitor<'de>>(
+        self,
+        _fields: &'static [&'static str],
+        _visitor: V,
+    ) -> Result<V::Value> {
+        Err(Bail)
+    }
+}

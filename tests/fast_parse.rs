@@ -1,0 +1,255 @@
+#![allow(clippy::unwrap_used)]
+//! The fast reader of Fulcrum's own subset of RON against the `ron` crate, its reference:
+//! on every text the fast reader takes, both build the same map with the same warnings (or
+//! refuse it with the same problems); every text `ron` refuses, the fast reader gives up on
+//! (so the problem and its place are `ron`'s). Canonical texts — everything Fulcrum writes —
+//! are read fast. The `fast_parse` fuzz target runs the same comparison on mutated texts.
+
+use fulcrum::format::{self, FormatError, Loaded, Reader};
+use fulcrum::model::synthetic;
+use proptest::prelude::*;
+
+mod map_gen;
+use map_gen::{build_map, finite_f64, gen_node, text};
+
+/// What a load gives, as comparable text: the canonical text of the map, its warnings and
+/// comment count, or the error with every problem and place.
+fn outcome(result: &Result<Loaded, FormatError>) -> String {
+    match result {
+        Ok(loaded) => format!(
+            "ok\n{}\n{:?}\ncomments: {}",
+            format::to_string(&loaded.map),
+            loaded.warnings,
+            loaded.comments
+        ),
+        Err(err) => format!("error {err:?}"),
+    }
+}
+
+/// `None` when the fast reader gave up; otherwise checks it agrees with `ron` and returns
+/// the outcome.
+fn compare(text: &str) -> Option<String> {
+    let fast = format::parse_str_by(text, Reader::Fast)?;
+    let reference = format::parse_str_by(text, Reader::Ron).unwrap();
+    let (fast, reference) = (outcome(&fast), outcome(&reference));
+    assert_eq!(fast, reference, "the readers disagree on:\n{text}");
+    Some(fast)
+}
+
+fn samples() -> Vec<String> {
+    let mut texts: Vec<String> = std::fs::read_dir("samples")
+        .unwrap()
+        .map(|entry| std::fs::read_to_string(entry.unwrap().path()).unwrap())
+        .collect();
+    texts.sort();
+    texts
+}
+
+#[test]
+fn every_sample_and_canonical_text_is_read_fast() {
+    for text in samples() {
+        let canonical = format::to_string(&format::parse_str(&text).unwrap().map);
+        for text in [&text, &canonical] {
+            assert!(compare(text).is_some(), "gave up on:\n{text}");
+        }
+    }
+    for n in [1usize, 10, 500] {
+        let text = format::to_string(&synthetic::driver_tree(n, 3));
+        assert!(compare(&text).unwrap().starts_with("ok"));
+    }
+}
+
+#[test]
+fn strings_with_escapes_read_alike() {
+    let text = r#"Map(format: 1, nodes: [(id: "a", kind: Note, title: "say \"hi\"\\ \n\t\r é 😀",
+        notes: "a
+raw line break")])"#;
+    assert!(compare(text).unwrap().starts_with("ok"));
+}
+
+/// Texts `ron` reads differently from the plain subset, or refuses: the fast reader gives up
+/// on each (or, where it reads one, agrees).
+#[test]
+fn what_the_subset_leaves_to_ron() {
+    let node =
+        |fields: &str| format!("Map(format: 1, nodes: [(id: \"a\", kind: Metric, {fields})])");
+    let gives_up = [
+        node("value: 1_000.0"),
+        node("value: 1.0f64"),
+        node("value: inf"),
+        node("value: NaN"),
+        node("value: 0x10"),
+        node("title: Some(\"x\")"),
+        node("title: None"),
+        node("title: r\"raw\""),
+        node("title: \"\\u{41}\""),
+        node("title: \"\\x41\""),
+        node("title: \"a\\\n b\""),
+        node("r#title: \"x\""),
+        node("title: \"x\" // a comment"),
+        node("title: /* c */ \"x\""),
+        node("formula: Expr(\"a\",)"),
+        node("title: \"x\"\u{0B}"),
+        node("title: \"x\"\u{2028}"),
+        node("thresholds: Thresholds(warn: 1, alert: 2), owner: \"x\",,"),
+        node("unit: \"x\" owner: \"y\""),
+        node("kind2: Metric"),
+        node("title: \"x\", title: \"y\""),
+        node("formula: Sum, kind: Note"),
+        node("value: 1..2"),
+        node("market: +3"),
+        node("market: 3.0"),
+        node("market: 3e1"),
+        node("market: 99999999999999999999"),
+        "Map(format: 1, nodes: [(id: \"a\", kind: Note)]) trailing".to_owned(),
+        "Map(format: 1, nodes: [(id: \"a\", kind: Note)]".to_owned(),
+        "Mop(format: 1, nodes: [])".to_owned(),
+        "#![enable(unwrap_newtypes)] Map(format: 1, nodes: [])".to_owned(),
+        "Map(format: 1, nodes: [(id: \"a\", kind: Opportunity, evidence: 3.5)])".to_owned(),
+        format!("Map(format: 1, nodes: [{}])", "[".repeat(200)),
+    ];
+    for text in &gives_up {
+        assert!(
+            format::parse_str_by(text, Reader::Fast).is_none(),
+            "did not give up on {text}"
+        );
+        // `ron` still answers, and loading gives its answer.
+        let reference = outcome(&format::parse_str_by(text, Reader::Ron).unwrap());
+        assert_eq!(outcome(&format::parse_str(text)), reference);
+    }
+    let reads_alike = [
+        node("value: 1."),
+        node("value: .5"),
+        node("value: +1.5"),
+        node("value: -0.0"),
+        node("value: 1e400"),
+        node("value: 5e-324"),
+        node("value: 1E3"),
+        node("value: 7"),
+        node("market: 04"),
+        node("market: -3"),
+        node("market: 9"),
+        node("controllable: true, targeted: false"),
+        node("thresholds: Thresholds(warn: 1, alert: 2)"),
+        node("history: {\"2026-01\": 1, \"2026-01\": 2,}"),
+        node("formula: Expr(\"a +\")"),
+        "Map(format: 1, nodes: [(id: \"a\", kind: Nope)])".to_owned(),
+        node("status: Running"),
+        "Map(format: 1, nodes: [Node(id: \"a\", kind: Note),],)".to_owned(),
+        "Map (format: 1, nodes: [])".to_owned(),
+        "Map(format: 9, nodes: [])".to_owned(),
+        "Map(format: 1, nodes: [(id: \"a\", kind: Opportunity, evidence: 3)])".to_owned(),
+        "Map(format: 1, nodes: [(id: \"a\", kind: Assumption, evidence: -3)])".to_owned(),
+        "Map(format: 1, nodes: [(id: \"a\", kind: Assumption, evidence: [])])".to_owned(),
+        "Map(nodes: [])".to_owned(),
+        "Map()".to_owned(),
+        "(format: 1)".to_owned(),
+        " \t\r\n#![enable(implicit_some)]\r\nMap(format: 1)\n\n".to_owned(),
+    ];
+    for text in &reads_alike {
+        assert!(compare(text).is_some(), "gave up on {text}");
+    }
+}
+
+/// Pieces that, dropped anywhere into a map's text, push at the subset's edges.
+const PIECES: &[&str] = &[
+    "(", ")", "[", "]", "{", "}", ",", ":", "\"", "\\", "/", "*", "//", "/*", "*/", "#", "r#", "0",
+    "1", "-", "+", ".", "..", "e", "E", "_", "0x", "inf", "NaN", "f64", "Some(", "None", "true",
+    "false", "Metric", "Sum", "Expr(", " ", "\n", "\t", "\r", "\u{0B}", "\u{85}", "\u{2028}", "é",
+    "😀", "\\n", "\\u{41}", "id", "parent", "kind", "value", "title",
+];
+
+#[derive(Clone, Debug)]
+enum Edit {
+    Insert(prop::sample::Index, usize),
+    Delete(prop::sample::Index, usize),
+    Duplicate(prop::sample::Index, usize),
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    prop_oneof![
+        (any::<prop::sample::Index>(), 0..PIECES.len()).prop_map(|(at, p)| Edit::Insert(at, p)),
+        (any::<prop::sample::Index>(), 1usize..12).prop_map(|(at, n)| Edit::Delete(at, n)),
+        (any::<prop::sample::Index>(), 1usize..40).prop_map(|(at, n)| Edit::Duplicate(at, n)),
+    ]
+}
+
+/// Applies an edit at a character boundary.
+fn apply(text: &mut String, edit: &Edit) {
+    let bounds: Vec<usize> = text
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain([text.len()])
+        .collect();
+    let at = |index: &prop::sample::Index| bounds[index.index(bounds.len())];
+    let end = |from: usize, n: usize| {
+        bounds
+            .iter()
+            .copied()
+            .find(|&b| b >= from + n)
+            .unwrap_or(text.len())
+    };
+    match edit {
+        Edit::Insert(index, piece) => text.insert_str(at(index), PIECES[*piece]),
+        Edit::Delete(index, n) => {
+            let from = at(index);
+            let to = end(from, *n);
+            text.replace_range(from..to, "");
+        }
+        Edit::Duplicate(index, n) => {
+            let from = at(index);
+            let to = end(from, *n);
+            let copy = text[from..to].to_owned();
+            text.insert_str(to, &copy);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1500))]
+
+    /// Edited samples: wherever the fast reader reads the text, it agrees with `ron`.
+    #[test]
+    fn edited_texts_read_alike(
+        sample in 0usize..4,
+        edits in prop::collection::vec(edit(), 1..5),
+    ) {
+        let texts = samples();
+        let mut text = texts[sample % texts.len()].clone();
+        for e in &edits {
+            apply(&mut text, e);
+        }
+        compare(&text);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Random valid maps, with every field and hostile strings: the canonical text is read
+    /// alike, and fast unless it holds a character written as `\u{…}`.
+    #[test]
+    fn random_maps_read_alike(
+        title in text(),
+        gens in prop::collection::vec(gen_node(), 0..20),
+        links in prop::collection::vec(
+            (any::<prop::sample::Index>(), any::<prop::sample::Index>(), any::<bool>()),
+            0..4,
+        ),
+        scenarios in prop::collection::vec(
+            (text(), prop::collection::vec((any::<prop::sample::Index>(), finite_f64()), 0..3)),
+            0..3,
+        ),
+        edits in prop::collection::vec(edit(), 0..3),
+    ) {
+        let map = build_map(title, gens, links, scenarios);
+        let mut text = format::to_string(&map);
+        let plain = !text.contains("\\u{");
+        let read = compare(&text);
+        prop_assert!(read.is_some() || !plain, "gave up on:\n{}", text);
+        for e in &edits {
+            apply(&mut text, e);
+        }
+        compare(&text);
+    }
+}
