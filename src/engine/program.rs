@@ -6,7 +6,7 @@
 //! ids, cycles) are recorded as [`FormulaIssue`]s and make the node "no value" — they are
 //! never panics. Must not import egui or touch files.
 
-use std::collections::HashMap;
+use hashbrown::HashMap;
 use std::sync::Arc;
 
 use super::formula::Tape;

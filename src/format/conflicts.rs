@@ -83,7 +83,7 @@ fn marker(line: &str) -> Option<Marker> {
 fn may_have_markers(text: &str) -> bool {
     ["<<<<<<<", ">>>>>>>", "=======", "|||||||"]
         .iter()
-        .any(|m| text.contains(m))
+        .any(|m| memchr::memmem::find(text.as_bytes(), m.as_bytes()).is_some())
 }
 
 /// Every conflict block in `text`, or `None` when it has no conflict marker.

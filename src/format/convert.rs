@@ -117,8 +117,28 @@ fn kind_names() -> String {
         .join(", ")
 }
 
-/// Checks a node's own fields, going down the model's field table: finite numbers, 1–5
-/// scales, a status that fits the kind. Each finding names the field as the file does.
+/// The fields whose value can be wrong on its own: numbers (finite), 1–5 scales and a
+/// status (which must fit the kind). The others — text, kinds, enums, flags — cannot be; a
+/// test holds this list to the field table, so a new field that can be wrong is not missed.
+const CHECKED: [Field; 13] = [
+    Field::Value,
+    Field::Target,
+    Field::Thresholds,
+    Field::History,
+    Field::Sizing,
+    Field::Market,
+    Field::Company,
+    Field::Customer,
+    Field::Status,
+    Field::Effort,
+    Field::ExpectedLift,
+    Field::Importance,
+    Field::EvidenceStrength,
+];
+
+/// Checks a node's own fields, going down the model's field table (the ones in
+/// [`CHECKED`]): finite numbers, 1–5 scales, a status that fits the kind. Each finding names
+/// the field as the file does.
 pub(crate) fn node_findings(id: Who<'_>, node: &Node) -> Vec<NodeFinding> {
     let mut out = Vec::new();
     let mut error = |field, sub, message| {
@@ -130,7 +150,7 @@ pub(crate) fn node_findings(id: Who<'_>, node: &Node) -> Vec<NodeFinding> {
         });
     };
     let mut status = None;
-    for f in Field::ALL {
+    for f in CHECKED {
         let name = f.name();
         match f.get(node) {
             FieldValue::Number(v) if !v.is_finite() => {
@@ -421,4 +441,54 @@ fn convert(index: usize, file: FileNode, findings: &mut Vec<Finding>) -> (Placem
         targeted: node.targeted,
     };
     (placement, node)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two nodes that between them set every field of the table.
+    const EVERY_FIELD: &str = r#"Map(format: 1, nodes: [
+        (id: "m", kind: Metric, title: "t", formula: Sum, value: 1.0, unit: "u",
+         display: Percent, target: 2.0, direction: LowerIsBetter,
+         thresholds: (warn: 1.0, alert: 2.0), controllable: true, history: {"2026-01": 1.0},
+         source: "s", owner: "o", sizing: (reach: 1, frequency: 2, severity: 3), market: 1,
+         company: 2, customer: 3, evidence: [(source: "i", date: "d", quote: "q")],
+         targeted: true, status: Idea, effort: 2, expected_lift: 0.1, category: Viability,
+         importance: 3, method: "m", success_criterion: "c", result: "r",
+         orientation: LeftRight, notes: "n"),
+        (id: "a", parent: "m", kind: Assumption, title: "a", evidence: 2),
+    ])"#;
+
+    /// A field left out of [`CHECKED`] holds nothing a node check looks at.
+    #[test]
+    fn every_field_that_can_be_wrong_is_checked() {
+        let loaded = crate::format::parse_str(EVERY_FIELD).expect("loads");
+        let nodes: Vec<&Node> = loaded.map.iter().map(|(_, node)| node).collect();
+        for field in Field::ALL {
+            let values: Vec<FieldValue<'_>> = nodes.iter().map(|n| field.get(n)).collect();
+            assert!(
+                values.iter().any(|v| !matches!(v, FieldValue::Absent)),
+                "EVERY_FIELD does not set `{}`; add it",
+                field.name()
+            );
+            let can_be_wrong = values.iter().any(|v| {
+                matches!(
+                    v,
+                    FieldValue::Number(_)
+                        | FieldValue::Score(_)
+                        | FieldValue::Thresholds(_)
+                        | FieldValue::History(_)
+                        | FieldValue::Sizing(_)
+                        | FieldValue::Status(_)
+                )
+            });
+            assert_eq!(
+                can_be_wrong,
+                CHECKED.contains(&field),
+                "`{}` and the list of checked fields",
+                field.name()
+            );
+        }
+    }
 }

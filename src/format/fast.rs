@@ -137,10 +137,12 @@ impl<'de> Fast<'de> {
             Some(&b) if is_ident_start(b) => {}
             _ => return Err(Bail),
         }
-        let mut end = start + 1;
-        while self.bytes.get(end).is_some_and(|&b| is_ident_byte(b)) {
-            end += 1;
-        }
+        let rest = &self.bytes[start..];
+        let end = start
+            + rest
+                .iter()
+                .position(|&b| !is_ident_byte(b))
+                .unwrap_or(rest.len());
         if self.bytes.get(end).is_some_and(|&b| b >= 0x80 || b == b'#') {
             return Err(Bail);
         }
@@ -208,18 +210,20 @@ impl<'de> Fast<'de> {
     fn float(&mut self) -> Result<f64> {
         self.ws();
         let start = self.pos;
-        let mut end = start;
-        while self.bytes.get(end).is_some_and(|&b| is_number_byte(b)) {
-            end += 1;
-        }
-        let run = &self.text[start..end];
-        if run.is_empty() || run.contains('_') || run.contains("..") {
+        let rest = &self.bytes[start..];
+        let len = rest
+            .iter()
+            .position(|&b| !is_number_byte(b))
+            .unwrap_or(rest.len());
+        let end = start + len;
+        let run = &rest[..len];
+        if run.is_empty() || run.contains(&b'_') || run.windows(2).any(|w| w == b"..") {
             return Err(Bail);
         }
         if self.bytes.get(end).is_some_and(|&b| is_ident_byte(b)) {
             return Err(Bail);
         }
-        let value = run.parse::<f64>().map_err(|_| Bail)?;
+        let value = self.text[start..end].parse::<f64>().map_err(|_| Bail)?;
         self.pos = end;
         Ok(value)
     }

@@ -7,7 +7,9 @@
 //! children (as Fulcrum writes them), otherwise depth-first with an explicit stack — a chain
 //! of any depth is fine. Never reads or writes files, never panics on what a file holds.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use hashbrown::HashMap;
 
 use crate::engine::Program;
 use crate::model::{
@@ -178,6 +180,7 @@ pub(crate) fn build(
     shape_warnings(&placements, &valid, &parent_of, &on_cycle, &mut findings);
 
     let mut map = Map::new(title);
+    map.reserve(n);
     insert_nodes(
         &mut map,
         &placements,

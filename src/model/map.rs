@@ -6,7 +6,7 @@
 //! leave this module. Changes should come through `edit::Command`, which calls these methods
 //! and records the inverse; this module itself knows nothing of undo, files or the UI.
 
-use std::collections::HashMap;
+use hashbrown::HashMap;
 
 use petgraph::Direction as GraphDirection;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableGraph};
@@ -125,6 +125,14 @@ impl Map {
     /// Sets the map's title, returning the old one.
     pub fn set_title(&mut self, title: String) -> String {
         std::mem::replace(&mut self.title, title)
+    }
+
+    /// Makes room for `additional` more nodes (and their tree edges), so building a big map
+    /// does not grow its tables step by step.
+    pub fn reserve(&mut self, additional: usize) {
+        self.graph.reserve_nodes(additional);
+        self.graph.reserve_edges(additional);
+        self.index.reserve(additional);
     }
 
     /// Number of nodes.
