@@ -253,3 +253,39 @@ proptest! {
         compare(&text);
     }
 }
+
+/// A text over 1 MiB is read on two threads, the second from a node near the middle.
+fn big_text() -> String {
+    let text = format::to_string(&synthetic::driver_tree(5_000, 11));
+    assert!(text.len() > 1 << 20, "{} bytes", text.len());
+    text
+}
+
+#[test]
+fn a_big_text_read_on_two_threads_is_read_alike() {
+    let text = big_text();
+    assert!(compare(&text).unwrap().starts_with("ok"));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(12))]
+
+    /// Edits near the middle of a big text, where the second thread starts.
+    #[test]
+    fn big_texts_edited_near_the_cut_read_alike(
+        offsets in prop::collection::vec(0usize..400, 1..3),
+        edits in prop::collection::vec(edit(), 1..3),
+    ) {
+        let mut text = big_text();
+        let middle = text.len() / 2;
+        for (offset, e) in offsets.iter().zip(&edits) {
+            // The same edit, moved to a few hundred bytes from the middle.
+            let mut rest = text.split_off(middle + offset);
+            let after = rest.split_off(200);
+            apply(&mut rest, e);
+            text.push_str(&rest);
+            text.push_str(&after);
+        }
+        compare(&text);
+    }
+}

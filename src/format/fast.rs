@@ -56,12 +56,50 @@ type Result<T> = std::result::Result<T, Bail>;
 
 /// Reads a whole text as one `T`, or gives up.
 pub(crate) fn from_str<'de, T: de::Deserialize<'de>>(text: &'de str) -> Result<T> {
-    let mut reader = Fast {
-        text,
-        bytes: text.as_bytes(),
-        pos: 0,
-        depth: 0,
-    };
+    read(Fast::new(text))
+}
+
+/// Reads a whole map text as one `T` on two threads. `resume` is where a node of the `nodes`
+/// list starts, near the middle; `tail` reads the nodes from there to the end of the list
+/// (see [`nodes_from`]) and gives where the list ends. When this reader, going through the
+/// `nodes` list, arrives at `resume`, it waits for `tail` and goes on from where the list
+/// ends; the nodes read so far are in `T`, the tail's are the caller's to append. If the
+/// reader never arrives exactly at `resume` between two nodes (the cut was not between two
+/// nodes), it reads the whole list itself and `tail` is not called. `tail` giving `None`
+/// gives up.
+pub(crate) fn from_str_joining<'de, T: de::Deserialize<'de>>(
+    text: &'de str,
+    resume: usize,
+    tail: &mut dyn FnMut() -> Option<usize>,
+) -> Result<T> {
+    let mut reader = Fast::new(text);
+    reader.join = Some(Join { resume, tail });
+    read(reader)
+}
+
+/// Reads the items of the `nodes` list from `start` (a node's first byte) to the list's
+/// closing `]`, as one `N` (the type `FileMap` reads the list into), and where the `]` is.
+pub(crate) fn nodes_from<'de, N: de::Deserialize<'de>>(
+    text: &'de str,
+    start: usize,
+) -> Result<(N, usize)> {
+    let mut reader = Fast::new(text);
+    reader.pos = start;
+    // Its items as deep as in the whole map, so the depth limit is the same.
+    reader.depth = NODES_DEPTH - 1;
+    let nodes = N::deserialize(OpenList(&mut reader))?;
+    if reader.peek() == Some(b']') {
+        Ok((nodes, reader.pos))
+    } else {
+        Err(Bail)
+    }
+}
+
+/// How deep the items of a top-level list of the map are read (the map's struct, the
+/// field's option, the list).
+const NODES_DEPTH: u32 = 3;
+
+fn read<'de, T: de::Deserialize<'de>>(mut reader: Fast<'de, '_>) -> Result<T> {
     reader.ws();
     if reader.bytes[reader.pos..].starts_with(HEADER) {
         reader.pos += HEADER.len();
@@ -76,11 +114,20 @@ pub(crate) fn from_str<'de, T: de::Deserialize<'de>>(text: &'de str) -> Result<T
 }
 
 /// The reader: a position in the text.
-struct Fast<'de> {
+struct Fast<'de, 'j> {
     text: &'de str,
     bytes: &'de [u8],
     pos: usize,
     depth: u32,
+    /// The map's field being read (`nodes`, `links`, …).
+    top_field: &'de str,
+    /// Where the other thread took over the `nodes` list.
+    join: Option<Join<'j>>,
+}
+
+struct Join<'j> {
+    resume: usize,
+    tail: &'j mut dyn FnMut() -> Option<usize>,
 }
 
 /// `ron`'s characters of a number (`is_float_char`).
@@ -96,7 +143,34 @@ fn is_ident_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
 
-impl<'de> Fast<'de> {
+impl<'de> Fast<'de, '_> {
+    fn new(text: &'de str) -> Self {
+        Fast {
+            text,
+            bytes: text.as_bytes(),
+            pos: 0,
+            depth: 0,
+            top_field: "",
+            join: None,
+        }
+    }
+
+    /// At the start of a node where the other thread took over the `nodes` list: waits for
+    /// it and goes to the list's end. `Ok(true)` when the list was handed over.
+    fn join_here(&mut self) -> Result<bool> {
+        let here = self.depth == NODES_DEPTH
+            && self.top_field == "nodes"
+            && self.join.as_ref().is_some_and(|j| j.resume == self.pos);
+        if !here {
+            return Ok(false);
+        }
+        let Some(join) = self.join.take() else {
+            return Ok(false);
+        };
+        self.pos = (join.tail)().ok_or(Bail)?;
+        Ok(true)
+    }
+
     /// Skips spaces, tabs and line breaks. A comment (`/`) is left, to be given up on.
     fn ws(&mut self) {
         while let Some(&b) = self.bytes.get(self.pos) {
@@ -280,7 +354,7 @@ macro_rules! bail {
     };
 }
 
-impl<'de> Deserializer<'de> for &mut Fast<'de> {
+impl<'de> Deserializer<'de> for &mut Fast<'de, '_> {
     type Error = Bail;
 
     /// Only the `evidence` field asks for "anything": a list or an integer.
@@ -390,7 +464,11 @@ impl<'de> Deserializer<'de> for &mut Fast<'de> {
     }
 
     fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        visitor.visit_borrowed_str(self.ident()?)
+        let ident = self.ident()?;
+        if self.depth == 1 {
+            self.top_field = ident;
+        }
+        visitor.visit_borrowed_str(ident)
     }
 
     bail! {
@@ -431,14 +509,15 @@ impl<'de> Deserializer<'de> for &mut Fast<'de> {
 
 /// The items of a list, a map or a struct, up to `close`, separated by commas (a trailing
 /// one allowed). Map and struct entries are `key: value`.
-struct Separated<'a, 'de> {
-    reader: &'a mut Fast<'de>,
+struct Separated<'a, 'de, 'j> {
+    reader: &'a mut Fast<'de, 'j>,
     close: u8,
     first: bool,
 }
 
-impl<'de> Separated<'_, 'de> {
-    /// Whether another item follows: after the first, a comma must come first.
+impl Separated<'_, '_, '_> {
+    /// Whether another item follows: after the first, a comma must come first. Where the
+    /// other thread took over the `nodes` list, the list ends here for this reader.
     fn more(&mut self) -> Result<bool> {
         if self.reader.peek() == Some(self.close) {
             return Ok(false);
@@ -449,11 +528,38 @@ impl<'de> Separated<'_, 'de> {
                 return Ok(false);
             }
         }
-        Ok(true)
+        Ok(!self.reader.join_here()?)
     }
 }
 
-impl<'de> SeqAccess<'de> for Separated<'_, 'de> {
+/// A list whose `[` is already behind: the `nodes` list read from its middle.
+struct OpenList<'a, 'de, 'j>(&'a mut Fast<'de, 'j>);
+
+impl<'de> Deserializer<'de> for OpenList<'_, 'de, '_> {
+    type Error = Bail;
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.0.nest(|reader| {
+            visitor.visit_seq(Separated {
+                reader,
+                close: b']',
+                first: true,
+            })
+        })
+    }
+
+    fn deserialize_any<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value> {
+        Err(Bail)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct tuple tuple_struct map struct enum identifier
+        ignored_any
+    }
+}
+
+impl<'de> SeqAccess<'de> for Separated<'_, 'de, '_> {
     type Error = Bail;
 
     fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>> {
@@ -465,7 +571,7 @@ impl<'de> SeqAccess<'de> for Separated<'_, 'de> {
     }
 }
 
-impl<'de> MapAccess<'de> for Separated<'_, 'de> {
+impl<'de> MapAccess<'de> for Separated<'_, 'de, '_> {
     type Error = Bail;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>> {
@@ -482,7 +588,7 @@ impl<'de> MapAccess<'de> for Separated<'_, 'de> {
     }
 }
 
-impl<'de> EnumAccess<'de> for &mut Fast<'de> {
+impl<'de, 'j> EnumAccess<'de> for &mut Fast<'de, 'j> {
     type Error = Bail;
     type Variant = Self;
 
@@ -492,7 +598,7 @@ impl<'de> EnumAccess<'de> for &mut Fast<'de> {
     }
 }
 
-impl<'de> VariantAccess<'de> for &mut Fast<'de> {
+impl<'de> VariantAccess<'de> for &mut Fast<'de, '_> {
     type Error = Bail;
 
     fn unit_variant(self) -> Result<()> {

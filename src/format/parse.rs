@@ -18,6 +18,7 @@ use ron::error::SpannedError;
 use ron::extensions::Extensions;
 
 use super::convert::Converted;
+use super::fast;
 use super::file::{FileLink, FileMap, FilePresentation, FileScenario};
 
 /// Texts at least this long are parsed in two halves when the machine has two cores.
@@ -64,14 +65,56 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, SpannedError> {
 /// Parses with the chosen reader; `None` when the fast reader alone gave up.
 pub(crate) fn parse_by(text: &str, reader: Reader) -> Option<Result<Parsed, SpannedError>> {
     if reader != Reader::Ron
-        && let Ok(file) = super::fast::from_str::<ConvertingMap>(text)
+        && let Some(parsed) = parse_fast(text)
     {
-        return Some(Ok(Half::from(file).into_parsed()));
+        return Some(Ok(parsed));
     }
     match reader {
         Reader::Fast => None,
         Reader::Both | Reader::Ron => Some(parse_ron(text)),
     }
+}
+
+/// Parses with the fast reader — a big text on two threads, the second reading the nodes
+/// from one near the middle — or `None` when it gives up.
+fn parse_fast(text: &str) -> Option<Parsed> {
+    let parallel = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+    let resume = split_point(text)
+        .filter(|_| parallel && text.len() >= PARALLEL_MIN_BYTES)
+        .map(|split| split + text[split..].len() - text[split..].trim_start().len());
+    match resume {
+        Some(resume) => parse_fast_joined(text, resume),
+        None => {
+            let file: ConvertingMap = fast::from_str(text).ok()?;
+            Some(Half::from(file).into_parsed())
+        }
+    }
+}
+
+/// The fast reader on two threads, the second reading the nodes from `resume` on.
+fn parse_fast_joined(text: &str, resume: usize) -> Option<Parsed> {
+    std::thread::scope(|scope| {
+        let tail = std::thread::Builder::new()
+            .spawn_scoped(scope, || fast::nodes_from::<Converted>(text, resume).ok())
+            .ok()?;
+        let mut tail = Some(tail);
+        let mut tail_nodes = None;
+        let mut join = || {
+            let (nodes, end) = tail.take()?.join().ok()??;
+            tail_nodes = Some(nodes);
+            Some(end)
+        };
+        let file: Option<ConvertingMap> = fast::from_str_joining(text, resume, &mut join).ok();
+        // Not handed over (the cut was not between two nodes): the tail is not needed.
+        if let Some(unused) = tail {
+            let _ = unused.join();
+        }
+        let mut parsed = Half::from(file?).into_parsed();
+        if let Some(nodes) = tail_nodes {
+            parsed.nodes.append(nodes);
+        }
+        Some(parsed)
+    })
 }
 
 /// Parses with `ron`, in two halves on two threads when the text is big.
@@ -211,6 +254,71 @@ mod tests {
         }
         text.push_str("    ],\n    links: [],\n)\n");
         text
+    }
+
+    fn ids(parsed: &Parsed) -> Vec<String> {
+        let ids = parsed.nodes.placements.iter();
+        ids.map(|p| p.id.clone().unwrap_or_default()).collect()
+    }
+
+    /// Where the second thread of the fast reader starts for a cut at `split`.
+    fn resume(text: &str) -> usize {
+        let split = split_point(text).unwrap_or(0);
+        split + text[split..].len() - text[split..].trim_start().len()
+    }
+
+    #[test]
+    fn fast_halves_make_the_whole() {
+        let text = file(100, "");
+        let whole = parse_by(&text, Reader::Ron)
+            .and_then(Result::ok)
+            .map(|p| ids(&p));
+        assert_eq!(whole.as_ref().map(Vec::len), Some(100));
+        let joined = parse_fast_joined(&text, resume(&text)).map(|p| ids(&p));
+        assert_eq!(joined, whole);
+    }
+
+    #[test]
+    fn fast_halves_cut_inside_a_string_or_comment_read_whole() {
+        // The cut is inside a string: the first thread never meets it between two nodes and
+        // reads every node itself.
+        let text = compact(
+            100,
+            "(id: \"s\", kind: Note, notes: \"x),\n        (id: \\\"q\"), ",
+        );
+        let joined = parse_fast_joined(&text, resume(&text)).map(|p| ids(&p));
+        let whole = parse_by(&text, Reader::Ron)
+            .and_then(Result::ok)
+            .map(|p| ids(&p));
+        assert_eq!(joined.as_ref().map(Vec::len), Some(101));
+        assert_eq!(joined, whole);
+        // A comment: the fast reader gives up, whoever reads it.
+        let text = compact(100, "/* ),\n        ( */ ");
+        assert!(parse_fast_joined(&text, resume(&text)).is_none());
+    }
+
+    /// A cut in the `links` list, before items that would read as empty nodes, is not taken
+    /// for the `nodes` list.
+    #[test]
+    fn fast_halves_only_hand_over_the_nodes_list() {
+        // Real links on one line, then empty items from the only place a cut can be.
+        let link = "(from: \"a\", to: \"a\", kind: Measures)";
+        let mut text = String::from("Map(format: 1, nodes: [(id: \"a\", kind: Note)], links: [");
+        text.push_str(&vec![link; 60].join(", "));
+        text.push_str(&",\n        ()".repeat(20));
+        text.push_str("])");
+        let cut = resume(&text);
+        assert!(text[cut..].starts_with('('), "{}", &text[cut..]);
+        // Read alike with or without the second thread: as `ron` reads it.
+        let joined = parse_fast_joined(&text, cut).map(|p| p.links.len());
+        let plain = fast::from_str::<ConvertingMap>(&text)
+            .ok()
+            .map(|f| f.links.map_or(0, |l| l.len()));
+        assert_eq!(joined, plain);
+        assert_eq!(
+            joined.is_some(),
+            parse_by(&text, Reader::Ron).is_some_and(|r| r.is_ok())
+        );
     }
 
     #[test]
