@@ -486,7 +486,8 @@ fn rollup(path: &Path, options: &RunOptions) -> Result<ExitCode, Failure> {
         "{}",
         output::rollup(&rows, options.scenario.is_some(), options.format)
     );
-    free_at_exit((map, analysis, rows));
+    free_at_exit(rows);
+    free_at_exit((map, analysis));
     Ok(ExitCode::SUCCESS)
 }
 
