@@ -1,6 +1,8 @@
 //! Benchmarks of `format`: load (parse + validate) and save of the shared synthetic driver
-//! trees of 1k, 10k and 100k nodes. SPEC §7 targets at 100k nodes: load ≤ 0.3 s, save ≤ 0.2 s.
-//! Dropping the loaded map is not counted.
+//! trees of 1k, 10k and 100k nodes, and 1M with `FULCRUM_BENCH_1M=1`. SPEC §7 targets: load
+//! ≤ 0.15 s and save ≤ 0.15 s at 100k; load ≤ 1.5 s at 1M. `ron_reader` is the same load
+//! with `ron` alone (the reference the fast reader is tested against). Dropping the loaded
+//! map is not counted.
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -14,7 +16,11 @@ fn bench_format(c: &mut Criterion) {
     group.sample_size(10);
     group.measurement_time(Duration::from_secs(5));
     let dir = tempfile::tempdir().expect("temp dir");
-    for n in [1_000usize, 10_000, 100_000] {
+    let mut sizes = vec![1_000usize, 10_000, 100_000];
+    if std::env::var_os("FULCRUM_BENCH_1M").is_some() {
+        sizes.push(1_000_000);
+    }
+    for n in sizes {
         let map = synthetic::driver_tree(n, 7);
         let text = format::to_string(&map);
         let path = dir.path().join(format!("map_{n}.ron"));
@@ -24,6 +30,9 @@ fn bench_format(c: &mut Criterion) {
         });
         group.bench_with_input(BenchmarkId::new("parse_str", n), &text, |b, text| {
             b.iter_with_large_drop(|| format::parse_str(black_box(text)).expect("parses"))
+        });
+        group.bench_with_input(BenchmarkId::new("ron_reader", n), &text, |b, text| {
+            b.iter_with_large_drop(|| format::parse_str_by(black_box(text), format::Reader::Ron))
         });
         // The reference SPEC §7 compares against: ron alone, parsing into its own `Value`.
         group.bench_with_input(BenchmarkId::new("ron_alone", n), &text, |b, text| {
