@@ -16,6 +16,9 @@ use crate::model::{
     Evidence, Field, FieldValue, Formula, Map, Node, Presentation, PresentationStep,
 };
 
+/// Maps with at least this many nodes are written on two threads, half the nodes each.
+const PARALLEL_MIN_NODES: usize = 20_000;
+
 /// The canonical text of a map.
 pub(crate) fn to_string(map: &Map) -> String {
     let mut out = String::with_capacity(256 + map.len() * 256);
@@ -31,9 +34,33 @@ pub(crate) fn to_string(map: &Map) -> String {
         out.push_str("    nodes: [],\n");
     } else {
         out.push_str("    nodes: [\n");
-        for (k, (id, node)) in dense.ids.iter().zip(&dense.nodes).enumerate() {
-            let parent = dense.parent[k].and_then(|p| dense.ids.get(p as usize));
-            push_node(&mut out, id.as_str(), parent.map(|p| p.as_str()), node);
+        let write_nodes = |out: &mut String, range: std::ops::Range<usize>| {
+            for k in range {
+                let parent = dense.parent[k].and_then(|p| dense.ids.get(p as usize));
+                let (id, node) = (dense.ids[k].as_str(), dense.nodes[k]);
+                push_node(out, id, parent.map(|p| p.as_str()), node);
+            }
+        };
+        let n = dense.ids.len();
+        let parallel = std::thread::available_parallelism().is_ok_and(|c| c.get() > 1);
+        // A big map's second half is written on another core, then appended.
+        let second = (parallel && n >= PARALLEL_MIN_NODES)
+            .then(|| {
+                std::thread::scope(|scope| {
+                    let tail = std::thread::Builder::new().spawn_scoped(scope, || {
+                        let mut tail = String::with_capacity((n - n / 2) * 256);
+                        write_nodes(&mut tail, n / 2..n);
+                        tail
+                    });
+                    write_nodes(&mut out, 0..n / 2);
+                    tail.ok().and_then(|handle| handle.join().ok())
+                })
+            })
+            .flatten();
+        match second {
+            Some(tail) => out.push_str(&tail),
+            None if parallel && n >= PARALLEL_MIN_NODES => write_nodes(&mut out, n / 2..n),
+            None => write_nodes(&mut out, 0..n),
         }
         out.push_str("    ],\n");
     }
