@@ -194,6 +194,13 @@ fn elasticity_survives_s_times_v_underflowing() {
     ));
     let x = lever(&lev, "x");
     assert!(close(x.elasticity.unwrap(), 1e-20), "{x:?}");
+    // s·v = 1e-307 · 1e-297 is 0 in f64; the elasticity is 1e-304.
+    let lev = leverage_of(&formula_map(
+        "x * 1e-307 + y",
+        &[("x", Some(1e-297)), ("y", Some(1e-300))],
+    ));
+    let x = lever(&lev, "x");
+    assert!(close(x.elasticity.unwrap(), 1e-304), "{x:?}");
 }
 
 #[test]

@@ -99,7 +99,8 @@ impl Sensitivities {
                 let s = *self.sensitivity.get(i as usize)?;
                 let sv = s * v;
                 let e = sv / r;
-                let in_range = |x: f64, a: f64, b: f64| x.is_normal() || (x == 0.0 && a * b == 0.0);
+                let in_range =
+                    |x: f64, a: f64, b: f64| x.is_normal() || (x == 0.0 && (a == 0.0 || b == 0.0));
                 if in_range(sv, s, v) && in_range(e, sv, 1.0) {
                     return Some(e);
                 }
