@@ -245,7 +245,7 @@ const PARSE_ERRORS: &[(&str, usize, &str)] = &[
     ("a + .", 4, "malformed number `.`"),
     ("1e999", 0, "number `1e999` is too large"),
     ("* a", 0, "expected a number, id or `(`, found `*`"),
-    ("+a", 0, "expected a number, id or `(`, found `+`"),
+    ("+*a", 1, "expected a number, id or `(`, found `*`"),
     ("()", 1, "expected a number, id or `(`, found `)`"),
     ("min(a,)", 6, "expected a number, id or `(`, found `)`"),
     ("a ^ ^ b", 4, "expected a number, id or `(`, found `^`"),
@@ -1017,4 +1017,17 @@ proptest! {
             );
         }
     }
+}
+
+#[test]
+fn conventions_minus_binds_looser_than_power_which_groups_right_and_plus_is_accepted() {
+    let eval = |src: &str, x: f64| parse_ok(src).eval(&[x], &mut Vec::new());
+    assert_eq!(eval("-2^2 + 0 * x", 0.0), Ok(-4.0));
+    assert_eq!(eval("2^3^2 + 0 * x", 0.0), Ok(512.0));
+    assert_eq!(eval("(2^3)^2 + 0 * x", 0.0), Ok(64.0));
+    assert_eq!(eval("+x", 3.0), Ok(3.0));
+    assert_eq!(eval("2 * +x - -x", 3.0), Ok(9.0));
+    assert_eq!(eval("x ^ +2", 3.0), Ok(9.0));
+    assert_eq!(eval("+-x ^ 2", 3.0), Ok(-9.0));
+    assert_eq!(eval("\t x\n*\r\n2 ", 3.0), Ok(6.0));
 }
