@@ -347,7 +347,7 @@ fn csv_has_a_row_per_node_with_leverage_and_no_formulas_to_run() {
         let row = rows.iter().find(|r| &r[0] == lever.id.as_str()).unwrap();
         assert_eq!(
             row[8].parse::<f64>().unwrap().to_bits(),
-            lever.sensitivity.to_bits()
+            lever.sensitivity.unwrap().to_bits()
         );
         let e: f64 = row[9].parse().unwrap();
         assert_eq!(e.to_bits(), lever.elasticity.unwrap().to_bits());

@@ -123,8 +123,8 @@ pub(super) fn rollup(rows: &[RollupRow<'_>], scenario: bool, format: OutputForma
 struct LeverJson<'a> {
     id: &'a str,
     title: &'a str,
-    value: f64,
-    sensitivity: f64,
+    value: Option<f64>,
+    sensitivity: Option<f64>,
     elasticity: Option<f64>,
     impact_to_target: Option<f64>,
     approximate: bool,
@@ -178,8 +178,8 @@ pub(super) fn leverage(map: &Map, leverage: &Leverage, format: OutputFormat) -> 
                     vec![
                         l.id.to_string(),
                         title(l.id.as_str()).to_owned(),
-                        number(Some(l.value)),
-                        number(Some(l.sensitivity)),
+                        number(l.value),
+                        number(l.sensitivity),
                         number(l.elasticity),
                         number(l.impact_to_target),
                         if l.approximate { "yes" } else { "no" }.to_owned(),
@@ -193,7 +193,7 @@ pub(super) fn leverage(map: &Map, leverage: &Leverage, format: OutputFormat) -> 
                     "top: {} ({}) = {}\n\n",
                     leverage.top,
                     terminal(&clip(title(leverage.top.as_str()))),
-                    number(Some(leverage.value))
+                    rounded(&number(Some(leverage.value)))
                 ));
             }
             out.push_str(&render_cells(&header, &body, format));
@@ -202,18 +202,30 @@ pub(super) fn leverage(map: &Map, leverage: &Leverage, format: OutputFormat) -> 
     }
 }
 
-/// A number as printed in CSV: the shortest text that reads back exactly.
+/// A number as printed in CSV: the shortest text that reads back exactly; empty for none
+/// (and for a non-finite number, which the engine never gives: no cell says `NaN` or `inf`).
 pub(super) fn number(v: Option<f64>) -> String {
-    v.map(|v| format!("{v}")).unwrap_or_default()
+    v.filter(|v| v.is_finite())
+        .map(|v| format!("{v}"))
+        .unwrap_or_default()
 }
 
 /// A number as shown in a table: rounded to 10 significant digits, so float noise such as
-/// `0.050000000000000044` reads `0.05`. CSV and JSON keep every digit.
+/// `0.050000000000000044` reads `0.05`; in exponent form (`1.5e300`, `2e-12`) outside
+/// 1e-7 ≤ |x| < 1e15, so a huge or tiny number is not cut to the column's 48 characters.
+/// CSV and JSON keep every digit.
 pub(super) fn rounded(cell: &str) -> String {
     match cell.parse::<f64>() {
-        Ok(v) if v.is_finite() && v != 0.0 => format!("{:.9e}", v)
-            .parse::<f64>()
-            .map_or_else(|_| cell.to_owned(), |r| format!("{r}")),
+        Ok(v) if v.is_finite() && v != 0.0 => format!("{:.9e}", v).parse::<f64>().map_or_else(
+            |_| cell.to_owned(),
+            |r| {
+                if (1e-7..1e15).contains(&r.abs()) {
+                    format!("{r}")
+                } else {
+                    format!("{r:e}")
+                }
+            },
+        ),
         _ => cell.to_owned(),
     }
 }
@@ -347,13 +359,17 @@ pub(super) fn render_cells(header: &[&str], rows: &[Vec<String>], format: Output
         return out;
     }
     // Cells are cut to the column limit before they are kept, so a long text (a cycle's
-    // reason on every row) costs the table 48 characters a cell, not its length.
+    // reason on every row) costs the table 48 characters a cell, not its length. A number is
+    // rounded before it is cut (f64's longest plain text is some 330 characters).
     let cut = |c: &str| -> String { c.chars().take(48).collect() };
     let rows: Vec<Vec<String>> = rows
         .iter()
         .map(|row| {
             row.iter()
-                .map(|c| cut(&terminal(&rounded(&cut(c)))))
+                .map(|c| {
+                    let c = if c.len() <= 400 { rounded(c) } else { cut(c) };
+                    cut(&terminal(&cut(&c)))
+                })
                 .collect()
         })
         .collect();

@@ -712,7 +712,7 @@ impl<'p> Path<'p> {
                     self.gather(edges.clone());
                     self.grad.clear();
                     self.grad.resize(arity, 0.0);
-                    product_partials(&self.args, 1.0, &mut self.grad);
+                    product_partials(&self.args, 1.0, &mut self.grad, &mut false);
                     self.partial[edges.clone()].copy_from_slice(&self.grad);
                     self.args.iter().product()
                 }

@@ -12,12 +12,13 @@
 //!      error),
 //!   2. `+ -` (left-associative),
 //!   3. `* /` (left-associative),
-//!   4. unary minus,
+//!   4. unary minus (and unary plus, which changes nothing: `+a` is `a`),
 //!   5. `^` (right-associative, and tighter than unary minus: `-a^2` is `-(a^2)`; its right
 //!      operand may itself start with a minus: `a^-b`);
 //! - parentheses and function calls: `min(a, b, …)`, `max(a, b, …)` (two or more arguments),
 //!   `abs(x)`, `sqrt(x)`, `ln(x)`, `exp(x)` and `if(c, a, b)` (`a` where `c` ≠ 0, else `b`; only
-//!   the chosen branch is evaluated, so `if(n > 0, s / n, 0)` is safe).
+//!   the chosen branch is evaluated, so `if(n > 0, s / n, 0)` is safe, and a variable without
+//!   a value — NaN in the values given — matters only in the branch taken).
 //!
 //! # Design
 //!

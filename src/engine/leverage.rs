@@ -2,11 +2,16 @@
 //!
 //! Sensitivities dR/dx for every metric come from ONE reverse (adjoint) pass over the formula
 //! DAG in reverse topological order; elasticity is dR/dx · x / R; impact to target is an exact
-//! re-evaluation with x at its own target. Through `Min`, `Max` and `if`, the derivative is the
-//! active branch's, and the figure is flagged approximate.
+//! re-evaluation with x at its own target. Through `Min`, `Max`, `if` and comparisons, the
+//! derivative is the active branch's, and the figure is flagged approximate — for the metrics
+//! whose own path runs through one. The pass runs over f64 and, only when some adjoint leaves
+//! f64's normal range, again over [`Wide`] numbers, so derivatives and elasticities are exact
+//! near f64's limits; a derivative that does not exist (`sqrt` at 0 on the metric's path) is
+//! `None` for that metric alone.
 
 use super::program::{Op, Program};
 use super::rollup::{EngineError, Rollup, WhatIf};
+use super::wide::{Adj, Wide};
 use crate::model::{Map, NodeId};
 
 /// The leverage figures of one metric.
@@ -14,17 +19,21 @@ use crate::model::{Map, NodeId};
 pub struct Lever {
     /// The metric.
     pub id: NodeId,
-    /// Its current value.
-    pub value: f64,
-    /// dR/dx: the change of the top per unit change of this metric.
-    pub sensitivity: f64,
+    /// Its current value; `None` when it has none (it is still under the top, say in an
+    /// untaken `if` branch).
+    pub value: Option<f64>,
+    /// dR/dx: the change of the top per unit change of this metric; `None` where the
+    /// derivative does not exist (`sqrt` at 0 on its path) or is too large for f64.
+    pub sensitivity: Option<f64>,
     /// (dR/dx) · x / R: the % change of the top for a 1% change of this metric; `None` where
-    /// undefined (the top is 0).
+    /// undefined (the top is 0, no value, no derivative) or too large for f64. Exact even
+    /// when dR/dx or dR/dx · x is out of f64's range.
     pub elasticity: Option<f64>,
     /// The change of the top if this metric alone reached its own target; `None` without a
-    /// target or when the top would have no value.
+    /// target or when the top would have no value; 0 for a metric in the top's subtree that
+    /// its formulas do not use.
     pub impact_to_target: Option<f64>,
-    /// Whether a `Min`/`Max`/`if` branch lies between it and the top.
+    /// Whether a `Min`/`Max`/`if`/comparison lies on this metric's own path to the top.
     pub approximate: bool,
     /// Whether it is a lever: an input, or marked `controllable`.
     pub is_lever: bool,
@@ -53,21 +62,118 @@ pub fn default_top(map: &Map) -> Option<NodeId> {
         .cloned()
 }
 
-/// Dense sensitivities (dR/dx for every metric; 0 where R does not depend on x) and the
-/// approximate flags, from one reverse pass.
-pub fn sensitivities(
-    program: &Program,
-    rollup: &Rollup,
-    top: u32,
-) -> (Vec<f64>, Vec<bool>, Vec<bool>) {
+/// The derivatives of a top metric along every metric, from one reverse pass
+/// ([`sensitivities`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sensitivities {
+    /// dR/dx for every metric (0 where R does not depend on x); NaN where the derivative
+    /// does not exist or is too large for f64 (read it with [`Sensitivities::get`]).
+    pub sensitivity: Vec<f64>,
+    /// Whether a `Min`/`Max`/`if`/comparison lies on the metric's own path to the top.
+    pub approximate: Vec<bool>,
+    /// Whether the top's formulas reach the metric.
+    pub reached: Vec<bool>,
+    /// The derivatives over [`Wide`] numbers, when some left f64's range on the way.
+    wide: Option<Vec<Wide>>,
+}
+
+impl Sensitivities {
+    /// dR/dx of metric `i`; `None` where it does not exist or is too large for f64.
+    pub fn get(&self, i: u32) -> Option<f64> {
+        self.sensitivity
+            .get(i as usize)
+            .copied()
+            .filter(|s| s.is_finite())
+    }
+
+    /// The elasticity (dR/dx) · v / R of metric `i` at value `v`, with the top at `r`;
+    /// `None` where undefined (R = 0, no derivative) or too large for f64. Exact whatever
+    /// the range of dR/dx and of dR/dx · v.
+    pub fn elasticity(&self, i: u32, v: f64, r: f64) -> Option<f64> {
+        if r == 0.0 || !r.is_finite() || !v.is_finite() {
+            return None;
+        }
+        let wide = match &self.wide {
+            Some(wide) => *wide.get(i as usize)?,
+            None => {
+                let s = *self.sensitivity.get(i as usize)?;
+                let sv = s * v;
+                let e = sv / r;
+                let in_range =
+                    |x: f64, a: f64, b: f64| x.is_normal() || (x == 0.0 && (a == 0.0 || b == 0.0));
+                if in_range(sv, s, v) && in_range(e, sv, 1.0) {
+                    return Some(e);
+                }
+                Wide::new(s)
+            }
+        };
+        wide.mul(Wide::new(v)).div(Wide::new(r)).to_f64()
+    }
+}
+
+/// The sensitivities of `top` along every metric and the approximate flags, from one reverse
+/// pass over the formula DAG: over f64, and again over [`Wide`] numbers only when some
+/// adjoint left f64's normal range on the way (so a derivative is exact whatever the range of
+/// the partials along its path).
+pub fn sensitivities(program: &Program, rollup: &Rollup, top: u32) -> Sensitivities {
     let n = program.len();
     let mut adjoint = vec![0.0f64; n];
     let mut approximate = vec![false; n];
     let mut reached = vec![false; n];
-    adjoint[top as usize] = 1.0;
+    let trouble = reverse_pass(
+        program,
+        rollup,
+        top,
+        &mut adjoint,
+        &mut approximate,
+        &mut reached,
+    );
+    if !trouble && adjoint.iter().all(|a| a.is_finite()) {
+        return Sensitivities {
+            sensitivity: adjoint,
+            approximate,
+            reached,
+            wide: None,
+        };
+    }
+    let mut wide = vec![Wide::ZERO; n];
+    approximate.fill(false);
+    reached.fill(false);
+    reverse_pass(
+        program,
+        rollup,
+        top,
+        &mut wide,
+        &mut approximate,
+        &mut reached,
+    );
+    Sensitivities {
+        sensitivity: wide
+            .iter()
+            .map(|w| w.to_f64().unwrap_or(f64::NAN))
+            .collect(),
+        approximate,
+        reached,
+        wide: Some(wide),
+    }
+}
+
+/// One reverse pass in reverse topological order from `top`, over `f64` or [`Wide`]. Over
+/// f64 it stops and returns `true` as soon as something leaves the normal range.
+fn reverse_pass<A: Adj>(
+    program: &Program,
+    rollup: &Rollup,
+    top: u32,
+    adjoint: &mut [A],
+    approximate: &mut [bool],
+    reached: &mut [bool],
+) -> bool {
+    let t = &mut false;
+    adjoint[top as usize] = A::of(1.0);
     reached[top as usize] = true;
     let mut args: Vec<f64> = Vec::new();
-    let mut grad: Vec<f64> = Vec::new();
+    let mut grad: Vec<A> = Vec::new();
+    let mut local: Vec<bool> = Vec::new();
     let mut scratch = super::formula::Scratch::default();
     let top_rank = program.rank[top as usize] as usize;
     for &p in program.order[..=top_rank].iter().rev() {
@@ -85,30 +191,34 @@ pub fn sensitivities(
         }
         let seed = adjoint[pu];
         let approx = approximate[pu];
-        if !matches!(op, Op::Sum | Op::Mean) {
-            args.clear();
-            args.extend(deps.iter().map(|&a| rollup.values[a as usize]));
-            grad.clear();
-            grad.resize(deps.len(), 0.0);
-        }
-        let mut branch = false;
-        match op {
-            Op::Sum | Op::Mean => {
-                // The common case, without the gradient buffer.
-                let w = if op == Op::Sum {
-                    seed
-                } else {
-                    seed / deps.len() as f64
-                };
-                for &a in deps {
-                    let au = a as usize;
-                    adjoint[au] += w;
-                    reached[au] = true;
-                    approximate[au] |= approx;
+        // Where the top does not move with this metric, nothing flows through it (not even
+        // an undefined partial: 0 · anything is 0 here), but the flags still do.
+        let live = !seed.zero();
+        if let Op::Sum | Op::Mean = op {
+            // The common case, without the gradient buffer.
+            let w = if op == Op::Sum {
+                seed
+            } else {
+                seed.over(A::of(deps.len() as f64), t)
+            };
+            for &a in deps {
+                let au = a as usize;
+                if live {
+                    adjoint[au] = adjoint[au].plus(w, t);
                 }
-                continue;
+                reached[au] = true;
+                approximate[au] |= approx;
             }
-            Op::Product => product_partials(&args, seed, &mut grad),
+            continue;
+        }
+        args.clear();
+        args.extend(deps.iter().map(|&a| rollup.values[a as usize]));
+        grad.clear();
+        grad.resize(deps.len(), A::ZERO);
+        local.clear();
+        local.resize(deps.len(), false);
+        match op {
+            Op::Product if live => product_partials(&args, seed, &mut grad, t),
             Op::Min | Op::Max => {
                 let pick = if op == Op::Min { f64::lt } else { f64::gt };
                 let mut best = 0;
@@ -117,40 +227,55 @@ pub fn sensitivities(
                         best = k;
                     }
                 }
-                grad[best] = seed;
-                branch = deps.len() > 1;
+                if live {
+                    grad[best] = seed;
+                }
+                local.fill(deps.len() > 1);
             }
-            Op::Expr(t) => {
-                if let Ok((_, took_branch)) =
-                    program.tapes[t as usize].eval_grad(&args, seed, &mut grad, &mut scratch)
-                {
-                    branch = took_branch;
+            Op::Expr(tape) => {
+                let tape = &program.tapes[tape as usize];
+                if tape.eval_partials(&args, &mut scratch).is_ok() {
+                    for (k, (g, l)) in grad.iter_mut().zip(local.iter_mut()).enumerate() {
+                        if live {
+                            *g = seed.times(scratch.partial(k, t), t);
+                        }
+                        *l = scratch.approximate(k);
+                    }
+                } else if live {
+                    // No value here, yet the top moves with it: cannot happen while the top
+                    // has a value; undefined rather than a guess.
+                    grad.fill(A::of(f64::NAN));
                 }
             }
-            Op::Input | Op::Broken(_) => {}
+            _ => {}
+        }
+        if *t {
+            return true;
         }
         for (k, &a) in deps.iter().enumerate() {
             let au = a as usize;
-            adjoint[au] += grad[k];
+            adjoint[au] = adjoint[au].plus(grad[k], t);
             reached[au] = true;
-            approximate[au] |= approx || branch;
+            approximate[au] |= approx || local[k];
         }
     }
-    (adjoint, approximate, reached)
+    *t
 }
 
 /// ∂(Π args)/∂args[k] · seed for every k, exact even when some factors are zero (prefix and
-/// suffix products instead of dividing by the factor).
-pub(super) fn product_partials(args: &[f64], seed: f64, grad: &mut [f64]) {
+/// suffix products instead of dividing by the factor). Over f64, `trouble` is set when a
+/// prefix or suffix product leaves the normal range (where over [`Wide`] it cannot, so a zero
+/// factor beside huge ones leaves the others' partials exactly 0).
+pub(super) fn product_partials<A: Adj>(args: &[f64], seed: A, grad: &mut [A], trouble: &mut bool) {
     let mut prefix = seed;
     for (k, g) in grad.iter_mut().enumerate() {
         *g = prefix;
-        prefix *= args[k];
+        prefix = prefix.times(A::of(args[k]), trouble);
     }
-    let mut suffix = 1.0;
+    let mut suffix = A::of(1.0);
     for k in (0..args.len()).rev() {
-        grad[k] *= suffix;
-        suffix *= args[k];
+        grad[k] = grad[k].times(suffix, trouble);
+        suffix = suffix.times(A::of(args[k]), trouble);
     }
 }
 
@@ -192,8 +317,9 @@ pub fn leverage(
             top: top_id.to_string(),
             reason: reason.to_owned(),
         })?;
-    let (sens, approximate, reached) = sensitivities(program, rollup, t);
-    let marked = under_top(program, &reached, t);
+    let sens = sensitivities(program, rollup, t);
+    let reached = &sens.reached;
+    let marked = under_top(program, reached, t);
     let mut under: Vec<u32> = (0..program.len() as u32)
         .filter(|&i| i != t && reached[i as usize])
         .collect();
@@ -205,29 +331,31 @@ pub fn leverage(
     let mut what_if = WhatIf::default();
     let mut levers: Vec<Lever> = under
         .into_iter()
-        .filter_map(|i| {
-            let value = rollup.value(i).ok()?;
-            let id = program.id(i).clone();
-            let s = sens[i as usize];
-            let elasticity = Some(s * value / r).filter(|e| e.is_finite() && r != 0.0);
-            let impact_to_target = program.targets[i as usize]
-                .filter(|_| reached[i as usize])
-                .and_then(|target| {
-                    program
-                        .what_if_with(&mut what_if, rollup, i, target, t)
-                        .ok()
-                })
-                .map(|new| new - r)
-                .filter(|d| d.is_finite());
-            Some(Lever {
+        .map(|i| {
+            let value = rollup.value(i).ok();
+            let target = program.targets[i as usize];
+            // A metric of the subtree that the top's formulas do not use cannot move it.
+            let impact_to_target = if reached[i as usize] {
+                target
+                    .and_then(|target| {
+                        program
+                            .what_if_with(&mut what_if, rollup, i, target, t)
+                            .ok()
+                    })
+                    .map(|new| new - r)
+                    .filter(|d| d.is_finite())
+            } else {
+                target.map(|_| 0.0)
+            };
+            Lever {
                 is_lever: program.is_input(i) || program.controllable[i as usize],
-                id,
+                id: program.id(i).clone(),
                 value,
-                sensitivity: s,
-                elasticity,
+                sensitivity: sens.get(i),
+                elasticity: value.and_then(|v| sens.elasticity(i, v, r)),
                 impact_to_target,
-                approximate: approximate[i as usize],
-            })
+                approximate: sens.approximate[i as usize],
+            }
         })
         .collect();
     levers.sort_by(|a, b| {

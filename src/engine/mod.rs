@@ -14,13 +14,16 @@ mod program;
 mod reads;
 mod rollup;
 mod status;
+mod wide;
 
 pub use attribution::{
     Attribution, AttributionError, Basis, Contribution, MAX_POINTS, attribute, explain,
     explain_with,
 };
 pub use goal::{LeverQuestions, Unreachable};
-pub use leverage::{Lever, Leverage, default_top, leverage, sensitivities, under_top};
+pub use leverage::{
+    Lever, Leverage, Sensitivities, default_top, leverage, sensitivities, under_top,
+};
 pub use program::{FormulaIssue, Program, check_formulas};
 pub use reads::reads_change;
 pub use rollup::{EngineError, Inputs, Rollup};

@@ -181,7 +181,9 @@ impl Program {
                 Op::Min | Op::Max | Op::Expr(_) => {
                     args.clear();
                     args.extend(deps.iter().map(|&a| values[a as usize]));
-                    if args.iter().any(|v| v.is_nan()) {
+                    // An expression reads only the branch of an `if` it takes, so it may
+                    // have a value while a metric it names has none.
+                    if !matches!(self.ops[iu], Op::Expr(_)) && args.iter().any(|v| v.is_nan()) {
                         f64::NAN
                     } else {
                         apply(self.ops[iu], self, &args, &mut stack).unwrap_or(f64::NAN)
@@ -396,9 +398,12 @@ impl Evaluator {
             Op::Broken(k) => Err(program.broken[k as usize].clone()),
             _ => {
                 self.args.clear();
+                // An expression says itself which metric it read without a value (not one in
+                // an untaken `if` branch).
+                let lazy = matches!(op, Op::Expr(_));
                 for &a in program.args_of(i) {
                     let v = get(a);
-                    if v.is_nan() {
+                    if v.is_nan() && !lazy {
                         return Err(format!("{} has no value", program.ids[a as usize]).into());
                     }
                     self.args.push(v);

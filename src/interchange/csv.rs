@@ -62,7 +62,10 @@ pub fn to_csv(map: &Map, options: &ExportOptions) -> Result<Exported, ExportErro
             .metric(item.id.as_str())
             .and_then(|i| figures.get(i as usize).copied().flatten());
         let (sensitivity, elasticity) = match figure {
-            Some((s, e)) => (number(s), e.map(number).unwrap_or_default()),
+            Some((s, e)) => (
+                s.map(number).unwrap_or_default(),
+                e.map(number).unwrap_or_default(),
+            ),
             None => (String::new(), String::new()),
         };
         let title = neutralise(&node.title);
@@ -96,7 +99,10 @@ pub fn to_csv(map: &Map, options: &ExportOptions) -> Result<Exported, ExportErro
 /// Sensitivity and elasticity of every metric against `top`, by metric index (`None` for
 /// metrics the top does not depend on, or for all when the top has no value): one reverse
 /// pass, the figures `fulcrum leverage` prints, without its impact-to-target re-evaluations.
-fn leverage_figures(scope: &Scope<'_>, top: Option<&str>) -> Vec<Option<(f64, Option<f64>)>> {
+fn leverage_figures(
+    scope: &Scope<'_>,
+    top: Option<&str>,
+) -> Vec<Option<(Option<f64>, Option<f64>)>> {
     let program = &scope.analysis.program;
     let rollup = &scope.analysis.rollup;
     let Some(t) = top.and_then(|top| program.metric(top)) else {
@@ -105,19 +111,18 @@ fn leverage_figures(scope: &Scope<'_>, top: Option<&str>) -> Vec<Option<(f64, Op
     let Ok(r) = rollup.value(t) else {
         return Vec::new();
     };
-    let (sens, _, reached) = engine::sensitivities(program, rollup, t);
-    let under = engine::under_top(program, &reached, t);
+    let sens = engine::sensitivities(program, rollup, t);
+    let under = engine::under_top(program, &sens.reached, t);
     (0..program.len() as u32)
         .map(|i| {
             if i == t {
-                return Some((1.0, Some(1.0)));
+                return Some((Some(1.0), Some(1.0)));
             }
             if !under[i as usize] {
                 return None;
             }
             let v = rollup.value(i).ok()?;
-            let s = sens[i as usize];
-            Some((s, Some(s * v / r).filter(|e| e.is_finite() && r != 0.0)))
+            Some((sens.get(i), sens.elasticity(i, v, r)))
         })
         .collect()
 }

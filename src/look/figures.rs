@@ -32,9 +32,9 @@ pub(crate) struct Dense {
     pub top_id: NodeId,
     /// The top's value.
     pub top_value: f64,
-    /// dR/dx for every metric (0 where the top does not depend on it).
-    pub sensitivity: Vec<f64>,
-    /// Whether a Min/Max/if branch lies between the metric and the top.
+    /// dR/dx for every metric (0 where the top does not depend on it), and the elasticities.
+    pub sensitivities: engine::Sensitivities,
+    /// Whether a Min/Max/if/comparison lies on the metric's own path to the top.
     pub approximate: Vec<bool>,
     /// Whether the metric is under the top (its formulas or its subtree).
     pub under: Vec<bool>,
@@ -51,8 +51,8 @@ pub(crate) struct LeverRow {
     pub id: NodeId,
     /// Its value now (with the what-if).
     pub value: f64,
-    /// dR/dx.
-    pub sensitivity: f64,
+    /// dR/dx (`None`: no derivative, or too large for f64).
+    pub sensitivity: Option<f64>,
     /// (dR/dx) · x / R.
     pub elasticity: Option<f64>,
     /// A Min/Max/if branch lies between it and the top.
@@ -258,28 +258,24 @@ impl Figures {
                 let top_id = self.top.clone()?;
                 let top = a.program.metric(top_id.as_str())?;
                 let top_value = rollup.value(top).ok()?;
-                let (sensitivity, approximate, reached) =
-                    engine::sensitivities(&a.program, rollup, top);
-                let under = engine::under_top(&a.program, &reached, top);
+                let sensitivities = engine::sensitivities(&a.program, rollup, top);
+                let under = engine::under_top(&a.program, &sensitivities.reached, top);
                 let mut max_elasticity = 0.0f64;
-                for (i, s) in sensitivity.iter().enumerate() {
-                    if under[i]
-                        && i != top as usize
-                        && let Ok(v) = rollup.value(i as u32)
-                        && top_value != 0.0
+                for i in 0..under.len() as u32 {
+                    if under[i as usize]
+                        && i != top
+                        && let Ok(v) = rollup.value(i)
+                        && let Some(e) = sensitivities.elasticity(i, v, top_value)
                     {
-                        let e = s * v / top_value;
-                        if e.is_finite() {
-                            max_elasticity = max_elasticity.max(e.abs());
-                        }
+                        max_elasticity = max_elasticity.max(e.abs());
                     }
                 }
                 Some(Dense {
                     top,
                     top_id,
                     top_value,
-                    sensitivity,
-                    approximate,
+                    approximate: sensitivities.approximate.clone(),
+                    sensitivities,
                     under,
                     max_elasticity,
                 })
@@ -295,7 +291,7 @@ impl Figures {
             return None;
         }
         let v = self.rollup()?.value(i).ok()?;
-        Some(d.sensitivity[i as usize] * v / d.top_value).filter(|e| e.is_finite())
+        d.sensitivities.elasticity(i, v, d.top_value)
     }
 
     /// The panel row of metric `i` at the values shown (`None`: not under the top, or no
@@ -308,14 +304,12 @@ impl Figures {
         if !d.under.get(i as usize).copied().unwrap_or(false) || i == d.top {
             return None;
         }
-        let s = d.sensitivity[i as usize];
         Some(LeverRow {
             index: i,
             id: program.id(i).clone(),
             value,
-            sensitivity: s,
-            elasticity: Some(s * value / d.top_value)
-                .filter(|e| e.is_finite() && d.top_value != 0.0),
+            sensitivity: d.sensitivities.get(i),
+            elasticity: d.sensitivities.elasticity(i, value, d.top_value),
             approximate: d.approximate[i as usize],
             is_lever: program.is_lever(i),
         })

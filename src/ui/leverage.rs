@@ -275,7 +275,10 @@ fn row_ui(ui: &mut egui::Ui, cx: &Viewer<'_>, view: &mut View, row: &LeverRow) {
             .map_or("—".to_owned(), |e| format!("{e:+.3}"));
         ui.horizontal_wrapped(|ui| {
             ui.label(format!("elasticity {e}"));
-            ui.weak(format!("· sensitivity {:.3e}", row.sensitivity));
+            let s = row
+                .sensitivity
+                .map_or("—".to_owned(), |s| format!("{s:.3e}"));
+            ui.weak(format!("· sensitivity {s}"));
         });
         let mut questions = figures.questions(row.index);
         let target = node.and_then(|n| n.target);

@@ -73,12 +73,18 @@ pub enum EvalError {
         /// The source text of the expression that overflowed.
         expr: String,
     },
-    /// The derivative is infinite (e.g. of `sqrt(x)` at `x = 0`) or too large.
+    /// The derivative is infinite (e.g. of `sqrt(x)` at `x = 0`), does not exist (`x ^ y`
+    /// along `y` at a negative `x`) or is too large.
     InfiniteDerivative {
         /// The source text of the expression whose derivative is infinite.
         expr: String,
     },
-    /// An input value is NaN or infinite.
+    /// A variable the evaluation reads has no value (NaN).
+    NoValue {
+        /// The variable's id.
+        id: String,
+    },
+    /// An input value is infinite.
     NonFiniteInput {
         /// The id whose value is not finite.
         id: String,
@@ -155,6 +161,7 @@ impl fmt::Display for EvalError {
             EvalError::InfiniteDerivative { expr } => {
                 write!(f, "the derivative of `{expr}` is infinite here")
             }
+            EvalError::NoValue { id } => write!(f, "{id} has no value"),
             EvalError::NonFiniteInput { id, value } => {
                 write!(f, "{id} is not a finite number ({value})")
             }

@@ -393,6 +393,11 @@ impl<'a> Parser<'a> {
                 self.advance();
                 Ok(true)
             }
+            // A unary plus changes nothing: `+a` is `a`, `2 * +a` is `2 * a`.
+            Some(TokKind::Op(BinOp::Add)) => {
+                self.advance();
+                Ok(false)
+            }
             Some(TokKind::Op(BinOp::Sub)) => {
                 if self.tracking() {
                     self.neg_ats.push(at as u32);

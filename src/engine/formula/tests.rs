@@ -245,7 +245,7 @@ const PARSE_ERRORS: &[(&str, usize, &str)] = &[
     ("a + .", 4, "malformed number `.`"),
     ("1e999", 0, "number `1e999` is too large"),
     ("* a", 0, "expected a number, id or `(`, found `*`"),
-    ("+a", 0, "expected a number, id or `(`, found `+`"),
+    ("+*a", 1, "expected a number, id or `(`, found `*`"),
     ("()", 1, "expected a number, id or `(`, found `)`"),
     ("min(a,)", 6, "expected a number, id or `(`, found `)`"),
     ("a ^ ^ b", 4, "expected a number, id or `(`, found `^`"),
@@ -329,7 +329,7 @@ fn eval_error_values() {
         })
     );
     let e = t.eval(&[1.0, f64::NAN, 3.0], &mut Vec::new()).unwrap_err();
-    assert_eq!(e.to_string(), "b is not a finite number (NaN)");
+    assert_eq!(e.to_string(), "b has no value");
     let e = t
         .eval(&[f64::INFINITY, 1.0, 3.0], &mut Vec::new())
         .unwrap_err();
@@ -473,9 +473,19 @@ fn pow_derivative_edge_cases() {
     assert_eq!((v, approx, d(&g, "a")), (-8.0, false, 12.0));
     let (_, approx, g) = grad_named("a ^ -(2)", &[("a", -2.0)]);
     assert_eq!((approx, d(&g, "a")), (false, 0.25));
-    // Negative base, variable exponent: d/db has no real value; taken as 0, marked.
-    let (v, approx, g) = grad_named("a ^ b", &[("a", -2.0), ("b", 2.0)]);
-    assert_eq!((v, approx, d(&g, "a"), d(&g, "b")), (4.0, true, -4.0, 0.0));
+    // Negative base, variable exponent: d/db does not exist (a^b has no value for b near 2
+    // but not whole); d/da does, exactly.
+    let t = parse_ok("a ^ b");
+    let mut s = Scratch::new();
+    assert_eq!(t.eval_partials(&[-2.0, 2.0], &mut s), Ok(4.0));
+    let mut trouble = false;
+    assert_eq!(s.partial::<f64>(0, &mut trouble), -4.0);
+    assert!(s.partial::<f64>(1, &mut trouble).is_nan());
+    assert!(!s.approximate(0) && !s.approximate(1));
+    let e = t
+        .eval_grad(&[-2.0, 2.0], 1.0, &mut [0.0, 0.0], &mut s)
+        .unwrap_err();
+    assert!(matches!(e, EvalError::InfiniteDerivative { .. }), "{e}");
 }
 
 // ---------------------------------------------------------------- renaming
@@ -1007,4 +1017,17 @@ proptest! {
             );
         }
     }
+}
+
+#[test]
+fn conventions_minus_binds_looser_than_power_which_groups_right_and_plus_is_accepted() {
+    let eval = |src: &str, x: f64| parse_ok(src).eval(&[x], &mut Vec::new());
+    assert_eq!(eval("-2^2 + 0 * x", 0.0), Ok(-4.0));
+    assert_eq!(eval("2^3^2 + 0 * x", 0.0), Ok(512.0));
+    assert_eq!(eval("(2^3)^2 + 0 * x", 0.0), Ok(64.0));
+    assert_eq!(eval("+x", 3.0), Ok(3.0));
+    assert_eq!(eval("2 * +x - -x", 3.0), Ok(9.0));
+    assert_eq!(eval("x ^ +2", 3.0), Ok(9.0));
+    assert_eq!(eval("+-x ^ 2", 3.0), Ok(-9.0));
+    assert_eq!(eval("\t x\n*\r\n2 ", 3.0), Ok(6.0));
 }
