@@ -432,8 +432,13 @@ fn an_evidence_score_given_twice_is_an_error_naming_its_place() {
         "title: \"Teams use Slack\",",
         "title: \"Teams use Slack\", evidence_strength: 3, importance: 2,",
     );
-    // Entries and a score: read in any format.
-    let map = format::parse_str(&text).expect("loads").map;
+    // Entries and a score need format 3, as an older Fulcrum would refuse them.
+    let problems = format::parse_str(&text).expect_err("format 1").problems();
+    assert!(problems[0].message.contains("need `format: 3`"), "{problems:?}");
+    assert_eq!(problems[0].line, Some(4));
+    let map = format::parse_str(&text.replace("format: 1", "format: 3"))
+        .expect("loads")
+        .map;
     assert_eq!(map.node("risk").and_then(|n| n.evidence_strength), Some(3));
     let twice = BOTH.replace(
         "title: \"Teams use Slack\",\n     evidence: [(source: \"Interview: Dana\", date: \"2026-10-02\", quote: \"We live in Slack.\")]",

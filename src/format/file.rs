@@ -71,7 +71,7 @@ pub(crate) struct FileNode {
     pub expected_lift: Option<f64>,
     pub category: Option<Category>,
     pub importance: Option<i64>,
-    /// An evidence score beside evidence entries (format 3; read in any format).
+    /// An evidence score beside evidence entries (format 3).
     pub evidence_strength: Option<i64>,
     pub method: Option<String>,
     pub success_criterion: Option<String>,
