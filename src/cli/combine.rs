@@ -55,13 +55,7 @@ fn labels(files: &[PathBuf]) -> Vec<String> {
             || f.display().to_string(),
             |s| s.to_string_lossy().into_owned(),
         );
-        let mut label = stem.clone();
-        let mut n = 2;
-        while out.contains(&label) {
-            label = format!("{stem} {n}");
-            n += 1;
-        }
-        out.push(label);
+        out.push(combine::unique_label(&stem, &out));
     }
     out
 }

@@ -144,6 +144,18 @@ pub fn import(target: &Map, target_label: Option<&str>, sources: &[(String, Map)
     }
 }
 
+/// A map's label: `stem` (a file's name without `.ron`), or `stem 2`, `stem 3`, … — the
+/// first that `taken` does not hold, so two files of one name are told apart.
+pub fn unique_label(stem: &str, taken: &[String]) -> String {
+    let mut label = stem.to_owned();
+    let mut n = 2;
+    while taken.contains(&label) {
+        label = format!("{stem} {n}");
+        n += 1;
+    }
+    label
+}
+
 /// `name`, or `name (label)`, `name (label 2)`, … — the first that `taken` says is free.
 fn free_name(name: &str, label: &str, taken: impl Fn(&str) -> bool) -> String {
     if !taken(name) {

@@ -211,13 +211,7 @@ fn label_of(path: &Path, taken: &[String]) -> String {
         || path.display().to_string(),
         |s| s.to_string_lossy().into_owned(),
     );
-    let mut label = stem.clone();
-    let mut n = 2;
-    while taken.contains(&label) {
-        label = format!("{stem} {n}");
-        n += 1;
-    }
-    label
+    combine::unique_label(&stem, taken)
 }
 
 impl FulcrumApp {
