@@ -152,3 +152,40 @@ fn an_interview_snapshot_is_added_in_the_inspector() {
     assert_eq!(node.evidence.len(), 1);
     assert_eq!(node.evidence[0].source, "Interview");
 }
+
+#[test]
+fn combining_one_map_at_a_time_keeps_each_map_apart() {
+    let mut h = harness(FulcrumApp::with_map(maya()));
+    h.state_mut()
+        .combine_with_paths(&["tests/fixtures/trio/leo.ron".into()]);
+    h.run();
+    let pairs = h.state().combine_proposals();
+    assert_eq!(pairs.len(), 4, "{pairs:?}");
+    assert!(pairs.iter().all(|(_, merged)| merged.len() == 1));
+    h.state_mut()
+        .combine_with_paths(&["tests/fixtures/trio/ana.ron".into()]);
+    h.run();
+    let proposals = h.state().combine_proposals();
+    assert_eq!(proposals.len(), 4, "{proposals:?}");
+    assert!(
+        proposals
+            .iter()
+            .any(|(keep, merged)| keep == "cant_find_export"
+                && merged == &["export_button_hidden", "export_hard_to_find"])
+    );
+    h.get_by_label("Maps: Untitled, leo, ana. Nothing merges until you accept it.");
+}
+
+#[test]
+fn a_kind_change_keeps_the_snapshots_and_says_so() {
+    let mut h = harness(FulcrumApp::with_map(maya()));
+    h.state_mut().select("cant_find_export");
+    h.run();
+    press_mod(&mut h, Modifiers::COMMAND, Key::Num5);
+    let node = h.state().map().node("cant_find_export").expect("node");
+    assert_eq!(node.kind, fulcrum::model::NodeKind::Assumption);
+    assert_eq!(node.evidence.len(), 1, "nothing dropped");
+    h.get_by_label(
+        "Also keeps 1 interview snapshot from when it was an opportunity (saved with it)",
+    );
+}

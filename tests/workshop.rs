@@ -434,7 +434,10 @@ fn an_evidence_score_given_twice_is_an_error_naming_its_place() {
     );
     // Entries and a score need format 3, as an older Fulcrum would refuse them.
     let problems = format::parse_str(&text).expect_err("format 1").problems();
-    assert!(problems[0].message.contains("need `format: 3`"), "{problems:?}");
+    assert!(
+        problems[0].message.contains("need `format: 3`"),
+        "{problems:?}"
+    );
     assert_eq!(problems[0].line, Some(4));
     let map = format::parse_str(&text.replace("format: 1", "format: 3"))
         .expect("loads")

@@ -56,6 +56,15 @@ impl Origins {
     pub fn set(&mut self, id: NodeId, map: usize) {
         self.of.insert(id, map);
     }
+
+    /// Adds the maps of a later combine (its labels after these, its nodes by them).
+    pub fn extend(&mut self, later: Origins) {
+        let offset = self.labels.len();
+        self.labels.extend(later.labels);
+        for (id, i) in later.of {
+            self.of.insert(id, i + offset);
+        }
+    }
 }
 
 /// The result of [`import`]: the one command that brings the maps in, and where every node

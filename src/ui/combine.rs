@@ -238,7 +238,11 @@ impl FulcrumApp {
         let mut sources: Vec<(String, Map)> = Vec::new();
         let own = self.session.document_name();
         let own = own.strip_suffix(".ron").unwrap_or(&own).to_owned();
-        let mut taken = vec![own.clone()];
+        // Combining again while reviewing keeps what the review knows of the maps so far.
+        let earlier = self.view.combine.as_ref().map(|r| r.origins.clone());
+        let mut taken = earlier
+            .as_ref()
+            .map_or_else(|| vec![own.clone()], |o| o.labels.clone());
         for path in paths {
             match format::load(path) {
                 Ok(loaded) => {
@@ -255,9 +259,20 @@ impl FulcrumApp {
         if sources.is_empty() {
             return;
         }
-        let import = combine::import(self.session.map(), Some(&own), &sources);
+        let label = earlier.is_none().then_some(own.as_str());
+        let import = combine::import(self.session.map(), label, &sources);
         if self.apply(import.command) {
-            self.view.combine = Some(CombineReview::new(import.origins));
+            let origins = match earlier {
+                Some(mut origins) => {
+                    origins.extend(import.origins);
+                    origins
+                }
+                None => import.origins,
+            };
+            let rejected = self.view.combine.take().map(|r| r.rejected);
+            let mut review = CombineReview::new(origins);
+            review.rejected = rejected.unwrap_or_default();
+            self.view.combine = Some(review);
             self.fit_to_window();
         }
     }
