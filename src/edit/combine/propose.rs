@@ -1,8 +1,9 @@
 //! Proposed merges: nodes of the same kind from different maps whose titles mean the same.
 //!
-//! A pair's score (0–1) is 0.7 × the overlap of their stemmed words plus 0.3 × the similarity of their titles as strings (strsim's
-//! Sørensen–Dice over character pairs, which forgives typos and word order), plus a bonus of
-//! 0.1 when their parents are a matched pair too (capped at 1). The overlap is Dice's
+//! A pair's score (0–1) is 0.7 × the overlap of their stemmed words plus 0.3 × the
+//! similarity of their titles as strings (strsim's Sørensen–Dice over character pairs, which
+//! forgives typos and word order; each title's pairs are worked out once, not per pair), plus
+//! a bonus of 0.1 when their parents are a matched pair too (capped at 1). The overlap is Dice's
 //! (twice what is shared over what both have), each stem weighed by how rare it is among the
 //! combined nodes (ln(1 + nodes / nodes with it)), so two titles that share only a word
 //! every card uses (`report` in a map about reports) stay apart. Only pairs that share a stem,
