@@ -278,7 +278,7 @@ fn a_newer_format_is_refused_and_left_untouched() {
         let out = fulcrum(&args);
         assert_eq!(out.status.code(), Some(1), "{}", text(&out));
         let t = text(&out);
-        assert!(t.contains("format 7") && t.contains("up to 2"), "{t}");
+        assert!(t.contains("format 7") && t.contains("up to 3"), "{t}");
     }
     assert_eq!(std::fs::read_to_string(&path).unwrap(), contents);
 }

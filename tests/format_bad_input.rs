@@ -515,7 +515,7 @@ fn non_finite_numbers_are_refused_where_they_are() {
 fn a_newer_format_is_refused_and_the_file_left_alone() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("future.ron");
-    let text = "#![enable(implicit_some)]\nMap(\n    format: 3,\n    hologram: (((\u{0} \
+    let text = "#![enable(implicit_some)]\nMap(\n    format: 4,\n    hologram: (((\u{0} \
                 unreadable here";
     fs::write(&path, text).unwrap();
     let modified = fs::metadata(&path).unwrap().modified().unwrap();
@@ -523,13 +523,13 @@ fn a_newer_format_is_refused_and_the_file_left_alone() {
     assert!(matches!(
         err,
         FormatError::NewerFormat {
-            found: 3,
-            supported: 2
+            found: 4,
+            supported: 3
         }
     ));
     assert_eq!(
         err.problems()[0].render("future.ron"),
-        "future.ron: this file is format 3; this Fulcrum reads formats up to 2 — update Fulcrum to open it"
+        "future.ron: this file is format 4; this Fulcrum reads formats up to 3 — update Fulcrum to open it"
     );
     assert_eq!(fs::read_to_string(&path).unwrap(), text);
     assert_eq!(fs::metadata(&path).unwrap().modified().unwrap(), modified);
@@ -538,7 +538,7 @@ fn a_newer_format_is_refused_and_the_file_left_alone() {
     bytes.extend_from_slice(&[0xff, 0xfe, 0x00]);
     assert!(matches!(
         format::parse_bytes(&bytes),
-        Err(FormatError::NewerFormat { found: 3, .. })
+        Err(FormatError::NewerFormat { found: 4, .. })
     ));
 }
 
@@ -546,11 +546,11 @@ fn a_newer_format_is_refused_and_the_file_left_alone() {
 fn an_unknown_or_missing_format_is_refused() {
     assert_eq!(
         problem("Map(format: 0, nodes: [])"),
-        "f: `format: 0` is not a Fulcrum file format (this Fulcrum reads formats 1 to 2)"
+        "f: `format: 0` is not a Fulcrum file format (this Fulcrum reads formats 1 to 3)"
     );
     assert_eq!(
         problem("Map(format: \"1\", nodes: [])"),
-        "f: `format: \"1\"` is not a Fulcrum file format (this Fulcrum reads formats 1 to 2)"
+        "f: `format: \"1\"` is not a Fulcrum file format (this Fulcrum reads formats 1 to 3)"
     );
     assert_eq!(
         problem("// a map\nMap(title: \"x\", nodes: [])"),
@@ -867,8 +867,8 @@ fn raw_identifiers_are_read() {
     let loaded = format::parse_str(text).unwrap();
     assert_eq!(loaded.map.len(), 1);
     assert_eq!(
-        problem("Map(r#format: 3, nodes: [])"),
-        "f: this file is format 3; this Fulcrum reads formats up to 2 — update Fulcrum to open it"
+        problem("Map(r#format: 4, nodes: [])"),
+        "f: this file is format 4; this Fulcrum reads formats up to 3 — update Fulcrum to open it"
     );
     // Places found by the scan see through `r#` too.
     assert_eq!(

@@ -183,18 +183,18 @@ fn presentations_in_a_format_1_file_are_refused_with_their_place() {
 
 #[test]
 fn a_newer_format_names_the_highest_format_read() {
-    let text = HEAD.replace("format: 2", "format: 3") + ")\n";
+    let text = HEAD.replace("format: 2", "format: 4") + ")\n";
     let err = format::parse_str(&text).unwrap_err();
     assert!(matches!(
         err,
         FormatError::NewerFormat {
-            found: 3,
-            supported: 2
+            found: 4,
+            supported: 3
         }
     ));
     assert_eq!(
         err.to_string(),
-        "this file is format 3; this Fulcrum reads formats up to 2 — update Fulcrum to open it"
+        "this file is format 4; this Fulcrum reads formats up to 3 — update Fulcrum to open it"
     );
 }
 

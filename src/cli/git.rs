@@ -227,7 +227,12 @@ pub fn flat_text(map: &Map) -> String {
                     }
                 }
                 _ => {
-                    let _ = writeln!(out, "{id}.{}: {}", f.name(), value_text(&f.get(node)));
+                    let _ = writeln!(
+                        out,
+                        "{id}.{}: {}",
+                        f.name_for(node),
+                        value_text(&f.get(node))
+                    );
                 }
             }
         }

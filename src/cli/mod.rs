@@ -2,10 +2,11 @@
 //!
 //! Exit codes: 0 fine, 1 a problem in the input (for `diff` and `merge`: a difference or a
 //! conflict), 2 a usage error (clap's) or trouble (for `values`, `explain`, `diff` and
-//! `merge`: a file that cannot be read or a map that does not load; `fmt` of a read-only
+//! `merge`, `combine`: a file that cannot be read or a map that does not load; `fmt` of a read-only
 //! map). Output goes to stdout; failures are reported on stderr as `FILE:LINE:COL:
 //! message`. Never panics on input.
 
+mod combine;
 mod compare;
 mod explain;
 mod export;
@@ -192,6 +193,27 @@ pub enum Command {
         /// %P: the path of the file in the repository, for messages.
         path: String,
     },
+    /// Combine maps: every file's trees side by side in OUT (clashing ids made unique), the
+    /// merges of similar nodes proposed, and the accepted ones merged (exit 0 written, 2 a
+    /// usage error or trouble: nothing written).
+    Combine {
+        /// The maps to combine (two or more).
+        #[arg(required = true, num_args = 2..)]
+        files: Vec<PathBuf>,
+        /// Where to write the combined map.
+        #[arg(short, long = "output", value_name = "OUT")]
+        output: PathBuf,
+        /// Which proposals to merge: `all`, `none`, or KEEP=MERGE pairs separated by
+        /// commas (ids of the combined map, as listed).
+        #[arg(long, default_value = "none", value_name = "all|none|KEEP=MERGE,…")]
+        accept: String,
+        /// The lowest score (0–1) a pair needs to be proposed.
+        #[arg(long, default_value_t = crate::edit::combine::DEFAULT_THRESHOLD)]
+        threshold: f64,
+        /// Output format of the proposals.
+        #[arg(long, value_enum, default_value_t)]
+        format: ReportFormat,
+    },
     /// Route `*.ron` files through Fulcrum in git: writes `*.ron merge=fulcrum diff=fulcrum`
     /// to .gitattributes and the merge driver and diff text conversion to the git config.
     GitSetup {
@@ -289,6 +311,13 @@ pub fn run(command: Command) -> ExitCode {
             path,
         } => Ok(git::merge_driver(&base, &ours, &theirs, &path)),
         Command::GitSetup { global } => Ok(git::git_setup(global)),
+        Command::Combine {
+            files,
+            output,
+            accept,
+            threshold,
+            format,
+        } => Ok(combine::run(&files, &output, &accept, threshold, format)),
         Command::Textconv { file } => Ok(git::textconv(&file)),
         Command::Export(args) => {
             if interchange::text_writer(&interchange::extension(&args.output)).is_some() {

@@ -2,10 +2,12 @@
 //! the command that places one map's trees into another (paste, combine); [`values`] reads a
 //! CSV of values and plans the one command that merges it into the metrics' history;
 //! [`diff`](mod@diff) lists what changed between two maps by id; [`merge`](mod@merge) merges
-//! two descendants of one map three ways, listing the conflicts.
+//! two descendants of one map three ways, listing the conflicts; [`combine`] brings several
+//! maps together and proposes and performs merges of their similar nodes.
 //!
 //! Every change to a map goes through here. Knows nothing of files or the UI.
 
+pub mod combine;
 mod command;
 pub mod diff;
 pub mod graft;

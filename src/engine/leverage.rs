@@ -358,7 +358,8 @@ pub fn leverage(
             }
         })
         .collect();
-    levers.sort_by(|a, b| {
+    // Ids are unique, so the order is total and an unstable sort gives the same order.
+    levers.sort_unstable_by(|a, b| {
         let ea = a.elasticity.map_or(-1.0, f64::abs);
         let eb = b.elasticity.map_or(-1.0, f64::abs);
         eb.total_cmp(&ea).then_with(|| a.id.cmp(&b.id))

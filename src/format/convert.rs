@@ -307,6 +307,7 @@ fn convert(index: usize, file: FileNode, findings: &mut Vec<Finding>) -> (Placem
         expected_lift,
         category,
         importance,
+        evidence_strength,
         method,
         success_criterion,
         result,
@@ -407,6 +408,23 @@ fn convert(index: usize, file: FileNode, findings: &mut Vec<Finding>) -> (Placem
             node.evidence_strength = narrow(Some(v), sid, index, "evidence", None, findings);
         }
         None => {}
+    }
+    if evidence_strength.is_some() {
+        if node.evidence_strength.is_some() {
+            findings.push(Finding::error(
+                Place::node(index, "evidence_strength"),
+                format!("{sid}: the evidence score is given twice, in `evidence` and `evidence_strength`"),
+            ));
+        } else {
+            node.evidence_strength = narrow(
+                evidence_strength,
+                sid,
+                index,
+                "evidence_strength",
+                None,
+                findings,
+            );
+        }
     }
     node.targeted = targeted.unwrap_or(false);
     node.status = status;

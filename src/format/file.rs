@@ -1,4 +1,4 @@
-//! The file structs of formats 1 and 2 (2 adds `presentations`): what a map file holds, exactly as written, before validation.
+//! The file structs of formats 1 to 3 (2 adds `presentations`, 3 `evidence_strength`): what a map file holds, exactly as written, before validation.
 //!
 //! These mirror the text, not the model: the tree is flat (each node names its `parent`), ids
 //! are plain strings, 1–5 scales are wide integers and maps are lists of pairs, so that every
@@ -71,6 +71,8 @@ pub(crate) struct FileNode {
     pub expected_lift: Option<f64>,
     pub category: Option<Category>,
     pub importance: Option<i64>,
+    /// An evidence score beside evidence entries (format 3).
+    pub evidence_strength: Option<i64>,
     pub method: Option<String>,
     pub success_criterion: Option<String>,
     pub result: Option<String>,

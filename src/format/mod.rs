@@ -1,7 +1,9 @@
-//! The map file format (RON, formats 1 and 2): load with full validation, canonical atomic
-//! save. Format 2 adds named `presentations`; format 1 is still read, and the writer writes
-//! the lowest format that holds the map ([`format_of`]), so a map without presentations is
-//! format 1, byte for byte as before.
+//! The map file format (RON, formats 1 to 3): load with full validation, canonical atomic
+//! save. Format 2 adds named `presentations`; format 3 lets a node keep both evidence
+//! entries (`evidence: [...]`) and an evidence score (`evidence_strength: N`), which
+//! formats 1 and 2 write in the one field `evidence`. Older formats are still read, and the
+//! writer writes the lowest format that holds the map ([`format_of`]), so a map without
+//! presentations or such nodes is format 1, byte for byte as before.
 //!
 //! Loading runs in two steps, as the style guide asks: the text is parsed into plain file
 //! structs (`file.rs`, `parse.rs`), then validated into a [`Map`] (`convert.rs`,
@@ -59,15 +61,26 @@ pub use read::{ReadError, read_file};
 pub use save::write_atomic;
 
 /// The newest file format this build reads (and writes, for a map that needs it).
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// The oldest file format this build reads (and writes, for a map that needs nothing newer).
 pub const OLDEST_FORMAT: u32 = 1;
 
-/// The lowest format that holds `map`: 2 when it has named presentations, else 1 — so a map
-/// that uses nothing newer stays readable by older versions.
+/// The lowest format that holds `map`: 3 when a node holds both evidence entries and an
+/// evidence score (the score is then written `evidence_strength`), 2 when it has named
+/// presentations, else 1 — so a map that uses nothing newer stays readable by older
+/// versions.
 pub fn format_of(map: &Map) -> u32 {
-    if map.presentations().is_empty() { 1 } else { 2 }
+    if map
+        .iter()
+        .any(|(_, n)| crate::model::holds_both_evidence(n))
+    {
+        3
+    } else if map.presentations().is_empty() {
+        1
+    } else {
+        2
+    }
 }
 
 /// Whether this build reads format `n`.

@@ -191,6 +191,21 @@ pub(crate) fn build(
         ordered,
         &mut findings,
     );
+    if format < 3 {
+        for (id, node) in map.iter() {
+            if crate::model::holds_both_evidence(node)
+                && let Some(&i) = first.get(id.as_str())
+            {
+                findings.push(Finding::error(
+                    Place::node(i, "evidence_strength"),
+                    format!(
+                        "`{id}`: evidence entries beside `evidence_strength` need `format: 3`; \
+                         this file says `format: {format}`"
+                    ),
+                ));
+            }
+        }
+    }
     add_links(&mut map, links, &first, &mut findings);
     add_scenarios(&mut map, scenarios, &first, &mut findings);
     if let Some(presentations) = presentations {

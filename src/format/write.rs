@@ -1,5 +1,6 @@
-//! The canonical writer: a map as text in the lowest format that holds it (1, or 2 when it
-//! has named presentations), byte-identical for the same map.
+//! The canonical writer: a map as text in the lowest format that holds it (1; 2 when it
+//! has named presentations; 3 when a node holds both evidence entries and an evidence score,
+//! the score then written `evidence_strength`), byte-identical for the same map.
 //!
 //! Hand-written rather than ron's serializer so the shape is exactly the documented one: the
 //! `implicit_some` header, 4-space indent, nodes in depth-first order one field per line in
@@ -167,16 +168,17 @@ fn push_node(out: &mut String, id: &str, parent: Option<&str>, node: &Node) {
     }
     for f in Field::ALL {
         if f.is_written(node) {
-            push_field_line(out, f, &f.get(node));
+            push_field_line(out, f.name_for(node), &f.get(node));
         }
     }
     out.push_str("        ),\n");
 }
 
 /// One field line of a node as the canonical writer writes it (the `evidence` list spans
-/// several lines), ending with a newline.
-pub(crate) fn push_field_line(out: &mut String, f: Field, value: &FieldValue<'_>) {
-    field(out, f.name());
+/// several lines), ending with a newline. `name` is the field's name in the file
+/// ([`Field::name_for`] the node).
+pub(crate) fn push_field_line(out: &mut String, name: &str, value: &FieldValue<'_>) {
+    field(out, name);
     push_value(out, value, true);
     out.push_str(",\n");
 }

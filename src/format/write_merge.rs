@@ -182,7 +182,7 @@ fn push_node_block(out: &mut String, map: &Map, id: &NodeId) {
     }
     for f in Field::ALL {
         if f.is_written(node) {
-            push_field_line(out, f, &f.get(node));
+            push_field_line(out, f.name_for(node), &f.get(node));
         }
     }
     out.push_str("        ),\n");
@@ -209,7 +209,7 @@ fn push_both(out: &mut Out, ours: &Map, theirs: &Map, id: &NodeId) {
         let field_line = |node| {
             let mut s = String::new();
             if f.is_written(node) {
-                push_field_line(&mut s, f, &f.get(node));
+                push_field_line(&mut s, f.name_for(node), &f.get(node));
             }
             s
         };

@@ -22,6 +22,7 @@ pub mod import;
 mod markdown;
 mod mermaid;
 mod opml;
+pub mod templates;
 
 pub use csv::to_csv;
 pub use import::{

@@ -131,10 +131,14 @@ pub fn to_opml(map: &Map, options: &ExportOptions) -> Result<Exported, ExportErr
             }
             match field.get(node) {
                 FieldValue::Text(text) => {
-                    text_attr(&mut out, &format!("fulcrum:{}", field.name()), &text);
+                    text_attr(
+                        &mut out,
+                        &format!("fulcrum:{}", field.name_for(node)),
+                        &text,
+                    );
                 }
                 value => {
-                    let _ = write!(out, " fulcrum:{}=\"", field.name());
+                    let _ = write!(out, " fulcrum:{}=\"", field.name_for(node));
                     escape_into(&mut out, &value_text(&value));
                     out.push('"');
                 }

@@ -1,5 +1,5 @@
-//! The chips on opportunity-solution-tree cards: sizing (R·F·S), target flag and best lift
-//! on opportunities; status, untested leaps of faith, expected lift, North Star effect and
+//! The chips on opportunity-solution-tree cards: sizing (R·F·S), evidence count, target flag
+//! and best lift on opportunities; status, untested leaps of faith, expected lift, North Star effect and
 //! effort on solutions; leap-of-faith flag, category, importance and evidence on
 //! assumptions; status on tests; the measured metric on outcomes. What they say and their
 //! colours; [`super::card`] flows them into rows.
@@ -84,6 +84,9 @@ pub(crate) fn chip_list(
                     p.text,
                 ));
             }
+            if let Some(text) = evidence_count(node.evidence.len()) {
+                chips.push(Chip::outline(text, p.muted));
+            }
             let summary = match figures {
                 Some(f) => f.opportunity(map, id),
                 None => ost::opportunity_summary(map, id.as_str()),
@@ -166,6 +169,16 @@ pub(crate) fn chip_list(
         NodeKind::Metric | NodeKind::Note => {}
     }
     chips
+}
+
+/// How many interview snapshots back an opportunity, as its card says it (`1 snapshot`,
+/// `3 snapshots`); nothing for none.
+pub(crate) fn evidence_count(n: usize) -> Option<String> {
+    match n {
+        0 => None,
+        1 => Some("1 snapshot".to_owned()),
+        n => Some(format!("{n} snapshots")),
+    }
 }
 
 fn status_color(p: &Palette, status: Status) -> Rgba {

@@ -210,10 +210,25 @@ impl Field {
         }
     }
 
-    /// The field written under `name` (`evidence` gives [`Field::Evidence`]; see
-    /// [`Field::name`]).
+    /// The field written under `name` (`evidence` gives [`Field::Evidence`], and
+    /// `evidence_strength` [`Field::EvidenceStrength`]; see [`Field::name`]).
     pub fn from_name(name: &str) -> Option<Field> {
+        if name == "evidence_strength" {
+            return Some(Field::EvidenceStrength);
+        }
         Field::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// The name the file writes this field under for `node`: [`Field::name`], except that an
+    /// assumption's score is written `evidence_strength` when the node also holds evidence
+    /// entries (which take `evidence`), so that a node carrying both — an opportunity turned
+    /// into an assumption, say — keeps both (format 3).
+    pub fn name_for(self, node: &Node) -> &'static str {
+        if self == Field::EvidenceStrength && !node.evidence.is_empty() {
+            "evidence_strength"
+        } else {
+            self.name()
+        }
     }
 
     /// The field's value on `node`, borrowed.
@@ -355,21 +370,22 @@ impl Field {
         self.get(a) == self.get(b)
     }
 
-    /// Whether the file writes this field for `node`: it is not `Absent` (nor `false`), and,
-    /// for the two fields written as `evidence`, it is the one the file keeps — the list,
-    /// unless the node is an assumption with a score. A node built through the API may carry
-    /// both; the file holds one.
+    /// Whether the file writes this field for `node`: it is not `Absent` (nor `false`). Both
+    /// evidence fields are written when a node has both, under the names of
+    /// [`Field::name_for`].
     pub fn is_written(self, node: &Node) -> bool {
-        let list_wins = !node.evidence.is_empty()
-            && (node.kind != NodeKind::Assumption || node.evidence_strength.is_none());
         match self {
-            Field::Evidence => list_wins,
-            Field::EvidenceStrength => !list_wins && node.evidence_strength.is_some(),
             Field::Controllable => node.controllable,
             Field::Targeted => node.targeted,
             _ => !matches!(self.get(node), FieldValue::Absent),
         }
     }
+}
+
+/// Whether a node holds both evidence entries and an evidence score, which only format 3
+/// can write.
+pub fn holds_both_evidence(node: &Node) -> bool {
+    !node.evidence.is_empty() && node.evidence_strength.is_some()
 }
 
 /// Whether two nodes hold the same value in every field (numbers compared by bits).
@@ -593,6 +609,15 @@ mod tests {
         assert_eq!(names[..4], ["kind", "title", "formula", "value"]);
         assert_eq!(Field::from_name("expected_lift"), Some(Field::ExpectedLift));
         assert_eq!(Field::from_name("evidence"), Some(Field::Evidence));
+        assert_eq!(
+            Field::from_name("evidence_strength"),
+            Some(Field::EvidenceStrength)
+        );
+        let mut both = full_node();
+        assert!(holds_both_evidence(&both));
+        assert_eq!(Field::EvidenceStrength.name_for(&both), "evidence_strength");
+        both.evidence.clear();
+        assert_eq!(Field::EvidenceStrength.name_for(&both), "evidence");
         assert_eq!(Field::from_name("parent"), None);
     }
 

@@ -12,7 +12,7 @@ mod presentation;
 pub mod synthetic;
 
 pub use clip::{CLIP_AFTER_CHARS, CLIP_KEEP_CHARS, clip};
-pub use field::{Field, FieldError, FieldValue, same_node};
+pub use field::{Field, FieldError, FieldValue, holds_both_evidence, same_node};
 pub use id::{MAX_ID_LEN, NodeId, RESERVED, id_problem};
 pub use map::{Dense, Map, ModelError, NodeKey, RemovedNode};
 pub use node::{

@@ -43,6 +43,8 @@ actions! {
     CompareWith,
     /// Mark what differs from the map's file as last saved.
     CompareSaved,
+    /// Bring other maps' trees in and review the proposed merges of similar nodes.
+    CombineMaps,
     /// Export a picture of the map (SVG, PNG, PDF).
     Export,
     /// Close the window.
@@ -204,6 +206,7 @@ impl Action {
                 None,
                 Some(CompareWith),
                 Some(CompareSaved),
+                Some(CombineMaps),
                 None,
                 Some(Quit),
             ],
@@ -354,6 +357,7 @@ impl Action {
             ImportValues => "Import values…",
             CompareWith => "Compare with…",
             CompareSaved => "Compare with last saved version",
+            CombineMaps => "Combine maps…",
             Export => "Export…",
             Quit => "Quit",
             Undo => "Undo",
@@ -414,6 +418,9 @@ impl Action {
             }
             CompareSaved => {
                 "Mark what was added, removed, changed or moved since the file was last saved"
+            }
+            CombineMaps => {
+                "Bring other maps' trees in beside this one and review the proposed merges of similar nodes"
             }
             Export => "Save a picture of the map as SVG, PNG or PDF",
             Quit => "Close Fulcrum (asks first if there are unsaved changes)",
@@ -491,7 +498,7 @@ impl Action {
             Save => vec![key(CMD, Key::S)],
             SaveAs => vec![key(CMD_SHIFT, Key::S)],
             ImportValues => vec![],
-            CompareWith | CompareSaved => vec![],
+            CompareWith | CompareSaved | CombineMaps => vec![],
             Export => vec![key(CMD, Key::E)],
             Quit => vec![key(CMD, Key::Q)],
             Undo => vec![key(CMD, Key::Z)],
@@ -562,9 +569,9 @@ impl Action {
         use Action::*;
         match self {
             New | Open | Save | SaveAs | ImportValues | Export | CompareWith | CompareSaved
-            | Quit | Find | FindNext | FindPrevious | ZoomIn | ZoomOut | FitView | FitTree
-            | FocusInspector | ToggleInspector | ToggleProblems | ToggleTheme | ToggleLeverage
-            | ToggleBridge | ToggleScenarios | Help | Present | PresentNamed
+            | CombineMaps | Quit | Find | FindNext | FindPrevious | ZoomIn | ZoomOut | FitView
+            | FitTree | FocusInspector | ToggleInspector | ToggleProblems | ToggleTheme
+            | ToggleLeverage | ToggleBridge | ToggleScenarios | Help | Present | PresentNamed
             | TogglePresentations | AddPresentationStep => Scope::Global,
             _ => Scope::Canvas,
         }

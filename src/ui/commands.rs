@@ -18,6 +18,9 @@ use super::actions::Action;
 pub(crate) enum Pending {
     /// Start a new, empty map.
     New,
+    /// Start a new map from one of the bundled templates (its index in
+    /// [`crate::interchange::templates::TEMPLATES`]).
+    Template(usize),
     /// Open a file (`None`: ask which).
     Open(Option<PathBuf>),
     /// Close the window.
@@ -115,6 +118,16 @@ pub(crate) enum UiCommand {
     CompareGo(usize),
     /// Leave compare.
     CloseCompare,
+    /// Combine review: merge this proposal (one undo step).
+    CombineAccept(usize),
+    /// Combine review: drop this proposal; its pairs are not proposed again.
+    CombineReject(usize),
+    /// Combine review: the node to merge by hand (`None`: none).
+    CombinePick(Option<NodeId>),
+    /// Combine review: merge the picked node into the selected one.
+    CombineByHand,
+    /// Close the combine review.
+    CloseCombine,
     /// Apply the values import being previewed (one undo step).
     ApplyImport,
     /// Forget the recent files.

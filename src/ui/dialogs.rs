@@ -29,6 +29,8 @@ pub(crate) enum PathPurpose {
     ImportValues,
     /// Compare the open map with the map typed.
     Compare,
+    /// Combine the open map with the maps typed (separated by `;`).
+    Combine,
     /// Save to the file typed, then do the pending step, if any.
     SaveAs(Option<Pending>),
 }
@@ -151,7 +153,10 @@ impl Dialogs {
     /// Opens the in-app path field.
     pub fn ask_path(&mut self, purpose: PathPurpose, dir: PathBuf) {
         let name = match purpose {
-            PathPurpose::Open | PathPurpose::ImportValues | PathPurpose::Compare => "",
+            PathPurpose::Open
+            | PathPurpose::ImportValues
+            | PathPurpose::Compare
+            | PathPurpose::Combine => "",
             PathPurpose::SaveAs(_) => "map.ron",
         };
         let text = if dir.as_os_str().is_empty() {
@@ -385,6 +390,7 @@ fn path_prompt_ui(ctx: &egui::Context, cx: &Viewer<'_>, dialogs: &mut Dialogs) {
             PathPurpose::Open => ("Open map", "Open"),
             PathPurpose::ImportValues => ("Import values", "Preview"),
             PathPurpose::Compare => ("Compare with", "Compare"),
+            PathPurpose::Combine => ("Combine maps (paths separated by ;)", "Combine"),
             PathPurpose::SaveAs(_) => ("Save map as", "Save"),
         };
         let mut confirm = false;

@@ -89,6 +89,15 @@ impl FulcrumApp {
             UiCommand::CompareStep(delta) => self.compare_step(delta),
             UiCommand::CompareGo(i) => self.compare_go(i),
             UiCommand::CloseCompare => self.view.compare = None,
+            UiCommand::CombineAccept(i) => self.combine_accept(i),
+            UiCommand::CombineReject(i) => self.combine_reject(i),
+            UiCommand::CombinePick(id) => {
+                if let Some(review) = self.view.combine.as_mut() {
+                    review.picked = id;
+                }
+            }
+            UiCommand::CombineByHand => self.combine_by_hand(),
+            UiCommand::CloseCombine => self.view.combine = None,
             c @ (UiCommand::PresentStep(_)
             | UiCommand::PresentBlank
             | UiCommand::PresentFocus
@@ -129,6 +138,7 @@ impl FulcrumApp {
             ImportValues => self.ask_import_values(),
             CompareWith => self.ask_compare_with(),
             CompareSaved => self.compare_with_saved(),
+            CombineMaps => self.ask_combine(),
             Export => self.open_export(),
             Save => {
                 self.save();

@@ -135,11 +135,30 @@ impl FulcrumApp {
                 let doc = Document::new(Map::new("Untitled map"));
                 self.replace_session(Session::new(doc, None, Vec::new()));
             }
+            Pending::Template(i) => self.new_from_template(i),
             Pending::Open(Some(path)) => self.open_path(&path),
             Pending::Open(None) => self.ask_open_path(),
             Pending::Close => {
                 self.shell.autosave.discard();
                 self.shell.closing = true;
+            }
+        }
+    }
+
+    /// File → New from template: the template as a new, untitled map named after it.
+    fn new_from_template(&mut self, i: usize) {
+        let Some(template) = crate::interchange::templates::TEMPLATES.get(i) else {
+            return;
+        };
+        match template.map() {
+            Ok(map) => {
+                let mut session = Session::new(Document::new(map), None, Vec::new());
+                session.untitled_name = template.file_name.to_owned();
+                self.replace_session(session);
+            }
+            Err(err) => {
+                let path = Path::new(template.file_name);
+                self.shell.dialogs.report = Some(Report::load(path, &err));
             }
         }
     }
@@ -302,6 +321,20 @@ impl FulcrumApp {
                 }
                 self.shell.dialogs.path = None;
                 self.compare_with_path(&path);
+            }
+            PathPurpose::Combine => {
+                let paths: Vec<PathBuf> = typed
+                    .split(';')
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                    .map(PathBuf::from)
+                    .collect();
+                if let Some(missing) = paths.iter().find(|p| !p.is_file()) {
+                    prompt.error = Some(format!("There is no file at {}.", missing.display()));
+                    return;
+                }
+                self.shell.dialogs.path = None;
+                self.combine_with_paths(&paths);
             }
             PathPurpose::Open => {
                 if !path.is_file() {

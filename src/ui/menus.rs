@@ -9,6 +9,7 @@ use super::actions::{Action, Menu, shortcut_text};
 use super::commands::{Pending, UiCommand};
 use super::dispatch::{is_checked, is_enabled};
 use super::view::View;
+use crate::interchange::templates::TEMPLATES;
 use crate::model::{NodeId, NodeKind};
 
 /// The menu bar.
@@ -69,6 +70,9 @@ fn menu_ui(
             }
             Some(a) => entry_ui(ui, cx, view, a, card.map(|(id, _)| id)),
         }
+        if menu == Menu::File && action == Some(Action::New) {
+            templates_menu_ui(ui, cx);
+        }
         if menu == Menu::File && action == Some(Action::Open) {
             recent_menu_ui(ui, cx);
         }
@@ -116,6 +120,18 @@ fn entry_ui(
         });
         ui.close();
     }
+}
+
+/// File → New from template: one entry per bundled template.
+fn templates_menu_ui(ui: &mut egui::Ui, cx: &Viewer<'_>) {
+    ui.menu_button("New from template", |ui| {
+        for (i, t) in TEMPLATES.iter().enumerate() {
+            if ui.button(t.name).on_hover_text(t.description).clicked() {
+                cx.commands.send(UiCommand::Request(Pending::Template(i)));
+                ui.close();
+            }
+        }
+    });
 }
 
 /// File → Open recent.

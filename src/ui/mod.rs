@@ -52,6 +52,7 @@ mod canvas;
 mod card_geometry;
 mod cards;
 mod clipboard;
+mod combine;
 mod commands;
 mod compare;
 mod conflicts;
@@ -480,6 +481,9 @@ impl FulcrumApp {
         if let Some(compare) = view.compare.as_mut() {
             compare.refresh(session.map(), session.doc.generation());
         }
+        if let Some(review) = view.combine.as_mut() {
+            review.refresh(session.map(), session.doc.generation());
+        }
         let derived = match derived {
             Some(d) => {
                 d.refresh(session, view, &ctx);
@@ -522,6 +526,7 @@ impl FulcrumApp {
             leverage::leverage_panel_ui(ui, &cx, view);
         }
         compare::compare_panel_ui(ui, &cx, view);
+        combine::combine_panel_ui(ui, &cx, view);
         if view.panels.inspector {
             inspector::inspector_ui(ui, &cx, view);
         }

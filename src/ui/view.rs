@@ -217,6 +217,8 @@ pub(crate) struct View {
     pub link_picker: Option<LinkPicker>,
     /// The comparison with another map (File → Compare with…), while on.
     pub compare: Option<super::compare::Comparison>,
+    /// The review of combined maps (File → Combine maps…), while open.
+    pub combine: Option<super::combine::CombineReview>,
     /// The document generation the view was last settled against.
     settled: Option<u64>,
 }

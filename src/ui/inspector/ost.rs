@@ -133,6 +133,15 @@ pub(super) fn opportunity_ui(
             quote: None,
         });
     }
+    // Kept from when the node was an assumption: saved with it, shown again if it is one.
+    if let Some(score) = e.node.evidence_strength {
+        ui.label(
+            RichText::new(format!(
+                "Also keeps the evidence score {score} from when it was an assumption (saved with it)"
+            ))
+            .color(c.palette.muted),
+        );
+    }
 }
 
 pub(super) fn solution_ui(
@@ -214,6 +223,17 @@ pub(super) fn assumption_ui(ui: &mut egui::Ui, c: &Ctx<'_>, _drafts: &mut Drafts
     caption(ui, "Evidence");
     if let Some(v) = scale_picker(ui, "evidence_strength", e.node.evidence_strength, true) {
         e.node.evidence_strength = v;
+    }
+    // Kept from when the node was an opportunity: saved with it, shown again if it is one.
+    let n = e.node.evidence.len();
+    if n > 0 {
+        let what = if n == 1 { "snapshot" } else { "snapshots" };
+        ui.label(
+            RichText::new(format!(
+                "Also keeps {n} interview {what} from when it was an opportunity (saved with it)"
+            ))
+            .color(c.palette.muted),
+        );
     }
 }
 
