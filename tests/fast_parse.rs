@@ -141,6 +141,8 @@ fn what_the_subset_leaves_to_ron() {
         "Map(format: 1, nodes: [(id: \"a\", kind: Opportunity, evidence: 3)])".to_owned(),
         "Map(format: 1, nodes: [(id: \"a\", kind: Assumption, evidence: -3)])".to_owned(),
         "Map(format: 1, nodes: [(id: \"a\", kind: Assumption, evidence: [])])".to_owned(),
+        "Map(format: 3, nodes: [(id: \"a\", kind: Assumption, evidence: [(source: \"s\")], evidence_strength: 2)])".to_owned(),
+        "Map(format: 2, nodes: [(id: \"a\", kind: Assumption, evidence: [(source: \"s\")], evidence_strength: 2)])".to_owned(),
         "Map(nodes: [])".to_owned(),
         "Map()".to_owned(),
         "(format: 1)".to_owned(),
