@@ -2,27 +2,33 @@
 //! the selected solution, or of the selection's whole tree, placed by importance (up) and
 //! evidence (right) on the 5 × 5 grid of their scores. The leap-of-faith quadrant
 //! (importance ≥ 4, evidence ≤ 2: test these first) is shaded and labelled. Each assumption
-//! is a dot with its title beside it; a cell grows to hold every title it has, so all stay
-//! readable. Dragging a dot to another cell sets both scores in one command
+//! is a dot with its title beside it (wrapped to three lines); a cell grows to hold every
+//! title it has, so all stay readable. Dragging a dot to another cell sets both scores in one command
 //! (`edit::ost::set_assumption_scores`, one undo step); assumptions not scored yet wait
 //! in a tray below and are scored by dragging them in. A click selects the node.
 
-use egui::{Align2, FontId, Id, LayerId, Order, Pos2, Rect, Sense, Stroke, Vec2};
+use std::sync::Arc;
+
+use egui::{Align2, FontId, Galley, Id, LayerId, Order, Pos2, Rect, Sense, Stroke, Vec2};
 
 use super::Viewer;
 use super::commands::UiCommand;
 use super::view::View;
 use crate::model::{Map, NodeId, NodeKind};
 
-/// Height of one assumption's line in a cell, in points.
+/// The least height of one assumption's chip in a cell, in points.
 const CHIP_HEIGHT: f32 = 24.0;
 /// The smallest height of a row of cells.
 const MIN_ROW_HEIGHT: f32 = 64.0;
 /// The smallest width of a column of cells.
-const MIN_COLUMN_WIDTH: f32 = 130.0;
+const MIN_COLUMN_WIDTH: f32 = 150.0;
 /// Room for the importance axis on the left and the evidence axis below.
 const AXIS_LEFT: f32 = 64.0;
 const AXIS_BOTTOM: f32 = 42.0;
+/// Room for the axis title above the grid.
+const AXIS_TOP: f32 = 20.0;
+/// The widest title of an assumption waiting to be scored.
+const TRAY_TITLE_WIDTH: f32 = 300.0;
 /// Room for the quadrant's label above the top row's dots.
 const LABEL_ROOM: f32 = 18.0;
 
@@ -51,8 +57,8 @@ pub(crate) fn assumption_map_ui(ctx: &egui::Context, cx: &Viewer<'_>, view: &mut
     let mut open = view.panels.assumptions;
     egui::Window::new("Assumption map")
         .open(&mut open)
-        .default_size([820.0, 600.0])
-        .min_width(560.0)
+        .default_size([1000.0, 640.0])
+        .min_width(600.0)
         .resizable(true)
         .show(ctx, |ui| map_ui(ui, cx, view));
     view.panels.assumptions = open;
@@ -149,26 +155,33 @@ fn map_ui(ui: &mut egui::Ui, cx: &Viewer<'_>, view: &mut View) {
         ids.len()
     ));
     egui::ScrollArea::vertical()
-        .auto_shrink([false, false])
+        .auto_shrink([false, true])
         .show(ui, |ui| {
-            let mut drop = None;
-            let placed = grid_ui(ui, cx, selection.as_ref(), &cells, &mut drop);
+            let mut gesture = Gesture::default();
+            let placed = grid_ui(ui, cx, selection.as_ref(), &cells, &mut gesture);
             if !unscored.is_empty() {
                 ui.add_space(8.0);
                 ui.strong("Not scored yet — drag into the grid");
                 ui.horizontal_wrapped(|ui| {
                     for (id, title) in &unscored {
-                        let (rect, _) = ui.allocate_exact_size(
-                            Vec2::new(chip_width(title), CHIP_HEIGHT),
-                            Sense::hover(),
-                        );
+                        let galley = title_galley(ui, cx, title, TRAY_TITLE_WIDTH);
+                        let size =
+                            Vec2::new(galley.size().x + CHIP_TEXT_LEFT + 8.0, chip_height(&galley));
+                        let (rect, _) = ui.allocate_exact_size(size, Sense::hover());
                         let selected = selection.as_ref() == Some(id);
-                        chip_ui(ui, cx, id, title, None, selected, rect, &mut drop);
+                        let dot = Dot {
+                            id,
+                            title,
+                            scores: None,
+                            selected,
+                            galley,
+                        };
+                        chip_ui(ui, cx, &dot, rect, &mut gesture);
                     }
                 });
             }
             let at = ui.input(|i| i.pointer.interact_pos().or(i.pointer.latest_pos()));
-            if let Some(id) = drop
+            if let Some(id) = gesture.dropped
                 && let Some(p) = at
                 && let Some(&((importance, evidence), _)) =
                     placed.iter().find(|(_, r)| r.contains(p))
@@ -180,8 +193,37 @@ fn map_ui(ui: &mut egui::Ui, cx: &Viewer<'_>, view: &mut View) {
         });
 }
 
+/// What the dots are doing this frame.
+#[derive(Default)]
+struct Gesture {
+    /// A dot is being dragged.
+    dragging: bool,
+    /// The dot whose drag ended.
+    dropped: Option<NodeId>,
+}
+
 /// Each cell's (importance, evidence) and place on screen.
 type Cells = Vec<((u8, u8), Rect)>;
+
+/// A title laid out to `width`, on at most three lines.
+fn title_galley(ui: &egui::Ui, cx: &Viewer<'_>, title: &str, width: f32) -> Arc<Galley> {
+    let mut job = egui::text::LayoutJob::single_section(
+        title.to_owned(),
+        egui::TextFormat::simple(FontId::proportional(13.5), cx.palette.text),
+    );
+    job.wrap = egui::text::TextWrapping {
+        max_width: width.max(20.0),
+        max_rows: 3,
+        break_anywhere: false,
+        overflow_character: Some('…'),
+    };
+    ui.painter().layout_job(job)
+}
+
+/// The height of a chip holding `galley`.
+fn chip_height(galley: &Galley) -> f32 {
+    (galley.size().y + 8.0).max(CHIP_HEIGHT)
+}
 
 /// The 5 × 5 grid with the axes, the quadrant and every scored assumption; returns where
 /// the cells are.
@@ -190,26 +232,42 @@ fn grid_ui(
     cx: &Viewer<'_>,
     selection: Option<&NodeId>,
     cells: &[Vec<Vec<(NodeId, String)>>],
-    drop: &mut Option<NodeId>,
+    gesture: &mut Gesture,
 ) -> Cells {
     let palette = cx.palette;
     let width = ui.available_width().max(AXIS_LEFT + 5.0 * MIN_COLUMN_WIDTH);
     let column = (width - AXIS_LEFT) / 5.0;
+    // Every title wrapped to its cell, so the rows can be as tall as their fullest cell.
+    let galleys: Vec<Vec<Vec<Arc<Galley>>>> = cells
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|cell| {
+                    cell.iter()
+                        .map(|(_, t)| title_galley(ui, cx, t, column - 12.0 - CHIP_TEXT_LEFT))
+                        .collect()
+                })
+                .collect()
+        })
+        .collect();
     // Row heights from the top (importance 5) down.
     let heights: Vec<f32> = (0..5)
         .rev()
-        .map(|i| {
-            let most = cells[i].iter().map(Vec::len).max().unwrap_or(0) as f32;
+        .map(|i: usize| {
+            let fullest = galleys[i]
+                .iter()
+                .map(|cell| cell.iter().map(|g| chip_height(g) + 2.0).sum::<f32>())
+                .fold(0.0, f32::max);
             let room = if i == 4 { LABEL_ROOM } else { 0.0 };
-            (most * CHIP_HEIGHT + 14.0).max(MIN_ROW_HEIGHT) + room
+            (fullest + 14.0).max(MIN_ROW_HEIGHT) + room
         })
         .collect();
-    let height: f32 = heights.iter().sum::<f32>() + AXIS_BOTTOM;
+    let height: f32 = AXIS_TOP + heights.iter().sum::<f32>() + AXIS_BOTTOM;
     let (rect, _) = ui.allocate_exact_size(Vec2::new(width, height), Sense::hover());
     let painter = ui.painter_at(rect);
     let left = rect.left() + AXIS_LEFT;
     let mut tops = Vec::with_capacity(5);
-    let mut y = rect.top();
+    let mut y = rect.top() + AXIS_TOP;
     for h in &heights {
         tops.push(y);
         y += h;
@@ -271,8 +329,8 @@ fn grid_ui(
         palette.muted,
     );
     painter.text(
-        Pos2::new(rect.left() + 2.0, (tops[0] + bottom) / 2.0),
-        Align2::LEFT_CENTER,
+        Pos2::new(rect.left() + 2.0, rect.top() + 2.0),
+        Align2::LEFT_TOP,
         "Importance",
         FontId::proportional(13.0),
         palette.text,
@@ -326,20 +384,30 @@ fn grid_ui(
             let entries = &cells[usize::from(importance - 1)][usize::from(evidence - 1)];
             // The quadrant's label sits above the top row's dots.
             let label_room = if importance == 5 { LABEL_ROOM } else { 0.0 };
-            for (k, (id, title)) in entries.iter().enumerate() {
-                let top = r.top() + 7.0 + label_room;
+            let mut top = r.top() + 7.0 + label_room;
+            let laid = &galleys[usize::from(importance - 1)][usize::from(evidence - 1)];
+            for ((id, title), galley) in entries.iter().zip(laid) {
+                let h = chip_height(galley);
                 let chip = Rect::from_min_size(
-                    Pos2::new(r.left() + 6.0, top + k as f32 * CHIP_HEIGHT),
-                    Vec2::new(column - 12.0, CHIP_HEIGHT - 2.0),
+                    Pos2::new(r.left() + 6.0, top),
+                    Vec2::new(column - 12.0, h),
                 );
+                top += h + 2.0;
                 let selected = selection == Some(id);
                 let scores = Some((importance, evidence));
-                chip_ui(ui, cx, id, title, scores, selected, chip, drop);
+                let dot = Dot {
+                    id,
+                    title,
+                    scores,
+                    selected,
+                    galley: galley.clone(),
+                };
+                chip_ui(ui, cx, &dot, chip, gesture);
             }
         }
     }
     // While a dot is dragged, the cell under the pointer is outlined.
-    if ui.ctx().dragged_id().is_some()
+    if gesture.dragging
         && let Some(p) = ui.input(|i| i.pointer.interact_pos())
         && let Some((i, e)) = cell_at(p)
     {
@@ -356,26 +424,23 @@ fn grid_ui(
         .collect()
 }
 
-/// How wide an unscored assumption's chip is: its title, within reason.
-fn chip_width(title: &str) -> f32 {
-    let chars = title.chars().count() as f32;
-    (chars * 7.5 + 30.0).clamp(120.0, 320.0)
-}
-
-/// One assumption: a dot and its title in `rect`. Drag to another cell (the cell is worked
-/// out by the grid from where the drag ends), click to select.
-#[allow(clippy::too_many_arguments)]
-fn chip_ui(
-    ui: &mut egui::Ui,
-    cx: &Viewer<'_>,
-    id: &NodeId,
-    title: &str,
+/// One assumption as drawn: its id, title, scores and laid-out title.
+struct Dot<'a> {
+    id: &'a NodeId,
+    title: &'a str,
     scores: Option<(u8, u8)>,
     selected: bool,
-    rect: Rect,
-    drop: &mut Option<NodeId>,
-) {
+    galley: Arc<Galley>,
+}
+
+/// Left of a chip's title: room for its dot.
+const CHIP_TEXT_LEFT: f32 = 22.0;
+
+/// One assumption: a dot and its title in `rect`. Drag to another cell (the cell is worked
+/// out from where the drag ends, once every cell is placed), click to select.
+fn chip_ui(ui: &mut egui::Ui, cx: &Viewer<'_>, dot: &Dot<'_>, rect: Rect, gesture: &mut Gesture) {
     let palette = cx.palette;
+    let (id, title, scores, selected) = (dot.id, dot.title, dot.scores, dot.selected);
     let response = ui.interact(
         rect,
         Id::unique(("assumption_dot", id.as_str())),
@@ -400,25 +465,19 @@ fn chip_ui(
             palette.edge.gamma_multiply(0.6)
         };
         painter.rect_stroke(r, 5.0, Stroke::new(1.0, border), egui::StrokeKind::Inside);
-        let dot = if leap {
+        let dot_color = if leap {
             palette.danger
         } else {
             palette.kind(NodeKind::Assumption)
         };
-        painter.circle_filled(Pos2::new(r.left() + 10.0, r.center().y), 5.0, dot);
-        let mut job = egui::text::LayoutJob::simple_singleline(
-            title.to_owned(),
-            FontId::proportional(13.5),
-            palette.text,
-        );
-        job.wrap = egui::text::TextWrapping::truncate_at_width((r.width() - 24.0).max(0.0));
-        let galley = painter.layout_job(job);
+        painter.circle_filled(Pos2::new(r.left() + 11.0, r.top() + 12.0), 5.0, dot_color);
         painter.galley(
-            Pos2::new(r.left() + 20.0, r.center().y - galley.size().y / 2.0),
-            galley,
+            Pos2::new(r.left() + CHIP_TEXT_LEFT, r.top() + 4.0),
+            dot.galley.clone(),
             palette.text,
         );
     };
+    gesture.dragging |= response.dragged();
     if response.dragged() {
         // Where it was, faintly; the dot itself follows the pointer.
         ui.painter().rect_stroke(
@@ -440,7 +499,7 @@ fn chip_ui(
     }
     if response.drag_stopped() {
         // Where it lands is worked out from the cells once they are all drawn.
-        *drop = Some(id.clone());
+        gesture.dropped = Some(id.clone());
     } else if response.clicked() {
         cx.commands.send(UiCommand::SelectAndCenter(id.clone()));
     }

@@ -22,6 +22,9 @@ use crate::edit::Command;
 use crate::look::format_lift;
 use crate::model::{Field, FieldValue, Map, Node, NodeId, NodeKind, Sizing, Status};
 
+/// The width of the title column, in points (longer titles are cut, in full on hover).
+const TITLE_WIDTH: f32 = 300.0;
+
 /// A sortable column of the opportunity table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum OppColumn {
@@ -150,7 +153,8 @@ pub(crate) fn compare_tables_ui(ui: &mut egui::Ui, cx: &Viewer<'_>, view: &mut V
     let subject = subject(map, view);
     egui::Panel::bottom("compare_tables")
         .resizable(true)
-        .default_size(280.0)
+        .default_size(330.0)
+        .min_size(300.0)
         .show(ui, |ui| {
             let Some(subject) = subject else {
                 ui.strong("Compare tables");
@@ -462,12 +466,17 @@ fn title_cell_ui(ui: &mut egui::Ui, cx: &Viewer<'_>, view: &View, id: &NodeId, n
     if node.targeted {
         text = text.strong().color(cx.palette.accent);
     }
-    let response = ui
-        .add(egui::Button::selectable(selected, text).truncate())
-        .on_hover_text(&node.title);
-    if response.clicked() {
-        cx.commands.send(UiCommand::SelectAndCenter(id.clone()));
-    }
+    let size = Vec2::new(TITLE_WIDTH, ui.spacing().interact_size.y);
+    let layout = egui::Layout::left_to_right(egui::Align::Center);
+    ui.allocate_ui_with_layout(size, layout, |ui| {
+        ui.set_min_width(TITLE_WIDTH);
+        let response = ui
+            .add(egui::Button::selectable(selected, text).truncate())
+            .on_hover_text(&node.title);
+        if response.clicked() {
+            cx.commands.send(UiCommand::SelectAndCenter(id.clone()));
+        }
+    });
 }
 
 /// A 1–5 score as a drop-down (with "–" for none when `allow_none`). Returns the pick.

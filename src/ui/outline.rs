@@ -181,7 +181,7 @@ pub(crate) fn outline_ui(ui: &mut egui::Ui, cx: &Viewer<'_>, view: &mut View) {
         .refresh(map, cx.session.doc.generation(), &view.folds);
     egui::Panel::left("outline")
         .resizable(true)
-        .default_size(320.0)
+        .default_size(360.0)
         .min_size(200.0)
         .show(ui, |ui| {
             ui.horizontal(|ui| {
@@ -201,15 +201,22 @@ fn rows_ui(ui: &mut egui::Ui, cx: &Viewer<'_>, view: &mut View) {
     let mut area = egui::ScrollArea::vertical()
         .id_salt("outline_rows")
         .auto_shrink([false, false]);
-    if view.outline.scrolled_to != view.selection {
-        if let Some(offset) = view
-            .selection
-            .as_ref()
-            .and_then(|s| view.outline.offset_showing(s.as_str()))
-        {
-            area = area.vertical_scroll_offset(offset);
-        }
+    // A new selection is scrolled into view once; a row being edited always is (its
+    // editor must be built to get the keys).
+    let editing = view
+        .title_edit()
+        .map(|e| e.id.clone())
+        .filter(|_| view.outline_has_keyboard());
+    let follow = if editing.is_some() {
+        editing
+    } else if view.outline.scrolled_to != view.selection {
         view.outline.scrolled_to = view.selection.clone();
+        view.selection.clone()
+    } else {
+        None
+    };
+    if let Some(offset) = follow.and_then(|s| view.outline.offset_showing(s.as_str())) {
+        area = area.vertical_scroll_offset(offset);
     }
     let total = view.outline.rows.rows.len();
     ui.spacing_mut().item_spacing.y = 0.0;
