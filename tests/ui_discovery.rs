@@ -434,6 +434,44 @@ fn space_alt_arrows_and_delete_in_the_outline_fold_reorder_and_delete() {
 }
 
 #[test]
+fn typing_over_a_row_and_enter_in_one_frame_retitle_it_and_right_unfolds() {
+    let mut h = outline_on("churned");
+    one_frame(&mut h, vec![typing("Lost MRR"), key(Key::Enter)]);
+    assert_eq!(title(&h, "churned"), "Lost MRR");
+    assert!(h.state().editing().is_none());
+    one_frame(&mut h, vec![key(Key::Space)]);
+    assert!(h.state().is_folded("churned"));
+    // Right goes to the first child, unfolding its parent.
+    one_frame(&mut h, vec![key(Key::ArrowRight), key(Key::ArrowDown)]);
+    assert!(!h.state().is_folded("churned"));
+    assert_eq!(selected(&h).as_deref(), Some("avg_churned_mrr"));
+}
+
+#[test]
+fn an_unscored_assumption_is_scored_by_dragging_it_into_the_grid() {
+    use fulcrum::edit::{Command, NewNode};
+    use fulcrum::model::{Node, NodeId, NodeKind};
+    let mut h = assumption_map();
+    let id = NodeId::new("fresh_risk").unwrap_or_else(|e| panic!("{e}"));
+    let added = h.state_mut().apply(Command::AddNode(Box::new(NewNode {
+        id,
+        node: Node::new(NodeKind::Assumption, "Admins read the digest"),
+        parent: Some(NodeId::new("weekly_digest").unwrap_or_else(|e| panic!("{e}"))),
+        index: 0,
+    })));
+    assert!(added);
+    h.run();
+    let from = h
+        .get_by_label("Admins read the digest, not scored")
+        .rect()
+        .center();
+    let to = h.get_by_label("importance 4, evidence 2").rect().center();
+    drag(&mut h, from, to);
+    assert_eq!(scores(&h, "fresh_risk"), (Some(4), Some(2)));
+    h.get_by_label("Admins read the digest, importance 4, evidence 2");
+}
+
+#[test]
 fn the_outline_of_a_100k_node_map_builds_only_the_rows_in_view() {
     let map = synthetic::driver_tree(100_000, 1);
     let mut h = harness(FulcrumApp::with_map(map));

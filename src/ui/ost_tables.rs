@@ -174,6 +174,10 @@ pub(crate) fn compare_tables_ui(ui: &mut egui::Ui, cx: &Viewer<'_>, view: &mut V
             };
             let opportunities = of_kind(NodeKind::Opportunity);
             let solutions = of_kind(NodeKind::Solution);
+            if opportunities.is_empty() && solutions.is_empty() {
+                ui.weak("No opportunities or solutions under it any more.");
+                return;
+            }
             egui::ScrollArea::both()
                 .auto_shrink([false, true])
                 .show(ui, |ui| {
@@ -458,8 +462,9 @@ fn sorted<C: Copy>(
     keyed.into_iter().map(|(_, id)| id).collect()
 }
 
-/// A row's title: selects the node (and shows it on the canvas) when clicked; the target
-/// opportunity stands out.
+/// A row's title: selects the node (and shows it on the canvas) when clicked, edits its
+/// title on a double-click (in its card, or its outline row); the target opportunity stands
+/// out.
 fn title_cell_ui(ui: &mut egui::Ui, cx: &Viewer<'_>, view: &View, id: &NodeId, node: &Node) {
     let selected = view.selection.as_ref() == Some(id);
     let mut text = RichText::new(&node.title);
@@ -472,8 +477,10 @@ fn title_cell_ui(ui: &mut egui::Ui, cx: &Viewer<'_>, view: &View, id: &NodeId, n
         ui.set_min_width(TITLE_WIDTH);
         let response = ui
             .add(egui::Button::selectable(selected, text).truncate())
-            .on_hover_text(&node.title);
-        if response.clicked() {
+            .on_hover_text(format!("{} (double-click to rename)", node.title));
+        if response.double_clicked() {
+            cx.commands.send(UiCommand::EditTitleOf(id.clone()));
+        } else if response.clicked() {
             cx.commands.send(UiCommand::SelectAndCenter(id.clone()));
         }
     });
