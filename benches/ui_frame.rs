@@ -1,7 +1,7 @@
 //! Criterion benchmarks of one UI frame, headless: `egui::Context::run_ui` over
 //! `FulcrumApp::show` plus `tessellate`, on synthetic driver trees (SPEC §7 targets:
 //! ≤ 2 ms at a typical zoom whatever the size, ≤ 8 ms with 10k cards on screen, first
-//! frame ≤ 1 s).
+//! frame ≤ 1 s); and a frame with the outline open at 100k nodes.
 //!
 //! Needs `[[bench]] name = "ui_frame", harness = false` in Cargo.toml; run with
 //! `cargo bench --bench ui_frame`.
@@ -61,6 +61,15 @@ fn ui_frame(c: &mut Criterion) {
 
     let (ctx, mut app) = warmed(synthetic::driver_tree(100_000, 1), |a| a.set_zoom(0.6));
     group.bench_function("100k nodes, zoom 0.6", |b| {
+        b.iter(|| black_box(frame(&ctx, &mut app)));
+    });
+
+    // The outline open beside the canvas: only its visible rows are built.
+    let (ctx, mut app) = warmed(synthetic::driver_tree(100_000, 1), |a| {
+        a.set_zoom(1.0);
+        a.show_outline(true);
+    });
+    group.bench_function("100k nodes, zoom 1, outline open", |b| {
         b.iter(|| black_box(frame(&ctx, &mut app)));
     });
     group.finish();

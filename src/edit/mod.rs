@@ -3,7 +3,8 @@
 //! CSV of values and plans the one command that merges it into the metrics' history;
 //! [`diff`](mod@diff) lists what changed between two maps by id; [`merge`](mod@merge) merges
 //! two descendants of one map three ways, listing the conflicts; [`combine`] brings several
-//! maps together and proposes and performs merges of their similar nodes.
+//! maps together and proposes and performs merges of their similar nodes; [`ost`] builds the
+//! opportunity-tree edits that span fields or siblings (the target mark, an assumption's place).
 //!
 //! Every change to a map goes through here. Knows nothing of files or the UI.
 
@@ -14,6 +15,7 @@ pub mod graft;
 mod history;
 pub mod merge;
 mod order;
+pub mod ost;
 pub mod values;
 
 pub use command::{Command, EditError, NewNode, WholeMap};

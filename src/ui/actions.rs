@@ -127,6 +127,12 @@ actions! {
     TogglePresentations,
     /// Add the selected card, with the scenario and period on screen, as a step.
     AddPresentationStep,
+    /// Show or hide the outline (the map as an indented list).
+    ToggleOutline,
+    /// Show or hide the compare tables of opportunities and solutions.
+    ToggleCompareTables,
+    /// Show or hide the assumption map.
+    ToggleAssumptionMap,
 }
 
 /// Where a shortcut works.
@@ -273,6 +279,10 @@ impl Action {
                 Some(PresentNamed),
                 Some(TogglePresentations),
                 Some(AddPresentationStep),
+                None,
+                Some(ToggleOutline),
+                Some(ToggleCompareTables),
+                Some(ToggleAssumptionMap),
             ],
         );
         add(&mut rows, Menu::Help, &[Some(Help)]);
@@ -400,6 +410,9 @@ impl Action {
             PresentNamed => "Present chosen presentation",
             TogglePresentations => "Presentations…",
             AddPresentationStep => "Add this view as a step",
+            ToggleOutline => "Outline",
+            ToggleCompareTables => "Compare tables",
+            ToggleAssumptionMap => "Assumption map",
         };
         text.to_owned()
     }
@@ -486,6 +499,15 @@ impl Action {
             AddPresentationStep => {
                 "Add the selected card, with the scenario and period on screen, to the chosen presentation"
             }
+            ToggleOutline => {
+                "The map as an indented list beside the canvas, edited with the same keys"
+            }
+            ToggleCompareTables => {
+                "The selection's opportunities side by side on sizing and factors, its solutions on status, effort, lift, leaps and North Star effect"
+            }
+            ToggleAssumptionMap => {
+                "Assumptions by importance and evidence, leaps of faith marked; drag a dot to rescore it"
+            }
         }
     }
 
@@ -561,6 +583,9 @@ impl Action {
             PresentNamed => vec![key(Modifiers::SHIFT, Key::F5)],
             TogglePresentations => vec![key(CMD_SHIFT, Key::P)],
             AddPresentationStep => vec![key(CMD_SHIFT, Key::A)],
+            ToggleOutline => vec![key(CMD_SHIFT, Key::O)],
+            ToggleCompareTables => vec![key(CMD_SHIFT, Key::T)],
+            ToggleAssumptionMap => vec![key(CMD_SHIFT, Key::M)],
         }
     }
 
@@ -572,7 +597,8 @@ impl Action {
             | CombineMaps | Quit | Find | FindNext | FindPrevious | ZoomIn | ZoomOut | FitView
             | FitTree | FocusInspector | ToggleInspector | ToggleProblems | ToggleTheme
             | ToggleLeverage | ToggleBridge | ToggleScenarios | Help | Present | PresentNamed
-            | TogglePresentations | AddPresentationStep => Scope::Global,
+            | TogglePresentations | AddPresentationStep | ToggleOutline | ToggleCompareTables
+            | ToggleAssumptionMap => Scope::Global,
             _ => Scope::Canvas,
         }
     }
@@ -589,6 +615,9 @@ impl Action {
                 | Action::ToggleScenarios
                 | Action::ToggleWhy
                 | Action::TogglePresentations
+                | Action::ToggleOutline
+                | Action::ToggleCompareTables
+                | Action::ToggleAssumptionMap
         )
     }
 }

@@ -195,6 +195,13 @@ impl FulcrumApp {
             ToggleBridge => self.view.panels.bridge = !self.view.panels.bridge,
             ToggleScenarios => self.view.panels.scenarios = !self.view.panels.scenarios,
             ToggleWhy => self.view.panels.why = !self.view.panels.why,
+            ToggleOutline => self.toggle_outline(),
+            ToggleCompareTables => {
+                self.view.panels.compare_tables = !self.view.panels.compare_tables;
+            }
+            ToggleAssumptionMap => {
+                self.view.panels.assumptions = !self.view.panels.assumptions;
+            }
             MakeTop => {
                 if let Some(id) = self.view.selection.clone() {
                     self.make_top(id);
@@ -281,6 +288,9 @@ pub(crate) fn is_checked(view: &View, theme: Theme, action: Action) -> bool {
         Action::ToggleScenarios => view.panels.scenarios,
         Action::ToggleWhy => view.panels.why,
         Action::TogglePresentations => view.panels.presentations,
+        Action::ToggleOutline => view.panels.outline,
+        Action::ToggleCompareTables => view.panels.compare_tables,
+        Action::ToggleAssumptionMap => view.panels.assumptions,
         _ => false,
     }
 }

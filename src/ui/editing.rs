@@ -318,8 +318,13 @@ impl FulcrumApp {
     }
 
     /// Arrow keys: parent, child or sibling depending on the tree's orientation; at the end
-    /// of a row, the nearest card in that direction.
+    /// of a row, the nearest card in that direction. In the outline, rows instead
+    /// ([`FulcrumApp::navigate_outline`]).
     pub(crate) fn navigate(&mut self, dir: Dir) {
+        if self.view.outline_has_keyboard() {
+            self.navigate_outline(dir);
+            return;
+        }
         let Some(derived) = self.derived.as_ref() else {
             return;
         };

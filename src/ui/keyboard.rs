@@ -9,7 +9,8 @@
 //! (Tab adds a card and opens its title editor; a letter starts typing over a title; Tab in
 //! the inspector moves to the next field), the events after it are held back for the next
 //! frame, when the new owner is in place. So no keystroke is dropped and none goes to the
-//! wrong place.
+//! wrong place. The outline owns the keys as the canvas does, through the same action
+//! table; only the handlers of the arrows know which of the two has them.
 //!
 //! egui's own focus handling already saw the frame's raw events, so the router corrects it:
 //! a Tab that is held back cancels this frame's focus move and makes it next frame; Tab and
@@ -33,6 +34,9 @@ pub(crate) enum Owner {
     Widget,
     /// The canvas: shortcuts and typing over the selected card.
     Canvas,
+    /// The outline: the canvas's keyboard map over its rows (the same actions; moving
+    /// follows the rows instead of the cards).
+    Outline,
     /// Presenting: clicker keys step, B blanks, Esc leaves; nothing else.
     Presenting,
 }
@@ -128,7 +132,7 @@ impl Keyboard {
                         now.push(event);
                     }
                 }
-                Owner::Canvas => {
+                Owner::Canvas | Owner::Outline => {
                     if let Some(keep) =
                         self.canvas_event(&event, typing_allowed, commands, &mut cut)
                     {
@@ -182,8 +186,12 @@ impl Keyboard {
         ctx.input_mut(|i| i.events = now);
         self.held = held;
         match owner {
-            // Tab and the arrows belong to the canvas and the title editor.
-            Owner::Canvas | Owner::TitleEditor | Owner::Popup | Owner::Presenting => {
+            // Tab and the arrows belong to the canvas, the outline and the title editor.
+            Owner::Canvas
+            | Owner::Outline
+            | Owner::TitleEditor
+            | Owner::Popup
+            | Owner::Presenting => {
                 ctx.memory_mut(|m| m.move_focus(FocusDirection::None));
             }
             Owner::Widget | Owner::Modal => match tab_now {

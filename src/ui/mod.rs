@@ -25,6 +25,8 @@
 //! | `editing.rs`, `clipboard.rs`, `search.rs` | handlers: title editing, structure, navigation; copy/cut/paste; find |
 //! | `leverage.rs`, `bridge.rs`, `links.rs`, `scenarios.rs` | leverage panel, what-if, goal seek; the bridge; making links; the scenario manager |
 //! | `presentations.rs` | the named presentations panel and "Add this view as a step" |
+//! | `outline.rs` | the outline: the map as an indented list, edited with the canvas's keys |
+//! | `ost_tables.rs`, `assumption_map.rs` | compare tables of opportunities and solutions; the assumption map |
 //! | `import_values.rs`, `why.rs` | import of values with a preview; "Why it moved" |
 //! | `export_dialog.rs` | File → Export… (Ctrl+E): pictures through `crate::export` |
 //! | `present.rs` | presentation mode (F5) |
@@ -44,6 +46,7 @@
 //! [`FulcrumApp::show`].
 
 mod actions;
+mod assumption_map;
 mod autosave;
 mod blocks;
 mod bridge;
@@ -74,6 +77,8 @@ mod leverage;
 mod links;
 mod lock;
 mod menus;
+mod ost_tables;
+mod outline;
 mod panels;
 mod present;
 mod presentations;
@@ -527,10 +532,19 @@ impl FulcrumApp {
         }
         compare::compare_panel_ui(ui, &cx, view);
         combine::combine_panel_ui(ui, &cx, view);
+        if view.panels.compare_tables {
+            ost_tables::compare_tables_ui(ui, &cx, view);
+        }
         if view.panels.inspector {
             inspector::inspector_ui(ui, &cx, view);
         }
+        if view.panels.outline {
+            outline::outline_ui(ui, &cx, view);
+        }
         canvas::canvas_ui(ui, &cx, view);
+        if view.panels.assumptions {
+            assumption_map::assumption_map_ui(&ctx, &cx, view);
+        }
         links::link_picker_ui(&ctx, &cx, view);
         import_values::import_preview_ui(&ctx, &cx, &mut shell.import);
         let native = shell.options.native_dialogs;
@@ -567,6 +581,8 @@ impl FulcrumApp {
             || self.view.search.wants_focus()
         {
             Owner::Widget
+        } else if self.view.outline_has_keyboard() {
+            Owner::Outline
         } else {
             Owner::Canvas
         }

@@ -36,6 +36,12 @@ pub(crate) struct Panels {
     pub why: bool,
     /// The presentations panel.
     pub presentations: bool,
+    /// The outline: the map as an indented, editable list beside the canvas.
+    pub outline: bool,
+    /// The compare tables of the selection's opportunities and solutions.
+    pub compare_tables: bool,
+    /// The assumption map (importance × evidence).
+    pub assumptions: bool,
 }
 
 impl Default for Panels {
@@ -49,6 +55,9 @@ impl Default for Panels {
             scenarios: false,
             why: false,
             presentations: false,
+            outline: false,
+            compare_tables: false,
+            assumptions: false,
         }
     }
 }
@@ -219,6 +228,12 @@ pub(crate) struct View {
     pub compare: Option<super::compare::Comparison>,
     /// The review of combined maps (File → Combine maps…), while open.
     pub combine: Option<super::combine::CombineReview>,
+    /// The outline's rows, scroll and whether it has the keyboard.
+    pub outline: super::outline::OutlineState,
+    /// The compare tables' subject, sort order and drafts.
+    pub tables: super::ost_tables::TablesState,
+    /// The assumption map's scope and drag.
+    pub assumption_map: super::assumption_map::AssumptionMapState,
     /// The document generation the view was last settled against.
     settled: Option<u64>,
 }
@@ -275,6 +290,11 @@ impl View {
                 None
             }
         }
+    }
+
+    /// Whether the outline is open and has the keyboard (rather than the canvas).
+    pub fn outline_has_keyboard(&self) -> bool {
+        self.panels.outline && self.outline.has_keyboard
     }
 
     /// Selects `id` and brings its card into view.

@@ -11,7 +11,7 @@ use super::super::card_geometry::{self as cards, DETAIL_ZOOM};
 use super::super::commands::UiCommand;
 use super::super::menus::card_menu_ui;
 use super::super::scene::Scene;
-use super::super::view::View;
+use super::super::view::{TitleEdit, View};
 use super::{CanvasState, READABLE_ZOOM};
 use crate::model::NodeId;
 
@@ -205,6 +205,10 @@ pub(super) fn drag_ui(
 /// drawn, reads this frame's letters, and only then acts on Enter (keep), Tab (keep and
 /// add a child) or Esc (cancel) — the router makes that key the frame's last.
 pub(super) fn title_editor_ui(ui: &mut egui::Ui, cx: &Viewer<'_>, view: &mut View) {
+    if view.outline_has_keyboard() {
+        // The outline draws the editor in its row.
+        return;
+    }
     let scene = &cx.derived.scene;
     let zoom = view.canvas.camera.zoom;
     let now = ui.input(|inp| inp.time);
@@ -219,11 +223,6 @@ pub(super) fn title_editor_ui(ui: &mut egui::Ui, cx: &Viewer<'_>, view: &mut Vie
         return;
     };
     let area = cards::title_rect(card, zoom, scene.card[i], cx.derived.measure.line_height);
-    let id = Id::unique("fulcrum_title_editor");
-    if edit.wants_focus {
-        ui.memory_mut(|m| m.request_focus(id));
-        edit.wants_focus = false;
-    }
     let underline = Rect::from_min_max(
         area.left_bottom(),
         area.right_bottom() + Vec2::new(0.0, 2.0),
@@ -232,11 +231,30 @@ pub(super) fn title_editor_ui(ui: &mut egui::Ui, cx: &Viewer<'_>, view: &mut Vie
     ui.painter()
         .rect_filled(area.expand(3.0), 4.0, palette.accent.gamma_multiply(0.06));
     ui.painter().rect_filled(underline, 0.0, palette.accent);
+    inline_title_editor_ui(ui, cx, edit, area, cards::title_font(zoom));
+}
+
+/// The title editor itself, in `area` (a card's title on the canvas, a row of the outline):
+/// it takes the keyboard when asked, reads this frame's letters, and only then acts on
+/// Enter (keep), Tab (keep and add a child) or Esc (cancel) — the router makes that key the
+/// frame's last. A click elsewhere keeps what was typed.
+pub(crate) fn inline_title_editor_ui(
+    ui: &mut egui::Ui,
+    cx: &Viewer<'_>,
+    edit: &mut TitleEdit,
+    area: Rect,
+    font: egui::FontId,
+) {
+    let id = Id::unique("fulcrum_title_editor");
+    if edit.wants_focus {
+        ui.memory_mut(|m| m.request_focus(id));
+        edit.wants_focus = false;
+    }
     let focused = ui.memory(|m| m.has_focus(id));
     let editor = egui::TextEdit::singleline(&mut edit.text)
         .id(id)
-        .font(cards::title_font(zoom))
-        .text_color(palette.text)
+        .font(font)
+        .text_color(cx.palette.text)
         .hint_text(edit.hint.clone())
         .frame(egui::Frame::NONE)
         .desired_width(area.width())
@@ -259,11 +277,10 @@ pub(super) fn title_editor_ui(ui: &mut egui::Ui, cx: &Viewer<'_>, view: &mut Vie
         None
     };
     if let Some(command) = ended {
-        // The canvas has the keyboard from the next key on.
+        // The keyboard goes back to the canvas or the outline from the next key on.
         response.surrender_focus();
         cx.commands.send(command);
     } else if response.lost_focus() {
-        // A click elsewhere keeps what was typed.
         cx.commands.send(UiCommand::CommitTitle);
     }
 }

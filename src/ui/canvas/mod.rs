@@ -11,6 +11,8 @@ use egui::{Id, Pos2, Rect, Sense, Shape, Stroke, Vec2};
 
 mod interact;
 
+pub(crate) use interact::inline_title_editor_ui;
+
 use interact::{
     Drag, block_clicks_ui, camera_goals, camera_input_ui, card_response, drag_ui, title_editor_ui,
 };
@@ -158,6 +160,20 @@ impl CanvasState {
     }
 }
 
+/// Whether a pointer button went down over the canvas itself (not over a window or menu
+/// above it) this frame.
+fn pressed_over(ui: &egui::Ui, rect: Rect) -> bool {
+    let (pressed, pos) = ui.input(|i| (i.pointer.any_pressed(), i.pointer.interact_pos()));
+    pressed
+        && pos.is_some_and(|p| {
+            rect.contains(p)
+                && ui
+                    .ctx()
+                    .layer_id_at(p)
+                    .is_none_or(|l| l.order == egui::Order::Background)
+        })
+}
+
 /// The central canvas.
 pub(crate) fn canvas_ui(ui: &mut egui::Ui, cx: &Viewer<'_>, view: &mut View) {
     let frame = egui::Frame::NONE.fill(cx.palette.canvas);
@@ -177,6 +193,10 @@ fn canvas_inner_ui(ui: &mut egui::Ui, cx: &Viewer<'_>, view: &mut View) {
         let dt = view.canvas.last_time.map_or(0.0, |t| (now - t) as f32);
         view.canvas.last_time = Some(now);
         camera_input_ui(ui, &mut view.canvas, rect, &bg);
+        if pressed_over(ui, rect) {
+            // A click on the canvas gives it the keyboard back from the outline.
+            view.outline.has_keyboard = false;
+        }
         if let super::view::Mode::Presenting(p) = &mut view.mode {
             super::present::frame_step(p, scene, &mut view.canvas);
         }
@@ -343,6 +363,10 @@ fn canvas_inner_ui(ui: &mut egui::Ui, cx: &Viewer<'_>, view: &mut View) {
                     continue;
                 }
                 card_response(&response, cx, view, id, &mut drag, r);
+                if response.clicked() || response.double_clicked() || response.drag_started() {
+                    // A card used gives the canvas the keyboard back from the outline.
+                    view.outline.has_keyboard = false;
+                }
                 if scene.has_children(i) {
                     let badge = blocks::fold_badge_rect(r, scene.is_left_right(i), cam.zoom);
                     let b = ui.interact(badge, Id::unique(("fold", id.as_str())), Sense::click());

@@ -31,7 +31,13 @@ pub(super) fn opportunity_ui(
             None,
         );
     }
-    ui.checkbox(&mut e.node.targeted, "Target opportunity");
+    // Marking the target unmarks its siblings, in the same undo step.
+    let mut targeted = e.node.targeted;
+    if ui.checkbox(&mut targeted, "Target opportunity").changed()
+        && let Some(command) = crate::edit::ost::set_target(c.map, c.id.as_str(), targeted)
+    {
+        c.commands.send(super::super::commands::UiCommand::Edit(command));
+    }
     caption(ui, "Sizing: reach · frequency · severity");
     match e.node.sizing {
         Some(s) => {
