@@ -36,7 +36,8 @@ pub(super) fn opportunity_ui(
     if ui.checkbox(&mut targeted, "Target opportunity").changed()
         && let Some(command) = crate::edit::ost::set_target(c.map, c.id.as_str(), targeted)
     {
-        c.commands.send(super::super::commands::UiCommand::Edit(command));
+        c.commands
+            .send(super::super::commands::UiCommand::Edit(command));
     }
     caption(ui, "Sizing: reach · frequency · severity");
     match e.node.sizing {
