@@ -147,6 +147,32 @@ fn marking_the_target_in_the_table_unmarks_its_sibling_in_the_same_step() {
     );
 }
 
+/// The inspector's "Target opportunity" keeps at most one target among siblings too.
+#[test]
+fn marking_the_target_in_the_inspector_unmarks_its_sibling_in_the_same_step() {
+    let mut h = harness(FulcrumApp::app_for_tests());
+    let targeted = |h: &Harness<'_, FulcrumApp>| -> Vec<String> {
+        h.state()
+            .map()
+            .children("grow_usage")
+            .filter(|c| h.state().map().node(c.as_str()).is_some_and(|n| n.targeted))
+            .map(|c| c.as_str().to_owned())
+            .collect()
+    };
+    assert_eq!(targeted(&h), vec!["cant_invite"]);
+    h.state_mut().select("pricing_per_seat");
+    h.run();
+    h.get_by_label("Target opportunity").click();
+    h.run();
+    assert_eq!(targeted(&h), vec!["pricing_per_seat"]);
+    undo(&mut h);
+    assert_eq!(
+        targeted(&h),
+        vec!["cant_invite"],
+        "one undo step restores both"
+    );
+}
+
 #[test]
 fn a_header_sorts_the_rows_and_a_second_click_reverses_them() {
     let mut h = tables();
