@@ -119,17 +119,19 @@ fn a_score_picked_in_the_opportunity_table_is_one_undo_step() {
     );
 }
 
+/// The outcome's children marked as the target opportunity.
+fn targeted(h: &Harness<'_, FulcrumApp>) -> Vec<String> {
+    h.state()
+        .map()
+        .children("grow_usage")
+        .filter(|c| h.state().map().node(c.as_str()).is_some_and(|n| n.targeted))
+        .map(|c| c.as_str().to_owned())
+        .collect()
+}
+
 #[test]
 fn marking_the_target_in_the_table_unmarks_its_sibling_in_the_same_step() {
     let mut h = tables();
-    let targeted = |h: &Harness<'_, FulcrumApp>| -> Vec<String> {
-        h.state()
-            .map()
-            .children("grow_usage")
-            .filter(|c| h.state().map().node(c.as_str()).is_some_and(|n| n.targeted))
-            .map(|c| c.as_str().to_owned())
-            .collect()
-    };
     assert_eq!(targeted(&h), vec!["cant_invite"]);
     let name = title(&h, "pricing_per_seat");
     h.get_by_label(&format!("target {name}")).click();
@@ -151,14 +153,6 @@ fn marking_the_target_in_the_table_unmarks_its_sibling_in_the_same_step() {
 #[test]
 fn marking_the_target_in_the_inspector_unmarks_its_sibling_in_the_same_step() {
     let mut h = harness(FulcrumApp::app_for_tests());
-    let targeted = |h: &Harness<'_, FulcrumApp>| -> Vec<String> {
-        h.state()
-            .map()
-            .children("grow_usage")
-            .filter(|c| h.state().map().node(c.as_str()).is_some_and(|n| n.targeted))
-            .map(|c| c.as_str().to_owned())
-            .collect()
-    };
     assert_eq!(targeted(&h), vec!["cant_invite"]);
     h.state_mut().select("pricing_per_seat");
     h.run();
