@@ -4,26 +4,11 @@
 
 use fulcrum::edit::Command;
 use fulcrum::engine::{self, Analysis, Program};
-use fulcrum::model::{Formula, Map, Node, NodeId, NodeKind, synthetic};
+use fulcrum::model::{Formula, Map, NodeId, synthetic};
 use proptest::prelude::*;
 
-fn metric(
-    map: &mut Map,
-    id: &str,
-    parent: Option<&str>,
-    formula: Option<Formula>,
-    value: Option<f64>,
-) {
-    let mut node = Node::new(NodeKind::Metric, id);
-    node.formula = formula;
-    node.value = value;
-    map.insert(NodeId::new(id).unwrap(), node, parent, usize::MAX)
-        .unwrap();
-}
-
-fn expr(s: &str) -> Option<Formula> {
-    Some(Formula::Expr(s.to_owned()))
-}
+mod metric_maps;
+use metric_maps::{expr, metric};
 
 #[test]
 fn division_by_zero_is_a_value_and_its_reason_travels_up() {

@@ -5,25 +5,10 @@
 use std::process::{Command, Output};
 
 use fulcrum::engine::{self, Analysis, Lever, Leverage};
-use fulcrum::model::{Formula, Map, Node, NodeId, NodeKind, Scenario};
+use fulcrum::model::{Formula, Map, NodeId, Scenario};
 
-fn metric(
-    map: &mut Map,
-    id: &str,
-    parent: Option<&str>,
-    formula: Option<Formula>,
-    value: Option<f64>,
-) {
-    let mut node = Node::new(NodeKind::Metric, id);
-    node.formula = formula;
-    node.value = value;
-    map.insert(NodeId::new(id).unwrap(), node, parent, usize::MAX)
-        .unwrap();
-}
-
-fn expr(s: &str) -> Option<Formula> {
-    Some(Formula::Expr(s.to_owned()))
-}
+mod metric_maps;
+use metric_maps::{expr, metric};
 
 /// A map whose top `top` is `formula` over the given inputs (children of the top).
 fn formula_map(formula: &str, inputs: &[(&str, Option<f64>)]) -> Map {

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{harness, press_mod};
+use common::{harness, key, key_with, one_frame, press_mod};
 
 use egui::{Event, Key, Modifiers, PointerButton, Pos2};
 use egui_kittest::Harness;
@@ -14,31 +14,8 @@ use egui_kittest::kittest::Queryable;
 use fulcrum::model::synthetic;
 use fulcrum::ui::FulcrumApp;
 
-fn key_with(modifiers: Modifiers, key: Key) -> Vec<Event> {
-    [true, false]
-        .into_iter()
-        .map(|pressed| Event::Key {
-            key,
-            physical_key: None,
-            pressed,
-            repeat: false,
-            modifiers,
-        })
-        .collect()
-}
-
-fn key(k: Key) -> Vec<Event> {
-    key_with(Modifiers::NONE, k)
-}
-
 fn typing(text: &str) -> Vec<Event> {
     vec![Event::Text(text.to_owned())]
-}
-
-/// Delivers all of `events` in one frame, as a fast typist's keys arrive, then settles.
-fn one_frame(h: &mut Harness<'_, FulcrumApp>, events: Vec<Vec<Event>>) {
-    h.input_mut().events.extend(events.into_iter().flatten());
-    h.run();
 }
 
 fn title(h: &Harness<'_, FulcrumApp>, id: &str) -> String {

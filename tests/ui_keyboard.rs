@@ -7,31 +7,13 @@
 
 mod common;
 
-use common::{harness, press, press_mod};
+use common::{harness, key, key_with, one_frame, press, press_mod};
 
 use egui::{Event, Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use fulcrum::model::{Formula, Map, Node, NodeId, NodeKind};
 use fulcrum::ui::FulcrumApp;
-
-/// A key press and release, as a keyboard sends it.
-fn key(key: Key) -> Vec<Event> {
-    key_with(Modifiers::NONE, key)
-}
-
-fn key_with(modifiers: Modifiers, key: Key) -> Vec<Event> {
-    [true, false]
-        .into_iter()
-        .map(|pressed| Event::Key {
-            key,
-            physical_key: None,
-            pressed,
-            repeat: false,
-            modifiers,
-        })
-        .collect()
-}
 
 /// `text` the way a keyboard sends it: a key press, a text event and a release per
 /// character.
@@ -48,13 +30,6 @@ fn typing(text: &str) -> Vec<Event> {
         }
     }
     out
-}
-
-/// Delivers all of `events` in ONE frame (kittest's own `key_press` gives each event a
-/// frame of its own, which hides lost keystrokes), then lets the app settle.
-fn one_frame(h: &mut Harness<'_, FulcrumApp>, events: Vec<Vec<Event>>) {
-    h.input_mut().events.extend(events.into_iter().flatten());
-    h.run();
 }
 
 fn id(s: &str) -> NodeId {

@@ -3,7 +3,7 @@
 // Each test crate uses a different subset of these helpers.
 #![allow(dead_code)]
 
-use egui::{Key, Modifiers};
+use egui::{Event, Key, Modifiers};
 use egui_kittest::Harness;
 use fulcrum::ui::FulcrumApp;
 
@@ -62,4 +62,31 @@ pub fn sample(name: &str) -> FulcrumApp {
         None,
         fulcrum::ui::Options::headless(),
     )
+}
+
+/// A key press and release, as a keyboard sends them.
+pub fn key(key: Key) -> Vec<Event> {
+    key_with(Modifiers::NONE, key)
+}
+
+/// A key press and release with `modifiers` held.
+pub fn key_with(modifiers: Modifiers, key: Key) -> Vec<Event> {
+    [true, false]
+        .into_iter()
+        .map(|pressed| Event::Key {
+            key,
+            physical_key: None,
+            pressed,
+            repeat: false,
+            modifiers,
+        })
+        .collect()
+}
+
+/// Delivers all of `events` in ONE frame, as a fast typist's keys arrive (kittest's own
+/// `key_press` gives each event a frame of its own, which hides lost keystrokes), then lets
+/// the app settle.
+pub fn one_frame(h: &mut Harness<'_, FulcrumApp>, events: Vec<Vec<Event>>) {
+    h.input_mut().events.extend(events.into_iter().flatten());
+    h.run();
 }
