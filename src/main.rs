@@ -5,6 +5,9 @@ use std::process::ExitCode;
 use clap::Parser;
 use fulcrum::cli::{self, Cli};
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
