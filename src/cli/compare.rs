@@ -52,9 +52,10 @@ fn load_one(path: &Path, empty_is_blank: bool) -> Result<Map, String> {
     {
         return Ok(Map::new(""));
     }
-    format::load(path)
-        .map(|loaded| loaded.map)
-        .map_err(|err| super::render(path, &err.problems()))
+    let loaded = format::load(path).map_err(|err| super::render(path, &err.problems()))?;
+    // The compiled program is not needed here; it goes with the process.
+    super::free_at_exit(loaded.program);
+    Ok(loaded.map)
 }
 
 /// `fulcrum diff OLD NEW`: exit 0 the same, 1 different, 2 trouble.
@@ -81,7 +82,9 @@ pub(super) fn diff(old: &Path, new: &Path, format: ReportFormat) -> ExitCode {
             print!("{out}");
         }
     }
-    ExitCode::from(u8::from(!changes.is_empty()))
+    let code = ExitCode::from(u8::from(!changes.is_empty()));
+    super::free_at_exit((maps, changes));
+    code
 }
 
 /// JSON text with a final newline.
@@ -423,7 +426,9 @@ pub(super) fn merge(
             if merged.conflicts.len() == 1 { "" } else { "s" }
         );
     }
-    ExitCode::from(u8::from(!merged.is_clean()))
+    let code = ExitCode::from(u8::from(!merged.is_clean()));
+    super::free_at_exit((maps, merged, text));
+    code
 }
 
 /// The conflicts as lines (nothing for a clean merge) or as `{"conflicts": […]}`.

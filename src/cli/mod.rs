@@ -403,7 +403,7 @@ fn load_for_use(path: &Path) -> Result<format::Loaded, Failure> {
 /// Leaves a command's big data for the system to free when the process ends, all at once,
 /// instead of one allocation at a time (dropping a 100k-node map costs ~20 ms). Only for
 /// what a command holds until it returns, right before the process exits.
-fn free_at_exit<T>(data: T) {
+pub(super) fn free_at_exit<T>(data: T) {
     std::mem::forget(data);
 }
 

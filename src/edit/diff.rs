@@ -11,7 +11,9 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::order::longest_increasing;
-use crate::model::{Dense, Field, FieldValue, Link, Map, Node, NodeId, Presentation, Scenario};
+use crate::model::{
+    Dense, Field, FieldValue, Link, Map, Node, NodeId, Presentation, Scenario, same_node,
+};
 
 /// One difference between an old map and a new one.
 #[derive(Clone, Debug, PartialEq)]
@@ -440,6 +442,9 @@ pub(crate) fn reordered(a: &Indexed<'_>, b: &Indexed<'_>) -> Vec<bool> {
 
 /// The field and history changes of one node.
 fn node_changes(id: &NodeId, old: &Node, new: &Node, out: &mut Vec<Change>) {
+    if same_node(old, new) {
+        return;
+    }
     for field in Field::ALL {
         if field == Field::History || field.same(old, new) {
             continue;

@@ -388,9 +388,82 @@ pub fn holds_both_evidence(node: &Node) -> bool {
     !node.evidence.is_empty() && node.evidence_strength.is_some()
 }
 
-/// Whether two nodes hold the same value in every field (numbers compared by bits).
+/// Whether two nodes hold the same value in every field (numbers compared by bits): what
+/// [`Field::same`] says of every field, without building a [`FieldValue`] per field (a diff
+/// or merge of 100k nodes asks this of each). The destructuring is exhaustive, so a new
+/// field of [`Node`] does not compile until it is compared here.
 pub fn same_node(a: &Node, b: &Node) -> bool {
-    Field::ALL.iter().all(|f| f.same(a, b))
+    let Node {
+        kind,
+        title,
+        formula,
+        value,
+        unit,
+        display,
+        target,
+        direction,
+        thresholds,
+        controllable,
+        history,
+        source,
+        owner,
+        sizing,
+        market,
+        company,
+        customer,
+        evidence,
+        targeted,
+        status,
+        effort,
+        expected_lift,
+        category,
+        importance,
+        evidence_strength,
+        method,
+        success_criterion,
+        result,
+        orientation,
+        notes,
+    } = a;
+    let number = |x: &Option<f64>, y: &Option<f64>| x.map(f64::to_bits) == y.map(f64::to_bits);
+    let thresholds_same = match (thresholds, &b.thresholds) {
+        (Some(x), Some(y)) => same_f64(x.warn, y.warn) && same_f64(x.alert, y.alert),
+        (x, y) => x.is_none() && y.is_none(),
+    };
+    *kind == b.kind
+        && *title == b.title
+        && *formula == b.formula
+        && number(value, &b.value)
+        && *unit == b.unit
+        && *display == b.display
+        && number(target, &b.target)
+        && *direction == b.direction
+        && thresholds_same
+        && *controllable == b.controllable
+        && history.len() == b.history.len()
+        && history
+            .iter()
+            .zip(&b.history)
+            .all(|((ka, va), (kb, vb))| ka == kb && same_f64(*va, *vb))
+        && *source == b.source
+        && *owner == b.owner
+        && *sizing == b.sizing
+        && *market == b.market
+        && *company == b.company
+        && *customer == b.customer
+        && *evidence == b.evidence
+        && *targeted == b.targeted
+        && *status == b.status
+        && *effort == b.effort
+        && number(expected_lift, &b.expected_lift)
+        && *category == b.category
+        && *importance == b.importance
+        && *evidence_strength == b.evidence_strength
+        && *method == b.method
+        && *success_criterion == b.success_criterion
+        && *result == b.result
+        && *orientation == b.orientation
+        && *notes == b.notes
 }
 
 impl FieldValue<'_> {
@@ -619,6 +692,39 @@ mod tests {
         both.evidence.clear();
         assert_eq!(Field::EvidenceStrength.name_for(&both), "evidence");
         assert_eq!(Field::from_name("parent"), None);
+    }
+
+    /// `same_node` agrees with asking `Field::same` of every field: a node differing from
+    /// another in any one field, or only in the sign of a zero, is not the same.
+    #[test]
+    fn same_node_sees_every_field_and_the_sign_of_zero() {
+        let full = full_node();
+        assert!(same_node(&full, &full.clone()));
+        for field in Field::ALL {
+            let mut other = full.clone();
+            let blank = Node::new(NodeKind::Note, "");
+            let _ = field.set(&mut other, field.get(&blank).into_owned());
+            assert_eq!(
+                same_node(&full, &other),
+                Field::ALL.iter().all(|f| f.same(&full, &other)),
+                "{field:?}"
+            );
+            assert!(!same_node(&full, &other), "{field:?}");
+        }
+        let mut zero = full.clone();
+        zero.value = Some(0.0);
+        let mut negative = full.clone();
+        negative.value = Some(-0.0);
+        assert!(!same_node(&zero, &negative));
+        let mut history = full.clone();
+        history.history.insert("2026-09".into(), 1.0 + f64::EPSILON);
+        assert!(!same_node(&full, &history));
+        let mut thresholds = full;
+        thresholds.thresholds = Some(Thresholds {
+            warn: 1.0,
+            alert: -0.0,
+        });
+        assert!(!same_node(&full_node(), &thresholds));
     }
 
     #[test]
