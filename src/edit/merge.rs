@@ -19,7 +19,9 @@
 mod resolve;
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use hashbrown::HashMap;
 
 use super::diff::{Indexed, in_parallel};
 use crate::model::{Field, FieldValue, Map, Node, NodeId, Presentation, Scenario, same_node};

@@ -81,9 +81,15 @@ fn marker(line: &str) -> Option<Marker> {
 /// Whether `text` may hold a marker: a quick look for the marker runs, so a clean file
 /// costs a few memory scans.
 fn may_have_markers(text: &str) -> bool {
-    ["<<<<<<<", ">>>>>>>", "=======", "|||||||"]
-        .iter()
-        .any(|m| memchr::memmem::find(text.as_bytes(), m.as_bytes()).is_some())
+    let bytes = text.as_bytes();
+    // A run of seven of one marker byte starts at `i`.
+    let run_at = |i: usize| {
+        bytes
+            .get(i..i + 7)
+            .is_some_and(|run| run.iter().all(|&b| b == bytes[i]))
+    };
+    memchr::memchr3_iter(b'<', b'>', b'|', bytes).any(run_at)
+        || memchr::memchr_iter(b'=', bytes).any(run_at)
 }
 
 /// Every conflict block in `text`, or `None` when it has no conflict marker.

@@ -290,8 +290,10 @@ impl<'a> Lexer<'a> {
 /// one (a URL) is not a comment.
 pub(crate) fn comments(src: &str) -> (usize, Option<usize>) {
     // Most files have none: skip the pass when no comment can start anywhere.
-    let has = |pattern: &str| memchr::memmem::find(src.as_bytes(), pattern.as_bytes()).is_some();
-    if !has("//") && !has("/*") {
+    let bytes = src.as_bytes();
+    let may_start =
+        memchr::memchr_iter(b'/', bytes).any(|i| matches!(bytes.get(i + 1), Some(b'/' | b'*')));
+    if !may_start {
         return (0, None);
     }
     let mut lx = Lexer::new(src);

@@ -13,7 +13,9 @@
 //! and the map built. Iterative throughout.
 
 use std::borrow::Cow;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
+
+use hashbrown::{HashMap, HashSet};
 
 use super::super::order::{Placer, longest_increasing, merge_order};
 use super::{
@@ -382,6 +384,7 @@ impl<'a> Run<'_, 'a> {
             super::Pick::Conflict => plan.maps[self.s].title(),
         };
         let mut map = Map::new(title);
+        map.reserve(n);
         let mut kids: HashMap<Option<u32>, Vec<u32>> = HashMap::new();
         for g in 0..n as u32 {
             if self.present[g as usize] {
