@@ -192,3 +192,42 @@ fn workshop_bridges_discovery_to_the_north_star() {
     let effect = s.north_star_effect.unwrap();
     assert!(close(effect, 0.06 * 0.09 / 1.07), "{effect}");
 }
+
+/// `load_map` (what diff and merge use) gives the map `load` gives, refuses what `load`
+/// refuses with the same problems, and a formula's problem does not stop either.
+#[test]
+fn load_map_is_load_without_the_formulas() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["nrr.ron", "saas_revenue.ron", "ost.ron", "workshop.ron"] {
+        let path = format!("{}/samples/{name}", env!("CARGO_MANIFEST_DIR"));
+        let path = std::path::Path::new(&path);
+        let full = format::load(path).unwrap().map;
+        let alone = format::load_map(path).unwrap();
+        assert_eq!(
+            format::to_string(&alone),
+            format::to_string(&full),
+            "{name}"
+        );
+    }
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    let duplicate = write(
+        "dup.ron",
+        "Map(format: 1, title: \"t\", nodes: [(id: \"a\", kind: Metric, title: \"A\"), \
+         (id: \"a\", kind: Metric, title: \"B\")])",
+    );
+    let (Err(full), Err(alone)) = (format::load(&duplicate), format::load_map(&duplicate)) else {
+        panic!("a duplicate id is refused by both");
+    };
+    assert_eq!(full.problems(), alone.problems());
+    let bad_formula = write(
+        "formula.ron",
+        "Map(format: 1, title: \"t\", nodes: [(id: \"a\", kind: Metric, title: \"A\", \
+         formula: Expr(\"b +\"))])",
+    );
+    assert!(!format::load(&bad_formula).unwrap().warnings.is_empty());
+    assert_eq!(format::load_map(&bad_formula).unwrap().len(), 1);
+}

@@ -52,10 +52,7 @@ fn load_one(path: &Path, empty_is_blank: bool) -> Result<Map, String> {
     {
         return Ok(Map::new(""));
     }
-    let loaded = format::load(path).map_err(|err| super::render(path, &err.problems()))?;
-    // The compiled program is not needed here; it goes with the process.
-    super::free_at_exit(loaded.program);
-    Ok(loaded.map)
+    format::load_map(path).map_err(|err| super::render(path, &err.problems()))
 }
 
 /// `fulcrum diff OLD NEW`: exit 0 the same, 1 different, 2 trouble.

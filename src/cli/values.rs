@@ -90,6 +90,7 @@ pub(super) fn run(
         "{}",
         summary(&plan, write, &csv_name, map_path, &outcome, format)
     );
+    super::free_at_exit((map, rows, plan));
     ExitCode::SUCCESS
 }
 

@@ -108,6 +108,7 @@ pub(crate) fn build(
     scenarios: &[FileScenario],
     presentations: Option<&[FilePresentation]>,
     format: u64,
+    compile: bool,
 ) -> (Map, Vec<Finding>, Vec<Finding>, Program) {
     let Converted {
         placements,
@@ -224,7 +225,10 @@ pub(crate) fn build(
     // Formulas, over the whole map.
     let mut formula_findings = Vec::new();
     // Compiling finds the formula problems; the program is handed on so a caller that rolls
-    // the map up does not compile it again.
+    // the map up does not compile it again. Without `compile`, neither is wanted.
+    if !compile {
+        return (map, findings, formula_findings, Program::default());
+    }
     let program = Program::compile(&map);
     for issue in program.issues() {
         let index = first.get(issue.node.as_str()).copied().unwrap_or(0);
