@@ -367,15 +367,16 @@ impl Figures {
         }))
     }
 
+    /// Every period and a metric's computed value in each (`None` where it has none).
+    fn row(&self, map: &Map, id: &str) -> Option<(&[String], &[Option<f64>])> {
+        let i = self.analysis.as_ref()?.program.metric(id)?;
+        let (periods, values) = self.series(map)?;
+        Some((periods, values.get(i as usize)?))
+    }
+
     /// A metric's computed value in each period that has one, oldest first.
     pub fn history(&self, map: &Map, id: &str) -> Vec<(String, f64)> {
-        let Some(i) = self.analysis.as_ref().and_then(|a| a.program.metric(id)) else {
-            return Vec::new();
-        };
-        let Some((periods, values)) = self.series(map) else {
-            return Vec::new();
-        };
-        let Some(row) = values.get(i as usize) else {
+        let Some((periods, row)) = self.row(map, id) else {
             return Vec::new();
         };
         periods
@@ -386,32 +387,40 @@ impl Figures {
     }
 
     /// The sparkline points of a metric: its value in the latest periods that have one.
+    /// (Read from the series directly: every card of an export asks, and copying each
+    /// period's name for it cost more than drawing the line.)
     pub fn spark(&self, map: &Map, id: &str) -> Vec<f64> {
-        let history = self.history(map, id);
-        let skip = history.len().saturating_sub(MAX_SPARK_POINTS);
-        history[skip..].iter().map(|(_, v)| *v).collect()
+        let Some((_, row)) = self.row(map, id) else {
+            return Vec::new();
+        };
+        let mut points: Vec<f64> = row
+            .iter()
+            .rev()
+            .flatten()
+            .take(MAX_SPARK_POINTS)
+            .copied()
+            .collect();
+        points.reverse();
+        points
     }
 
     /// The change of a metric since the previous period: the value shown against the
     /// period before the one shown (before the newest one when the current values are
     /// shown). `None` without two such values. Returns (previous period, relative change).
-    pub fn change_since_previous(&self, map: &Map, id: &str) -> Option<(String, f64)> {
+    pub fn change_since_previous(&self, map: &Map, id: &str) -> Option<(&str, f64)> {
         let (periods, _) = self.series(map)?;
         let at = match &self.period {
             Some(p) => periods.iter().position(|q| q == p)?,
             None => periods.len().checked_sub(1)?,
         };
-        let previous = periods.get(at.checked_sub(1)?)?;
-        let before = self
-            .history(map, id)
-            .into_iter()
-            .find(|(p, _)| p == previous)?
-            .1;
+        let previous = at.checked_sub(1)?;
+        let (periods, row) = self.row(map, id)?;
+        let before = (*row.get(previous)?)?;
         let now = self.value(id)?.ok()?;
         if before == 0.0 {
             return None;
         }
-        Some((previous.clone(), (now - before) / before.abs()))
+        Some((periods[previous].as_str(), (now - before) / before.abs()))
     }
 
     /// The formula problem of a node, if any (syntax, unknown id, cycle).
