@@ -7,12 +7,10 @@
 //! without the embedded fonts (their renderer is handed the faces directly) and with the
 //! paints inline (no style sheet to match against every element).
 //!
-//! Cards are drawn and written in a pipeline: this thread draws them ([`Picture::draw_card`])
-//! in batches while a second thread writes the batches before it, so a big map's cards are
-//! never all held as shapes at once.
+//! A big map's cards are drawn ([`Picture::draw_card`]) and written in two halves on two
+//! threads, each card written as soon as it is drawn, so their shapes are never all held.
 
 use std::fmt::Write as _;
-use std::sync::mpsc;
 
 use super::fonts::{FontMeasure, FontSet};
 use super::picture::{Picture, PlacedCard, fonts, picture};
@@ -20,9 +18,10 @@ use super::{ExportError, ExportOptions};
 use crate::look::draw::{Corners, Font, Pt, Rgba, Shape};
 use crate::model::Map;
 
-/// Cards drawn before they are handed to the writing thread: big enough that handing over
-/// costs nothing, small enough that few cards' shapes are held at once.
-const BATCH: usize = 256;
+/// Below this many cards one thread draws and writes them all (a second would not pay).
+const MIN_CARDS_TO_SPLIT: usize = 256;
+/// The first letter of the paint classes of each half of the cards.
+const CLASS_LETTERS: [char; 2] = ['c', 'd'];
 
 /// The map as a self-contained SVG document.
 pub fn svg(map: &Map, options: &ExportOptions) -> Result<String, ExportError> {
@@ -43,42 +42,33 @@ pub(super) fn write_svg(
     keep: impl Fn(&PlacedCard<'_>) -> bool,
 ) -> String {
     let set = m.set();
-    let mut w = Writer {
-        // About what a metric card takes, so the text is rarely copied to grow.
-        out: String::with_capacity(4096 + pic.cards.len() * 1536),
-        m: FontMeasure::new(set),
-        styles: Styles {
-            classes: embed,
-            ..Styles::default()
-        },
-    };
+    let mut lines = String::with_capacity(128 * (pic.edges.len() + pic.links.len() + 1));
     let (ec, ew) = pic.edge_style;
-    w.out.push_str("<g fill=\"none\" stroke=\"");
-    hex(&mut w.out, ec);
-    w.out.push_str("\" stroke-width=\"");
-    num(&mut w.out, ew);
-    w.out.push_str("\">\n");
+    lines.push_str("<g fill=\"none\" stroke=\"");
+    hex(&mut lines, ec);
+    lines.push_str("\" stroke-width=\"");
+    num(&mut lines, ew);
+    lines.push_str("\">\n");
     for c in &pic.edges {
-        path(&mut w.out, c);
+        path(&mut lines, c);
     }
-    w.out.push_str("</g>\n");
+    lines.push_str("</g>\n");
     for (c, color, label) in &pic.links {
-        w.out.push_str("<g fill=\"none\" stroke=\"");
-        hex(&mut w.out, *color);
-        w.out
-            .push_str("\" stroke-width=\"2\" stroke-dasharray=\"9 6\"><title>");
-        escape(&mut w.out, label);
-        w.out.push_str("</title>");
-        path(&mut w.out, c);
-        w.out.push_str("</g>\n");
+        lines.push_str("<g fill=\"none\" stroke=\"");
+        hex(&mut lines, *color);
+        lines.push_str("\" stroke-width=\"2\" stroke-dasharray=\"9 6\"><title>");
+        escape(&mut lines, label);
+        lines.push_str("</title>");
+        path(&mut lines, c);
+        lines.push_str("</g>\n");
     }
     let cards: Vec<&PlacedCard<'_>> = pic.cards.iter().filter(|c| keep(c)).collect();
-    let mut w = write_cards(pic, &cards, m, w);
-    for s in &pic.overlay {
-        w.shape(s);
+    let parts = write_cards(pic, &cards, set, embed);
+    for w in &parts {
+        m.absorb(&w.m);
     }
-    m.absorb(&w.m);
-    let mut out = String::with_capacity(w.out.len() + 8192);
+    let size = parts.iter().map(|w| w.out.len()).sum::<usize>() + lines.len();
+    let mut out = String::with_capacity(size + 16384);
     let (width, height) = (pic.width.ceil(), pic.height.ceil());
     let _ = write!(
         out,
@@ -96,46 +86,74 @@ pub(super) fn write_svg(
         families(set, true),
         weight(&set.strong)
     );
-    w.styles.sheet(&mut out);
+    for w in &parts {
+        w.styles.sheet(&mut out);
+    }
     out.push_str("</style>\n<rect width=\"100%\" height=\"100%\" fill=\"");
     hex(&mut out, pic.background);
     out.push_str("\"/>\n");
-    out.push_str(&w.out);
+    out.push_str(&lines);
+    for w in &parts {
+        out.push_str(&w.out);
+    }
     out.push_str("</svg>\n");
     out
 }
 
-/// Draws the cards on this thread and writes them on another, in order; returns the writer
-/// with every card written.
+/// Draws and writes the cards, then the overlay: in two halves on two threads when there
+/// are many (each half's paints are classes of its own letter, so the file does not depend
+/// on which thread got there first). The writers, in order.
 fn write_cards<'f>(
     pic: &Picture<'_>,
     cards: &[&PlacedCard<'_>],
-    m: &mut FontMeasure<'_>,
-    w: Writer<'f>,
-) -> Writer<'f> {
+    set: &'f FontSet,
+    embed: bool,
+) -> Vec<Writer<'f>> {
+    let parts = if cards.len() >= MIN_CARDS_TO_SPLIT {
+        CLASS_LETTERS.len()
+    } else {
+        1
+    };
+    let mut chunks: Vec<&[&PlacedCard<'_>]> =
+        cards.chunks(cards.len().div_ceil(parts).max(1)).collect();
+    if chunks.is_empty() {
+        chunks.push(&[]);
+    }
+    let last = chunks.len() - 1;
     std::thread::scope(|scope| {
-        // Two batches in flight at most: the drawing thread stays just ahead of the writer.
-        let (tx, rx) = mpsc::sync_channel::<(usize, Vec<Vec<Shape>>)>(2);
-        let writer = scope.spawn(move || {
-            let mut w = w;
-            for (start, batch) in rx {
-                for (card, shapes) in cards[start..].iter().zip(&batch) {
-                    w.card(card, shapes);
-                }
-            }
-            w
-        });
-        for (k, chunk) in cards.chunks(BATCH).enumerate() {
-            let batch = chunk.iter().map(|c| pic.draw_card(m, c)).collect();
-            if tx.send((k * BATCH, batch)).is_err() {
-                // The writer has stopped (it panicked); joining it says why.
-                break;
-            }
-        }
-        drop(tx);
-        writer
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        let jobs: Vec<_> = chunks
+            .into_iter()
+            .enumerate()
+            .map(|(k, chunk)| {
+                scope.spawn(move || {
+                    let mut w = Writer {
+                        // About what a metric card takes, so the text is rarely copied to
+                        // grow.
+                        out: String::with_capacity(4096 + chunk.len() * 1536),
+                        m: FontMeasure::new(set),
+                        styles: Styles {
+                            classes: embed,
+                            letter: CLASS_LETTERS[k],
+                            ..Styles::default()
+                        },
+                        memo: Memo::default(),
+                    };
+                    for card in chunk {
+                        let shapes = pic.draw_card(&mut w.m, card);
+                        w.card(card, &shapes);
+                    }
+                    if k == last {
+                        for s in &pic.overlay {
+                            w.shape(s);
+                        }
+                    }
+                    w
+                })
+            })
+            .collect();
+        jobs.into_iter()
+            .map(|j| j.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
     })
 }
 
@@ -236,6 +254,8 @@ impl Paint {
 struct Styles {
     /// Classes in a style sheet, or inline attributes.
     classes: bool,
+    /// The first letter of the class names.
+    letter: char,
     /// Class numbers by [`Paint::key`].
     seen: hashbrown::HashMap<u128, usize>,
     order: Vec<Paint>,
@@ -255,10 +275,11 @@ impl Styles {
         }
         // Strong text is also of class `s`, which picks the strong face.
         out.push_str(if matches!(paint, Paint::Text { strong: true, .. }) {
-            " class=\"s c"
+            " class=\"s "
         } else {
-            " class=\"c"
+            " class=\""
         });
+        out.push(self.letter);
         uint(out, k as u64);
         out.push('"');
     }
@@ -269,7 +290,8 @@ impl Styles {
             return;
         }
         for (k, paint) in self.order.iter().enumerate() {
-            out.push_str(".c");
+            out.push('.');
+            out.push(self.letter);
             uint(out, k as u64);
             out.push_str(" {");
             match *paint {
@@ -400,6 +422,99 @@ struct Writer<'f> {
     out: String,
     m: FontMeasure<'f>,
     styles: Styles,
+    memo: Memo,
+}
+
+/// The most elements [`Memo`] keeps.
+const MEMO_ENTRIES: usize = 4096;
+
+/// Elements already written, by what they draw, to copy rather than format again: a card's
+/// shadow, frame, header, icons and status stripe are the same in every card of a kind and
+/// height (card-local coordinates), and formatting their ~80 numbers was most of the
+/// writing.
+#[derive(Default)]
+struct Memo {
+    /// Where each element's text is in `text`.
+    index: hashbrown::HashMap<[u32; 16], (usize, usize)>,
+    text: String,
+}
+
+/// What a shape draws, as a key of [`Memo`]: its kind, numbers (as bits) and colours.
+/// `None` for texts and lines (they seldom repeat) and polygons of many points.
+fn memo_key(s: &Shape) -> Option<[u32; 16]> {
+    let mut key = [0u32; 16];
+    let mut n = 0;
+    let mut put = |k: &mut [u32; 16], v: u32| {
+        k[n] = v;
+        n += 1;
+    };
+    let color = |c: Rgba| u32::from_be_bytes(c.0);
+    match s {
+        Shape::Shadow {
+            rect,
+            radius,
+            blur,
+            offset_y,
+            color: c,
+        } => {
+            put(&mut key, 1);
+            for v in [
+                rect.min.x, rect.min.y, rect.max.x, rect.max.y, *radius, *blur, *offset_y,
+            ] {
+                put(&mut key, v.to_bits());
+            }
+            put(&mut key, color(*c));
+        }
+        Shape::Rect {
+            rect,
+            corners,
+            fill,
+            stroke,
+        } => {
+            put(
+                &mut key,
+                2 | u32::from(fill.is_some()) << 8 | u32::from(stroke.is_some()) << 9,
+            );
+            for v in [rect.min.x, rect.min.y, rect.max.x, rect.max.y] {
+                put(&mut key, v.to_bits());
+            }
+            for v in [corners.nw, corners.ne, corners.sw, corners.se] {
+                put(&mut key, v.to_bits());
+            }
+            put(&mut key, fill.map_or(0, color));
+            let (w, c) = stroke.map_or((0, 0), |(w, c)| (w.to_bits(), color(c)));
+            put(&mut key, w);
+            put(&mut key, c);
+        }
+        Shape::Circle {
+            center,
+            radius,
+            fill,
+            stroke,
+        } => {
+            put(
+                &mut key,
+                3 | u32::from(fill.is_some()) << 8 | u32::from(stroke.is_some()) << 9,
+            );
+            for v in [center.x, center.y, *radius] {
+                put(&mut key, v.to_bits());
+            }
+            put(&mut key, fill.map_or(0, color));
+            let (w, c) = stroke.map_or((0, 0), |(w, c)| (w.to_bits(), color(c)));
+            put(&mut key, w);
+            put(&mut key, c);
+        }
+        Shape::Polygon { points, fill } if points.len() <= 7 => {
+            put(&mut key, 4 | (points.len() as u32) << 8);
+            put(&mut key, color(*fill));
+            for p in points {
+                put(&mut key, p.x.to_bits());
+                put(&mut key, p.y.to_bits());
+            }
+        }
+        _ => return None,
+    }
+    Some(key)
 }
 
 impl Writer<'_> {
@@ -420,6 +535,23 @@ impl Writer<'_> {
     }
 
     fn shape(&mut self, s: &Shape) {
+        let key = memo_key(s);
+        if let Some(&(from, to)) = key.as_ref().and_then(|k| self.memo.index.get(k)) {
+            self.out.push_str(&self.memo.text[from..to]);
+            return;
+        }
+        let start = self.out.len();
+        self.write_shape(s);
+        if let Some(key) = key
+            && self.memo.index.len() < MEMO_ENTRIES
+        {
+            let from = self.memo.text.len();
+            self.memo.text.push_str(&self.out[start..]);
+            self.memo.index.insert(key, (from, self.memo.text.len()));
+        }
+    }
+
+    fn write_shape(&mut self, s: &Shape) {
         let out = &mut self.out;
         match s {
             Shape::Shadow {

@@ -11,8 +11,8 @@
 // in a build of the library and CLI alone.
 #![cfg_attr(not(feature = "app"), allow(dead_code))]
 
-use std::cell::{OnceCell, RefCell};
 use std::collections::{BTreeMap, HashMap};
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 use crate::engine::ost::{self, OpportunitySummary, SolutionSummary};
 use crate::engine::{self, Analysis, LeverQuestions, Rollup};
@@ -61,7 +61,9 @@ pub(crate) struct LeverRow {
     pub is_lever: bool,
 }
 
-/// Engine results for one generation of the map under one scenario and top.
+/// Engine results for one generation of the map under one scenario and top. `Sync` (the
+/// lazily computed parts behind `OnceLock` and `Mutex`), so an export draws its cards on two
+/// threads.
 pub(crate) struct Figures {
     generation: u64,
     scenario: Option<String>,
@@ -76,18 +78,18 @@ pub(crate) struct Figures {
     /// The roll-up with the what-if applied; `None` while nothing is tried.
     what_if: Option<Rollup>,
     /// Every period in the map's history, sorted, computed on first use.
-    periods: OnceCell<Vec<String>>,
+    periods: OnceLock<Vec<String>>,
     /// Leverage at the values shown, computed on first use.
-    dense: OnceCell<Option<Dense>>,
+    dense: OnceLock<Option<Dense>>,
     /// The panel's ranked rows (levers only, every metric), computed on first use.
-    rows: [OnceCell<Vec<LeverRow>>; 2],
+    rows: [OnceLock<Vec<LeverRow>>; 2],
     /// Every period in the map's history, sorted, and each metric's computed value in each
     /// (by metric index of `analysis.program`), computed on first use (far zoom never needs
     /// them).
-    series: OnceCell<Series>,
+    series: OnceLock<Series>,
     /// OST roll-ups, filled lazily for the cards drawn.
-    solutions: RefCell<HashMap<NodeId, Option<SolutionSummary>>>,
-    opportunities: RefCell<HashMap<NodeId, Option<OpportunitySummary>>>,
+    solutions: Mutex<HashMap<NodeId, Option<SolutionSummary>>>,
+    opportunities: Mutex<HashMap<NodeId, Option<OpportunitySummary>>>,
 }
 
 impl Figures {
@@ -113,12 +115,12 @@ impl Figures {
             analysis,
             error,
             what_if: None,
-            periods: OnceCell::new(),
-            dense: OnceCell::new(),
+            periods: OnceLock::new(),
+            dense: OnceLock::new(),
             rows: Default::default(),
-            series: OnceCell::new(),
-            solutions: RefCell::default(),
-            opportunities: RefCell::default(),
+            series: OnceLock::new(),
+            solutions: Mutex::default(),
+            opportunities: Mutex::default(),
         };
         for (id, value) in what_if {
             figures.try_value(id, Some(*value));
@@ -131,8 +133,14 @@ impl Figures {
     pub fn carry_over(&mut self, from: u64, to: u64) {
         if self.generation == from {
             self.generation = to;
-            self.solutions.get_mut().clear();
-            self.opportunities.get_mut().clear();
+            self.solutions
+                .get_mut()
+                .unwrap_or_else(PoisonError::into_inner)
+                .clear();
+            self.opportunities
+                .get_mut()
+                .unwrap_or_else(PoisonError::into_inner)
+                .clear();
         }
     }
 
@@ -215,9 +223,12 @@ impl Figures {
     }
 
     fn values_changed(&mut self) {
-        self.dense = OnceCell::new();
+        self.dense = OnceLock::new();
         self.rows = Default::default();
-        self.solutions.get_mut().clear();
+        self.solutions
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
     }
 
     /// The roll-up shown: the what-if's when one is tried.
@@ -441,7 +452,8 @@ impl Figures {
     /// A solution's roll-up (computed on first use, then kept for these values).
     pub fn solution(&self, map: &Map, id: &NodeId) -> Option<SolutionSummary> {
         self.solutions
-            .borrow_mut()
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
             .entry(id.clone())
             .or_insert_with(|| {
                 let top = self.dense().map(|d| d.top_id.clone());
@@ -459,7 +471,8 @@ impl Figures {
     /// An opportunity's roll-up (computed on first use, then kept for this generation).
     pub fn opportunity(&self, map: &Map, id: &NodeId) -> Option<OpportunitySummary> {
         self.opportunities
-            .borrow_mut()
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
             .entry(id.clone())
             .or_insert_with(|| ost::opportunity_summary(map, id.as_str()))
             .clone()
