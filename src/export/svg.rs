@@ -795,27 +795,14 @@ fn arc(out: &mut String, r: f32) {
     out.push_str(" 0 0 1 ");
 }
 
-/// XML text with `&`, `<`, `>` and quotes escaped and characters XML cannot hold dropped.
+/// XML text with the markup characters escaped, line breaks and tabs as spaces (a `<text>`
+/// is one line) and the characters XML cannot hold dropped.
 fn escape(out: &mut String, text: &str) {
-    // Nearly every text needs nothing done: one pass over its bytes, then one copy.
-    if !text
-        .bytes()
-        .any(|b| b < 0x20 || matches!(b, b'&' | b'<' | b'>' | b'"' | 0xEF))
-    {
-        out.push_str(text);
-        return;
-    }
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\t' | '\n' | '\r' => out.push(' '),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => out.push(c),
-        }
-    }
+    super::xml::push_escaped(out, text, |c| match c {
+        '\t' | '\n' | '\r' => Some(" "),
+        c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => Some(""),
+        _ => None,
+    });
 }
 
 fn base64(out: &mut String, data: &[u8]) {
@@ -870,7 +857,7 @@ mod tests {
     #[test]
     fn text_is_escaped_for_xml() {
         let mut s = String::new();
-        escape(&mut s, "a < b & \"c\" \u{1}");
-        assert_eq!(s, "a &lt; b &amp; &quot;c&quot; ");
+        escape(&mut s, "a < b & \"c\" \u{1}\tit's");
+        assert_eq!(s, "a &lt; b &amp; &quot;c&quot;  it&apos;s");
     }
 }
