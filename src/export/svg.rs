@@ -42,28 +42,16 @@ pub(super) fn write_svg(
     keep: impl Fn(&PlacedCard<'_>) -> bool,
 ) -> String {
     let set = m.set();
-    let mut lines = String::with_capacity(128 * (pic.edges.len() + pic.links.len() + 1));
-    let (ec, ew) = pic.edge_style;
-    lines.push_str("<g fill=\"none\" stroke=\"");
-    hex(&mut lines, ec);
-    lines.push_str("\" stroke-width=\"");
-    num(&mut lines, ew);
-    lines.push_str("\">\n");
-    for c in &pic.edges {
-        path(&mut lines, c);
-    }
-    lines.push_str("</g>\n");
-    for (c, color, label) in &pic.links {
-        lines.push_str("<g fill=\"none\" stroke=\"");
-        hex(&mut lines, *color);
-        lines.push_str("\" stroke-width=\"2\" stroke-dasharray=\"9 6\"><title>");
-        escape(&mut lines, label);
-        lines.push_str("</title>");
-        path(&mut lines, c);
-        lines.push_str("</g>\n");
-    }
     let cards: Vec<&PlacedCard<'_>> = pic.cards.iter().filter(|c| keep(c)).collect();
-    let parts = write_cards(pic, &cards, set, embed);
+    // The edges and links (a 100k-node map has 100k curves) are written beside the cards.
+    let (lines, parts) = std::thread::scope(|scope| {
+        let lines = scope.spawn(|| edges_and_links(pic));
+        let parts = write_cards(pic, &cards, set, embed);
+        let lines = lines
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        (lines, parts)
+    });
     for w in &parts {
         m.absorb(&w.m);
     }
@@ -98,6 +86,31 @@ pub(super) fn write_svg(
     }
     out.push_str("</svg>\n");
     out
+}
+
+/// The tree edges and the links between cards.
+fn edges_and_links(pic: &Picture<'_>) -> String {
+    let mut lines = String::with_capacity(128 * (pic.edges.len() + pic.links.len() + 1));
+    let (ec, ew) = pic.edge_style;
+    lines.push_str("<g fill=\"none\" stroke=\"");
+    hex(&mut lines, ec);
+    lines.push_str("\" stroke-width=\"");
+    num(&mut lines, ew);
+    lines.push_str("\">\n");
+    for c in &pic.edges {
+        path(&mut lines, c);
+    }
+    lines.push_str("</g>\n");
+    for (c, color, label) in &pic.links {
+        lines.push_str("<g fill=\"none\" stroke=\"");
+        hex(&mut lines, *color);
+        lines.push_str("\" stroke-width=\"2\" stroke-dasharray=\"9 6\"><title>");
+        escape(&mut lines, label);
+        lines.push_str("</title>");
+        path(&mut lines, c);
+        lines.push_str("</g>\n");
+    }
+    lines
 }
 
 /// Draws and writes the cards, then the overlay: in two halves on two threads when there
