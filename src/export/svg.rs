@@ -736,7 +736,7 @@ fn num(out: &mut String, v: f32) {
     if frac != 0 {
         out.push('.');
         out.push(char::from(b'0' + frac / 10));
-        if frac % 10 != 0 {
+        if !frac.is_multiple_of(10) {
             out.push(char::from(b'0' + frac % 10));
         }
     }

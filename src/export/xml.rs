@@ -14,7 +14,7 @@ pub(crate) fn push_escaped(
     // bytes, then one copy.
     if !text
         .bytes()
-        .any(|b| b < 0x20 || b >= 0x80 || matches!(b, b'&' | b'<' | b'>' | b'\'' | b'"'))
+        .any(|b| !(0x20..0x80).contains(&b) || matches!(b, b'&' | b'<' | b'>' | b'\'' | b'"'))
     {
         out.push_str(text);
         return;
