@@ -86,7 +86,11 @@ fn run(args: &ExportArgs) -> Result<(), super::Failure> {
             args.scale
         )));
     }
+    // The faces are found (a scan of every installed font file, kept for the process) while
+    // the map loads, rather than after.
+    let fonts = std::thread::spawn(crate::export::fonts::FontSet::system);
     let loaded = super::load_for_use(&args.file)?;
+    let _ = fonts.join();
     let options = ExportOptions {
         scope: args.root.clone().map_or(Scope::Whole, Scope::Subtree),
         scenario: args.scenario.clone(),

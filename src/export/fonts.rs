@@ -4,7 +4,6 @@
 //! drawn with glyphs, not boxes. The app hands these faces to egui; the exports measure text
 //! with their metrics ([`FontMeasure`]) and embed the glyphs they use. Knows nothing of egui.
 
-use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, OnceLock};
 
 use crate::look::card::Measure;
@@ -210,15 +209,27 @@ fn fallbacks(db: &fontdb::Database, set: &FontSet) -> Vec<Face> {
 /// Which face draws a character: (face index, glyph id, advance in ems).
 type Glyph = (usize, u16, f32);
 
+/// Characters below this are looked up in a table filled when the measure is made: nearly
+/// every character of a card (labels, numbers, most titles) is one, and a table read is
+/// several times cheaper than hashing the character.
+const TABLE_CHARS: usize = 256;
+
 /// Measures text with a [`FontSet`]'s metrics (each character from the face that draws it)
-/// and records which glyphs of which face were used, for embedding.
+/// and records which characters of which face were drawn, for embedding.
 pub struct FontMeasure<'a> {
     set: &'a FontSet,
     faces: Vec<Option<ttf_parser::Face<'a>>>,
-    /// (char, strong) → the face that draws it, if any.
-    cache: HashMap<(char, bool), Option<Glyph>>,
-    /// The characters drawn with each face.
-    pub used: Vec<BTreeSet<char>>,
+    /// `(c, strong)` → the face that draws `c`, for `c` below [`TABLE_CHARS`]; index
+    /// `c * 2 + strong`.
+    table: Vec<Option<Glyph>>,
+    /// The same for every other character, filled as they are met.
+    cache: hashbrown::HashMap<(char, bool), Option<Glyph>>,
+    /// The characters drawn with each face: a bit per code point (a 100k-card export marks
+    /// millions of characters, and a bit is set in a couple of instructions).
+    used: Vec<Vec<u64>>,
+    /// ASCII characters drawn in the regular and the strong weight, a bit each, resolved to
+    /// their faces only when [`FontMeasure::used`] is asked: nearly every character drawn.
+    ascii: [u128; 2],
     line: [f32; 2],
     ascent: [f32; 2],
 }
@@ -241,11 +252,19 @@ impl<'a> FontMeasure<'a> {
         let (l0, a0) = metrics(&faces[0]);
         let (l1, a1) = metrics(&faces[1]);
         let n = faces.len();
+        let table = (0..TABLE_CHARS * 2)
+            .map(|k| {
+                let c = char::from_u32((k / 2) as u32).unwrap_or('\0');
+                find(&faces, c, k % 2 == 1)
+            })
+            .collect();
         Self {
             set,
             faces,
-            cache: HashMap::new(),
-            used: vec![BTreeSet::new(); n],
+            table,
+            cache: hashbrown::HashMap::new(),
+            used: vec![Vec::new(); n],
+            ascii: [0; 2],
             line: [l0, l1],
             ascent: [a0, a1],
         }
@@ -259,8 +278,68 @@ impl<'a> FontMeasure<'a> {
     /// The face index ([`FontSet::face_for`]) that draws `c`, recording its use.
     pub fn use_char(&mut self, c: char, strong: bool) -> Option<usize> {
         let hit = self.lookup(c, strong)?;
-        self.used[hit.0].insert(c);
+        let bits = &mut self.used[hit.0];
+        let (word, bit) = (c as usize / 64, c as usize % 64);
+        if bits.len() <= word {
+            bits.resize(word + 1, 0);
+        }
+        bits[word] |= 1 << bit;
         Some(hit.0)
+    }
+
+    /// Records that `text` was drawn in the regular or strong weight.
+    pub fn use_text(&mut self, text: &str, strong: bool) {
+        if text.is_ascii() {
+            let bits = &mut self.ascii[usize::from(strong)];
+            for b in text.bytes() {
+                *bits |= 1 << b;
+            }
+        } else {
+            for c in text.chars() {
+                self.use_char(c, strong);
+            }
+        }
+    }
+
+    /// The characters drawn with face `k` (of [`FontSet::faces`]), in code point order.
+    pub fn used(&self, k: usize) -> Vec<char> {
+        let mut bits = self.used.get(k).cloned().unwrap_or_default();
+        for (strong, &ascii) in self.ascii.iter().enumerate() {
+            for c in 0..128usize {
+                let drawn = ascii & (1 << c) != 0;
+                if drawn && self.table[c * 2 + strong].is_some_and(|g| g.0 == k) {
+                    if bits.len() <= c / 64 {
+                        bits.resize(c / 64 + 1, 0);
+                    }
+                    bits[c / 64] |= 1 << (c % 64);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for (w, &word) in bits.iter().enumerate() {
+            let mut rest = word;
+            while rest != 0 {
+                let bit = rest.trailing_zeros() as usize;
+                rest &= rest - 1;
+                out.extend(char::from_u32((w * 64 + bit) as u32));
+            }
+        }
+        out
+    }
+
+    /// Records the characters `other` drew as drawn here too (a measure used on another
+    /// thread, over the same set).
+    pub fn absorb(&mut self, other: &FontMeasure<'_>) {
+        self.ascii[0] |= other.ascii[0];
+        self.ascii[1] |= other.ascii[1];
+        for (mine, theirs) in self.used.iter_mut().zip(&other.used) {
+            if mine.len() < theirs.len() {
+                mine.resize(theirs.len(), 0);
+            }
+            for (a, b) in mine.iter_mut().zip(theirs) {
+                *a |= b;
+            }
+        }
     }
 
     /// The font set measured with.
@@ -269,25 +348,32 @@ impl<'a> FontMeasure<'a> {
     }
 
     fn lookup(&mut self, c: char, strong: bool) -> Option<Glyph> {
+        if let Some(hit) = self.table.get(c as usize * 2 + usize::from(strong)) {
+            return *hit;
+        }
         if let Some(hit) = self.cache.get(&(c, strong)) {
             return *hit;
         }
-        let main = usize::from(strong);
-        let order = std::iter::once(main).chain(2..self.faces.len());
-        let mut hit = None;
-        for k in order {
-            if let Some(face) = &self.faces[k]
-                && let Some(g) = face.glyph_index(c)
-            {
-                let upem = f32::from(face.units_per_em());
-                let adv = face.glyph_hor_advance(g).map_or(0.0, f32::from) / upem;
-                hit = Some((k, g.0, adv));
-                break;
-            }
-        }
+        let hit = find(&self.faces, c, strong);
         self.cache.insert((c, strong), hit);
         hit
     }
+}
+
+/// The first face that draws `c`: the main one of the weight, then the fallbacks.
+fn find(faces: &[Option<ttf_parser::Face<'_>>], c: char, strong: bool) -> Option<Glyph> {
+    let main = usize::from(strong);
+    let order = std::iter::once(main).chain(2..faces.len());
+    for k in order {
+        if let Some(face) = &faces[k]
+            && let Some(g) = face.glyph_index(c)
+        {
+            let upem = f32::from(face.units_per_em());
+            let adv = face.glyph_hor_advance(g).map_or(0.0, f32::from) / upem;
+            return Some((k, g.0, adv));
+        }
+    }
+    None
 }
 
 impl Measure for FontMeasure<'_> {
@@ -297,6 +383,26 @@ impl Measure for FontMeasure<'_> {
         }
         // A character no face has is drawn as a box about half an em wide.
         self.lookup(c, strong).map_or(0.5, |(_, _, a)| a)
+    }
+    fn advances(&mut self, text: &str, strong: bool) -> f32 {
+        if !text.is_ascii() {
+            let mut sum = 0.0;
+            for c in text.chars() {
+                sum += self.advance(c, strong);
+            }
+            return sum;
+        }
+        // ASCII straight from the table (the same sum, in the same order, as one advance
+        // at a time).
+        let mut sum = 0.0;
+        for b in text.bytes() {
+            sum += if b.is_ascii_control() {
+                0.0
+            } else {
+                self.table[usize::from(b) * 2 + usize::from(strong)].map_or(0.5, |(_, _, a)| a)
+            };
+        }
+        sum
     }
     fn line_height(&mut self, strong: bool) -> f32 {
         self.line[usize::from(strong)]

@@ -3,22 +3,24 @@
 //! the edges and links between them, as plain shapes in world units. The SVG writer writes
 //! it; PNG and PDF render that SVG.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
-use super::fonts::{FontMeasure, FontSet};
+use super::fonts::FontSet;
 use super::{ExportError, ExportOptions, Scope};
 use crate::layout::{self, Forest, Size};
-use crate::look::card::{self, CardContext, card_size, draw_card};
+use crate::look::card::{self, CardContext, CardSize, card_size, draw_card};
 use crate::look::draw::{Box2, Font, Pt, Rgba, Shape, pt};
 use crate::look::figures::Figures;
 use crate::look::{Palette, card::Measure};
-use crate::model::{LinkKind, Map, NodeId, Orientation};
+use crate::model::{LinkKind, Map, Node, NodeId, Orientation};
 
 /// Margin around the cards, in world units.
 const MARGIN: f32 = 32.0;
 
-/// A laid-out picture of a map.
-pub struct Picture {
+/// A laid-out picture of a map: the edges and links drawn, the cards placed and sized and
+/// drawn on demand ([`Picture::draw_card`]), so a writer turns each card into text as it
+/// goes rather than holding every card's shapes at once (a 100k-node map has millions).
+pub struct Picture<'a> {
     /// Width in world units.
     pub width: f32,
     /// Height in world units.
@@ -31,18 +33,48 @@ pub struct Picture {
     pub edge_style: (Rgba, f32),
     /// Links between trees: the curve, its colour, and its label.
     pub links: Vec<([Pt; 4], Rgba, &'static str)>,
-    /// Each card: its id, title, top-left corner and shapes (card-local).
-    pub cards: Vec<(NodeId, String, Pt, Vec<Shape>)>,
+    /// Each card, in drawing order: where it goes and how big it is.
+    pub cards: Vec<PlacedCard<'a>>,
     /// Shapes over everything (link arrowheads and labels).
     pub overlay: Vec<Shape>,
+    map: &'a Map,
+    figures: Figures,
+    palette: Palette,
+}
+
+/// A card of a [`Picture`], placed.
+pub struct PlacedCard<'a> {
+    /// Its node's id.
+    pub id: &'a NodeId,
+    /// Its node.
+    pub node: &'a Node,
+    /// Its top-left corner.
+    pub at: Pt,
+    /// Its rows, which fix its height.
+    pub size: CardSize,
+    /// Its height in world units (its width is [`card::CARD_W`]).
+    pub height: f32,
+}
+
+impl Picture<'_> {
+    /// The shapes of `card` (card-local), measured with `m`.
+    pub fn draw_card(&self, m: &mut dyn Measure, card: &PlacedCard<'_>) -> Vec<Shape> {
+        let cx = CardContext {
+            map: self.map,
+            figures: &self.figures,
+            palette: &self.palette,
+            why: None,
+        };
+        draw_card(m, &cx, card.id, card.node, card.size).shapes
+    }
 }
 
 /// Lays out and draws the nodes of `map` in `options.scope`, measuring text with `m`.
-pub fn picture(
-    map: &Map,
+pub fn picture<'a>(
+    map: &'a Map,
     options: &ExportOptions,
-    m: &mut FontMeasure<'_>,
-) -> Result<Picture, ExportError> {
+    m: &mut dyn Measure,
+) -> Result<Picture<'a>, ExportError> {
     if let Some(p) = &options.period
         && !crate::engine::Analysis::periods(map).contains(p)
     {
@@ -60,11 +92,10 @@ pub fn picture(
     {
         return Err(ExportError::Rollup(e.clone()));
     }
-    let roots: Vec<NodeId> = match &options.scope {
-        Scope::Whole => map.roots().cloned().collect(),
+    let roots: Vec<&NodeId> = match &options.scope {
+        Scope::Whole => map.roots().collect(),
         Scope::Subtree(id) => vec![
             map.id(id)
-                .cloned()
                 .ok_or_else(|| ExportError::UnknownRoot(id.clone()))?,
         ],
         Scope::Nodes(set) => {
@@ -75,7 +106,7 @@ pub fn picture(
                 for id in map.subtree(root.as_str()) {
                     let parent_in = map.parent(id.as_str()).is_some_and(|p| set.contains(p));
                     if set.contains(id) && !parent_in {
-                        out.push(id.clone());
+                        out.push(id);
                     }
                 }
             }
@@ -87,22 +118,16 @@ pub fn picture(
         _ => true,
     };
     let palette = Palette::of(options.theme);
-    let cx = CardContext {
-        map,
-        figures: &figures,
-        palette: &palette,
-        why: None,
-    };
     let title_line = card::line_height(m, card::TITLE_FONT);
-    let mut ids: Vec<NodeId> = Vec::new();
-    let mut index: HashMap<NodeId, usize> = HashMap::new();
+    let mut ids: Vec<(&NodeId, &Node)> = Vec::new();
+    let mut index: hashbrown::HashMap<&NodeId, usize> = hashbrown::HashMap::new();
     let mut parent: Vec<Option<usize>> = Vec::new();
     let mut left_right: Vec<bool> = Vec::new();
     let mut sizes = Vec::new();
     let mut children: Vec<Vec<usize>> = Vec::new();
     let mut forest_roots = Vec::new();
     let mut card_sizes = Vec::new();
-    for root in &roots {
+    for &root in &roots {
         let orientation = map
             .node(root.as_str())
             .and_then(|n| n.orientation)
@@ -129,8 +154,8 @@ pub fn picture(
                     },
                 )),
             }
-            index.insert(id.clone(), i);
-            ids.push(id.clone());
+            index.insert(id, i);
+            ids.push((id, node));
             parent.push(up);
             left_right.push(lr);
             let kids: Vec<&NodeId> = map.children(id.as_str()).filter(|k| keep(k)).collect();
@@ -164,7 +189,7 @@ pub fn picture(
     let mut links = Vec::new();
     let mut overlay = Vec::new();
     for l in map.links() {
-        let (Some(&a), Some(&b)) = (index.get(&l.from), index.get(&l.to)) else {
+        let (Some(&a), Some(&b)) = (index.get(&&l.from), index.get(&&l.to)) else {
             continue;
         };
         let (curve, tip_dir) = link_curve(rect(a), rect(b));
@@ -175,14 +200,18 @@ pub fn picture(
         links.push((curve, palette.link, label));
         link_marks(m, &palette, curve, tip_dir, label, &mut overlay);
     }
-    let mut cards = Vec::with_capacity(ids.len());
-    for (i, id) in ids.iter().enumerate() {
-        let Some(node) = map.node(id.as_str()) else {
-            continue;
-        };
-        let drawing = draw_card(m, &cx, id, node, card_sizes[i]);
-        cards.push((id.clone(), node.title.clone(), rect(i).min, drawing.shapes));
-    }
+    let cards = ids
+        .iter()
+        .zip(card_sizes)
+        .enumerate()
+        .map(|(i, (&(id, node), size))| PlacedCard {
+            id,
+            node,
+            at: rect(i).min,
+            size,
+            height: size.height(title_line),
+        })
+        .collect();
     Ok(Picture {
         width: b.max.x - b.min.x + 2.0 * MARGIN,
         height: b.max.y - b.min.y + 2.0 * MARGIN,
@@ -192,6 +221,9 @@ pub fn picture(
         links,
         cards,
         overlay,
+        map,
+        figures,
+        palette,
     })
 }
 

@@ -218,18 +218,12 @@ fn sanitised(text: &str) -> std::borrow::Cow<'_, str> {
 /// entities, tabs and line breaks as character references (so they are not folded into
 /// spaces), U+FFFE and U+FFFF (inside RON literals) as RON escapes.
 fn escape_into(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\t' => out.push_str("&#9;"),
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            '\u{fffe}' => out.push_str("\\u{fffe}"),
-            '\u{ffff}' => out.push_str("\\u{ffff}"),
-            c => out.push(c),
-        }
-    }
+    crate::export::xml::push_escaped(out, text, |c| match c {
+        '\t' => Some("&#9;"),
+        '\n' => Some("&#10;"),
+        '\r' => Some("&#13;"),
+        '\u{fffe}' => Some("\\u{fffe}"),
+        '\u{ffff}' => Some("\\u{ffff}"),
+        _ => None,
+    });
 }

@@ -60,11 +60,20 @@ pub trait Measure {
     fn advance(&mut self, c: char, strong: bool) -> f32;
     /// The height of a line box in ems.
     fn line_height(&mut self, strong: bool) -> f32;
+    /// The advance of all of `text` in ems: the sum of its characters' advances, in order
+    /// (a measure may add them up faster than one call a character).
+    fn advances(&mut self, text: &str, strong: bool) -> f32 {
+        let mut sum = 0.0;
+        for c in text.chars() {
+            sum += self.advance(c, strong);
+        }
+        sum
+    }
 }
 
 /// The width of `text` in `font`.
 pub fn text_width(m: &mut dyn Measure, text: &str, font: Font) -> f32 {
-    text.chars().map(|c| m.advance(c, font.strong)).sum::<f32>() * font.size
+    m.advances(text, font.strong) * font.size
 }
 
 /// The height of a line of `font`.

@@ -11,8 +11,8 @@
 // in a build of the library and CLI alone.
 #![cfg_attr(not(feature = "app"), allow(dead_code))]
 
-use std::cell::{OnceCell, RefCell};
 use std::collections::{BTreeMap, HashMap};
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 use crate::engine::ost::{self, OpportunitySummary, SolutionSummary};
 use crate::engine::{self, Analysis, LeverQuestions, Rollup};
@@ -61,7 +61,9 @@ pub(crate) struct LeverRow {
     pub is_lever: bool,
 }
 
-/// Engine results for one generation of the map under one scenario and top.
+/// Engine results for one generation of the map under one scenario and top. `Sync` (the
+/// lazily computed parts behind `OnceLock` and `Mutex`), so an export draws its cards on two
+/// threads.
 pub(crate) struct Figures {
     generation: u64,
     scenario: Option<String>,
@@ -76,18 +78,18 @@ pub(crate) struct Figures {
     /// The roll-up with the what-if applied; `None` while nothing is tried.
     what_if: Option<Rollup>,
     /// Every period in the map's history, sorted, computed on first use.
-    periods: OnceCell<Vec<String>>,
+    periods: OnceLock<Vec<String>>,
     /// Leverage at the values shown, computed on first use.
-    dense: OnceCell<Option<Dense>>,
+    dense: OnceLock<Option<Dense>>,
     /// The panel's ranked rows (levers only, every metric), computed on first use.
-    rows: [OnceCell<Vec<LeverRow>>; 2],
+    rows: [OnceLock<Vec<LeverRow>>; 2],
     /// Every period in the map's history, sorted, and each metric's computed value in each
     /// (by metric index of `analysis.program`), computed on first use (far zoom never needs
     /// them).
-    series: OnceCell<Series>,
+    series: OnceLock<Series>,
     /// OST roll-ups, filled lazily for the cards drawn.
-    solutions: RefCell<HashMap<NodeId, Option<SolutionSummary>>>,
-    opportunities: RefCell<HashMap<NodeId, Option<OpportunitySummary>>>,
+    solutions: Mutex<HashMap<NodeId, Option<SolutionSummary>>>,
+    opportunities: Mutex<HashMap<NodeId, Option<OpportunitySummary>>>,
 }
 
 impl Figures {
@@ -113,12 +115,12 @@ impl Figures {
             analysis,
             error,
             what_if: None,
-            periods: OnceCell::new(),
-            dense: OnceCell::new(),
+            periods: OnceLock::new(),
+            dense: OnceLock::new(),
             rows: Default::default(),
-            series: OnceCell::new(),
-            solutions: RefCell::default(),
-            opportunities: RefCell::default(),
+            series: OnceLock::new(),
+            solutions: Mutex::default(),
+            opportunities: Mutex::default(),
         };
         for (id, value) in what_if {
             figures.try_value(id, Some(*value));
@@ -131,8 +133,14 @@ impl Figures {
     pub fn carry_over(&mut self, from: u64, to: u64) {
         if self.generation == from {
             self.generation = to;
-            self.solutions.get_mut().clear();
-            self.opportunities.get_mut().clear();
+            self.solutions
+                .get_mut()
+                .unwrap_or_else(PoisonError::into_inner)
+                .clear();
+            self.opportunities
+                .get_mut()
+                .unwrap_or_else(PoisonError::into_inner)
+                .clear();
         }
     }
 
@@ -215,9 +223,12 @@ impl Figures {
     }
 
     fn values_changed(&mut self) {
-        self.dense = OnceCell::new();
+        self.dense = OnceLock::new();
         self.rows = Default::default();
-        self.solutions.get_mut().clear();
+        self.solutions
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
     }
 
     /// The roll-up shown: the what-if's when one is tried.
@@ -367,15 +378,16 @@ impl Figures {
         }))
     }
 
+    /// Every period and a metric's computed value in each (`None` where it has none).
+    fn row(&self, map: &Map, id: &str) -> Option<(&[String], &[Option<f64>])> {
+        let i = self.analysis.as_ref()?.program.metric(id)?;
+        let (periods, values) = self.series(map)?;
+        Some((periods, values.get(i as usize)?))
+    }
+
     /// A metric's computed value in each period that has one, oldest first.
     pub fn history(&self, map: &Map, id: &str) -> Vec<(String, f64)> {
-        let Some(i) = self.analysis.as_ref().and_then(|a| a.program.metric(id)) else {
-            return Vec::new();
-        };
-        let Some((periods, values)) = self.series(map) else {
-            return Vec::new();
-        };
-        let Some(row) = values.get(i as usize) else {
+        let Some((periods, row)) = self.row(map, id) else {
             return Vec::new();
         };
         periods
@@ -386,32 +398,40 @@ impl Figures {
     }
 
     /// The sparkline points of a metric: its value in the latest periods that have one.
+    /// (Read from the series directly: every card of an export asks, and copying each
+    /// period's name for it cost more than drawing the line.)
     pub fn spark(&self, map: &Map, id: &str) -> Vec<f64> {
-        let history = self.history(map, id);
-        let skip = history.len().saturating_sub(MAX_SPARK_POINTS);
-        history[skip..].iter().map(|(_, v)| *v).collect()
+        let Some((_, row)) = self.row(map, id) else {
+            return Vec::new();
+        };
+        let mut points: Vec<f64> = row
+            .iter()
+            .rev()
+            .flatten()
+            .take(MAX_SPARK_POINTS)
+            .copied()
+            .collect();
+        points.reverse();
+        points
     }
 
     /// The change of a metric since the previous period: the value shown against the
     /// period before the one shown (before the newest one when the current values are
     /// shown). `None` without two such values. Returns (previous period, relative change).
-    pub fn change_since_previous(&self, map: &Map, id: &str) -> Option<(String, f64)> {
+    pub fn change_since_previous(&self, map: &Map, id: &str) -> Option<(&str, f64)> {
         let (periods, _) = self.series(map)?;
         let at = match &self.period {
             Some(p) => periods.iter().position(|q| q == p)?,
             None => periods.len().checked_sub(1)?,
         };
-        let previous = periods.get(at.checked_sub(1)?)?;
-        let before = self
-            .history(map, id)
-            .into_iter()
-            .find(|(p, _)| p == previous)?
-            .1;
+        let previous = at.checked_sub(1)?;
+        let (periods, row) = self.row(map, id)?;
+        let before = (*row.get(previous)?)?;
         let now = self.value(id)?.ok()?;
         if before == 0.0 {
             return None;
         }
-        Some((previous.clone(), (now - before) / before.abs()))
+        Some((periods[previous].as_str(), (now - before) / before.abs()))
     }
 
     /// The formula problem of a node, if any (syntax, unknown id, cycle).
@@ -432,7 +452,8 @@ impl Figures {
     /// A solution's roll-up (computed on first use, then kept for these values).
     pub fn solution(&self, map: &Map, id: &NodeId) -> Option<SolutionSummary> {
         self.solutions
-            .borrow_mut()
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
             .entry(id.clone())
             .or_insert_with(|| {
                 let top = self.dense().map(|d| d.top_id.clone());
@@ -450,7 +471,8 @@ impl Figures {
     /// An opportunity's roll-up (computed on first use, then kept for this generation).
     pub fn opportunity(&self, map: &Map, id: &NodeId) -> Option<OpportunitySummary> {
         self.opportunities
-            .borrow_mut()
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
             .entry(id.clone())
             .or_insert_with(|| ost::opportunity_summary(map, id.as_str()))
             .clone()
