@@ -40,6 +40,7 @@
 //!
 //! Pure and deterministic; does not touch files or the UI.
 
+use super::formula::{run_straight, straight_partials};
 use super::leverage::{default_top, product_partials, under_top};
 use super::program::{Op, Program};
 use super::rollup::{EngineError, Inputs, Rollup};
@@ -516,6 +517,11 @@ struct Path<'p> {
     args: Vec<f64>,
     grad: Vec<f64>,
     scratch: super::formula::Scratch,
+    /// The slots of the straight-line formulas ([`Program::code`]) at the current point, and
+    /// the buffers of their partials.
+    slots: Vec<f64>,
+    tape_adj: Vec<f64>,
+    var_adj: Vec<f64>,
 }
 
 impl<'p> Path<'p> {
@@ -555,6 +561,9 @@ impl<'p> Path<'p> {
             args: Vec::new(),
             grad: Vec::new(),
             scratch: super::formula::Scratch::default(),
+            slots: vec![f64::NAN; program.code.len()],
+            tape_adj: Vec::new(),
+            var_adj: Vec::new(),
         }
     }
 
@@ -731,15 +740,25 @@ impl<'p> Path<'p> {
                     self.args[best]
                 }
                 Op::Expr(tape) => {
-                    self.gather(edges.clone());
-                    self.grad.clear();
-                    self.grad.resize(arity, 0.0);
-                    let tape = &program.tapes[tape as usize];
-                    let (v, _) = tape
-                        .eval_grad(&self.args, 1.0, &mut self.grad, &mut self.scratch)
-                        .map_err(|e| fail(e.to_string()))?;
-                    self.partial[edges.clone()].copy_from_slice(&self.grad);
-                    v
+                    let straight = program
+                        .code_range(m)
+                        .and_then(|r| self.straight(r, edges.clone()));
+                    match straight {
+                        Some(v) => v,
+                        // Not straight-line, or no value or no finite partial here: the tape
+                        // itself, which also says why.
+                        None => {
+                            self.gather(edges.clone());
+                            self.grad.clear();
+                            self.grad.resize(arity, 0.0);
+                            let tape = &program.tapes[tape as usize];
+                            let (v, _) = tape
+                                .eval_grad(&self.args, 1.0, &mut self.grad, &mut self.scratch)
+                                .map_err(|e| fail(e.to_string()))?;
+                            self.partial[edges.clone()].copy_from_slice(&self.grad);
+                            v
+                        }
+                    }
                 }
                 Op::Broken(k) => return Err(fail(program.broken[k as usize].to_string())),
                 Op::Input => return Err(fail("no value".to_owned())),
@@ -757,6 +776,29 @@ impl<'p> Path<'p> {
             }
         }
         Ok(())
+    }
+
+    /// A straight-line formula's value at the current values, its partials into the edges'
+    /// `partial`; `None` when it has no value or some partial is not a finite f64 (the tape
+    /// then works it out, or says why not, exactly as [`Tape::eval_grad`] does).
+    ///
+    /// [`Tape::eval_grad`]: super::formula::Tape::eval_grad
+    fn straight(
+        &mut self,
+        code: std::ops::Range<usize>,
+        edges: std::ops::Range<usize>,
+    ) -> Option<f64> {
+        let instrs = &self.program.code[code.clone()];
+        let slots = &mut self.slots[code];
+        let v = run_straight(instrs, &self.edge_arg[edges.clone()], &self.value, slots);
+        let n = edges.len();
+        let wide =
+            straight_partials::<f64>(instrs, slots, &mut self.tape_adj, &mut self.var_adj, n);
+        if v.is_nan() || wide || self.var_adj.iter().any(|d| !d.is_finite()) {
+            return None;
+        }
+        self.partial[edges].copy_from_slice(&self.var_adj);
+        Some(v)
     }
 
     fn gather(&mut self, edges: std::ops::Range<usize>) {
