@@ -1,8 +1,9 @@
 //! Runs one engine operation many times on a synthetic driver tree, for an instruction
 //! profiler (the benches' own set-up would drown it): `valgrind --tool=callgrind
 //! target/release/examples/engine_profile sweep 100000 20`, then `callgrind_annotate`.
-//! Operations: `sweep` (roll-up and sensitivities of every metric) and `explain` (the lumpy
-//! attribution of benches/explain.rs: every input moves by its own −10 % … +10 %).
+//! Operations: `sweep` (roll-up and sensitivities of every metric), `explain` (attribution
+//! from 2026-09 to 2026-10, where every input grows by the same factor) and `lumpy` (the
+//! lumpy attribution of benches/explain.rs: every input moves by its own −10 % … +10 %).
 
 use std::hint::black_box;
 use std::process::ExitCode;
@@ -19,7 +20,7 @@ fn main() -> ExitCode {
         .and_then(|n| n.parse::<usize>().ok())
         .unwrap_or(10);
     let (Some(what), Some(n)) = (args.first(), n) else {
-        eprintln!("usage: engine_profile sweep|explain N [TIMES]");
+        eprintln!("usage: engine_profile sweep|explain|lumpy N [TIMES]");
         return ExitCode::from(2);
     };
     let mut map = synthetic::driver_tree(n.max(1), 1);
@@ -36,7 +37,7 @@ fn main() -> ExitCode {
                 black_box(engine::sensitivities(&program, &rollup, top));
             }
         }
-        "explain" => {
+        "explain" | "lumpy" => {
             // The same lumpy period as benches/explain.rs.
             let mut state: u64 = 0x2545_F491_4F6C_DD1D;
             let inputs: Vec<(NodeId, f64)> = map
@@ -67,13 +68,17 @@ fn main() -> ExitCode {
                 return ExitCode::from(1);
             }
             let program = Program::compile(&map);
-            let (from, to) = (Basis::period("2026-10"), Basis::period("2026-11"));
+            let (from, to) = if what == "lumpy" {
+                (Basis::period("2026-10"), Basis::period("2026-11"))
+            } else {
+                (Basis::period("2026-09"), Basis::period("2026-10"))
+            };
             for _ in 0..times {
                 black_box(engine::explain_with(&program, &map, &from, &to, None).ok());
             }
         }
         _ => {
-            eprintln!("usage: engine_profile sweep|explain N [TIMES]");
+            eprintln!("usage: engine_profile sweep|explain|lumpy N [TIMES]");
             return ExitCode::from(2);
         }
     }

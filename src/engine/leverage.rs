@@ -342,16 +342,21 @@ fn straight_adjoints<A: Adj>(
     let (code, slots) = (&program.code[r.clone()], &rollup.slots[r]);
     let b = buffers;
     let n = deps.len();
-    let wide = straight_partials::<f64>(code, slots, &mut b.tape_adj, &mut b.var_adj, n)
-        || b.var_adj.iter().any(|d| !d.is_finite());
+    if b.var_adj.len() < n {
+        b.var_adj.resize(n, 0.0);
+        b.wide_var.resize(n, Wide::ZERO);
+    }
+    let (var_adj, wide_var) = (&mut b.var_adj[..n], &mut b.wide_var[..n]);
+    let wide = straight_partials::<f64>(code, slots, &mut b.tape_adj, var_adj)
+        || var_adj.iter().any(|d| !d.is_finite());
     if wide {
-        straight_partials::<Wide>(code, slots, &mut b.wide_adj, &mut b.wide_var, n);
+        straight_partials::<Wide>(code, slots, &mut b.wide_adj, wide_var);
     }
     for (k, &a) in deps.iter().enumerate() {
         let partial = if wide {
-            A::of_wide(b.wide_var[k], t)
+            A::of_wide(wide_var[k], t)
         } else {
-            A::of(b.var_adj[k])
+            A::of(var_adj[k])
         };
         let g = seed.times(partial, t);
         if *t {

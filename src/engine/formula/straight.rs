@@ -116,8 +116,8 @@ pub(crate) fn run(code: &[Instr], args: &[u32], values: &[f64], slots: &mut [f64
     }
 }
 
-/// The partial of straight-line `code`'s result along each of its `var_count` variables,
-/// from the slots of [`run`], into `var_adj` (with `adj` as the slots' adjoints), over f64
+/// The partial of straight-line `code`'s result along each of its variables, from the slots
+/// of [`run`], into `var_adj` (one per variable; `adj` holds the slots' adjoints), over f64
 /// or [`crate::engine::wide::Wide`]. Returns whether an f64 pass left the normal range — then,
 /// as for [`Tape::eval_partials`], the partials are to be taken over `Wide` numbers.
 ///
@@ -128,16 +128,14 @@ pub(crate) fn partials<A: Adj>(
     code: &[Instr],
     slots: &[f64],
     adj: &mut Vec<A>,
-    var_adj: &mut Vec<A>,
-    var_count: usize,
+    var_adj: &mut [A],
 ) -> bool {
     let t = &mut false;
     let len = code.len().min(slots.len());
     if adj.len() < len {
         adj.resize(len, A::ZERO);
     }
-    var_adj.clear();
-    var_adj.resize(var_count, A::ZERO);
+    var_adj.fill(A::ZERO);
     let Some(last) = len.checked_sub(1) else {
         return false;
     };
