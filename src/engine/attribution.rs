@@ -40,6 +40,7 @@
 //!
 //! Pure and deterministic; does not touch files or the UI.
 
+use super::formula::{run_straight, straight_partials};
 use super::leverage::{default_top, product_partials, under_top};
 use super::program::{Op, Program};
 use super::rollup::{EngineError, Inputs, Rollup};
@@ -413,29 +414,37 @@ fn attribute_labelled(
         share_of[i as usize] = shares[p];
     }
     let under = under_top(program, &reached, top);
-    // Made in index order (the arrays read front to back), then sorted by |share|, ties by
-    // id through the program's id ranks (no string compares).
+    // Sorted by |share| (largest first), ties by id through the program's id ranks, as one
+    // integer key per metric: the bits of |share| order as the values do (for a non-negative
+    // f64, `total_cmp` is the order of its bits), inverted for largest first, then the id's
+    // rank, then the index. Sorting 16-byte keys instead of whole contributions, and making
+    // each contribution once in its final place, is most of what a report of 100k costs.
     let rank = program.id_rank();
-    let mut ranked: Vec<(f64, u32, Contribution)> = (0..n as u32)
+    let mut keys: Vec<u128> = (0..n as u32)
         .filter(|&i| i != top && under[i as usize])
         .map(|i| {
-            let share = share_of[i as usize];
-            let contribution = Contribution {
+            let magnitude = !share_of[i as usize].abs().to_bits();
+            (u128::from(magnitude) << 64) | (u128::from(rank[i as usize]) << 32) | u128::from(i)
+        })
+        .collect();
+    keys.sort_unstable();
+    let contributions: Vec<Contribution> = keys
+        .into_iter()
+        .map(|key| {
+            let i = key as u32;
+            Contribution {
                 id: program.id(i).clone(),
                 from: roll_from.value(i).ok(),
                 to: roll_to.value(i).ok(),
-                contribution: share,
+                contribution: share_of[i as usize],
                 input: if reached[i as usize] {
                     free(i)
                 } else {
                     program.is_input(i)
                 },
-            };
-            (share.abs(), rank[i as usize], contribution)
+            }
         })
         .collect();
-    ranked.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    let contributions: Vec<Contribution> = ranked.into_iter().map(|(_, _, c)| c).collect();
     Ok(Attribution {
         top: program.id(top).clone(),
         value_from,
@@ -502,6 +511,8 @@ struct Path<'p> {
     metric: Vec<u32>,
     /// Whether the position is an input of the path.
     free: Vec<bool>,
+    /// The positions that are not free, in order.
+    computed: Vec<u32>,
     /// Start value and change of free positions.
     start: Vec<f64>,
     delta: Vec<f64>,
@@ -516,6 +527,10 @@ struct Path<'p> {
     args: Vec<f64>,
     grad: Vec<f64>,
     scratch: super::formula::Scratch,
+    /// The slots of the straight-line formulas ([`Program::code`]) at the current point, and
+    /// the buffers of their partials.
+    slots: Vec<f64>,
+    tape_adj: Vec<f64>,
 }
 
 impl<'p> Path<'p> {
@@ -540,21 +555,42 @@ impl<'p> Path<'p> {
             edge_start.push(edge_arg.len() as u32);
         }
         let len = sub.len();
+        let delta: Vec<f64> = ends.iter().map(|e| e.1 - e.0).collect();
+        // The partials of sums and means are constants: set once, not at every point.
+        let mut partial = vec![0.0; edge_arg.len()];
+        let mut computed = Vec::new();
+        for (p, &i) in sub.iter().enumerate() {
+            if free[p] {
+                continue;
+            }
+            computed.push(p as u32);
+            let edges = edge_start[p] as usize..edge_start[p + 1] as usize;
+            let w = match program.ops[i as usize] {
+                Op::Sum => 1.0,
+                Op::Mean => 1.0 / edges.len() as f64,
+                _ => continue,
+            };
+            partial[edges].fill(w);
+        }
         Path {
             program,
             metric: sub.to_vec(),
             start: ends.iter().map(|e| e.0).collect(),
-            delta: ends.iter().map(|e| e.1 - e.0).collect(),
+            // A free position's tangent is its change, wherever on the path.
+            tangent: delta.clone(),
+            delta,
             free,
-            partial: vec![0.0; edge_arg.len()],
+            computed,
+            partial,
             edge_start,
             edge_arg,
             value: vec![0.0; len],
-            tangent: vec![0.0; len],
             adjoint: vec![0.0; len],
             args: Vec::new(),
             grad: Vec::new(),
             scratch: super::formula::Scratch::default(),
+            slots: vec![f64::NAN; program.code.len()],
+            tape_adj: Vec::new(),
         }
     }
 
@@ -672,15 +708,16 @@ impl<'p> Path<'p> {
         })
     }
 
-    /// Values (and, with `partials`, the local partials and tangents) at `t`.
+    /// Values (and, with `partials`, the tangents) at `t`, and the local partials.
     fn forward(&mut self, t: f64, partials: bool) -> Result<(), PathError> {
         let program = self.program;
-        for p in 0..self.metric.len() {
-            if self.free[p] {
-                self.value[p] = self.start[p] + t * self.delta[p];
-                self.tangent[p] = self.delta[p];
-                continue;
-            }
+        // Every free position moves along the straight line (the others' start and change
+        // are 0, and their value is set below): one sweep the compiler vectorises.
+        for ((v, s), d) in self.value.iter_mut().zip(&self.start).zip(&self.delta) {
+            *v = s + t * d;
+        }
+        for c in 0..self.computed.len() {
+            let p = self.computed[c] as usize;
             let m = self.metric[p];
             let edges = self.edge_start[p] as usize..self.edge_start[p + 1] as usize;
             let arity = edges.len();
@@ -691,16 +728,11 @@ impl<'p> Path<'p> {
                 reason,
             };
             let v = match op {
+                // Their partials were set once, in `Path::new`.
                 Op::Sum | Op::Mean => {
-                    let w = if op == Op::Sum {
-                        1.0
-                    } else {
-                        1.0 / arity as f64
-                    };
                     let mut sum = 0.0;
-                    for e in edges.clone() {
-                        sum += self.value[self.edge_arg[e] as usize];
-                        self.partial[e] = w;
+                    for &a in &self.edge_arg[edges.clone()] {
+                        sum += self.value[a as usize];
                     }
                     if op == Op::Sum {
                         sum
@@ -717,29 +749,39 @@ impl<'p> Path<'p> {
                     self.args.iter().product()
                 }
                 Op::Min | Op::Max => {
-                    self.gather(edges.clone());
                     let pick = if op == Op::Min { f64::lt } else { f64::gt };
+                    let args = &self.edge_arg[edges.clone()];
                     let mut best = 0;
-                    for (k, v) in self.args.iter().enumerate() {
-                        if pick(v, &self.args[best]) {
+                    for (k, &a) in args.iter().enumerate() {
+                        if pick(&self.value[a as usize], &self.value[args[best] as usize]) {
                             best = k;
                         }
                     }
                     for (k, e) in edges.clone().enumerate() {
                         self.partial[e] = if k == best { 1.0 } else { 0.0 };
                     }
-                    self.args[best]
+                    self.value[args[best] as usize]
                 }
                 Op::Expr(tape) => {
-                    self.gather(edges.clone());
-                    self.grad.clear();
-                    self.grad.resize(arity, 0.0);
-                    let tape = &program.tapes[tape as usize];
-                    let (v, _) = tape
-                        .eval_grad(&self.args, 1.0, &mut self.grad, &mut self.scratch)
-                        .map_err(|e| fail(e.to_string()))?;
-                    self.partial[edges.clone()].copy_from_slice(&self.grad);
-                    v
+                    let straight = program
+                        .code_range(m)
+                        .and_then(|r| self.straight(r, edges.clone()));
+                    match straight {
+                        Some(v) => v,
+                        // Not straight-line, or no value or no finite partial here: the tape
+                        // itself, which also says why.
+                        None => {
+                            self.gather(edges.clone());
+                            self.grad.clear();
+                            self.grad.resize(arity, 0.0);
+                            let tape = &program.tapes[tape as usize];
+                            let (v, _) = tape
+                                .eval_grad(&self.args, 1.0, &mut self.grad, &mut self.scratch)
+                                .map_err(|e| fail(e.to_string()))?;
+                            self.partial[edges.clone()].copy_from_slice(&self.grad);
+                            v
+                        }
+                    }
                 }
                 Op::Broken(k) => return Err(fail(program.broken[k as usize].to_string())),
                 Op::Input => return Err(fail("no value".to_owned())),
@@ -757,6 +799,27 @@ impl<'p> Path<'p> {
             }
         }
         Ok(())
+    }
+
+    /// A straight-line formula's value at the current values, its partials into the edges'
+    /// `partial`; `None` when it has no value or some partial is not a finite f64 (the tape
+    /// then works it out, or says why not, exactly as [`Tape::eval_grad`] does).
+    ///
+    /// [`Tape::eval_grad`]: super::formula::Tape::eval_grad
+    fn straight(
+        &mut self,
+        code: std::ops::Range<usize>,
+        edges: std::ops::Range<usize>,
+    ) -> Option<f64> {
+        let instrs = &self.program.code[code.clone()];
+        let slots = &mut self.slots[code];
+        let v = run_straight(instrs, &self.edge_arg[edges.clone()], &self.value, slots);
+        if v.is_nan() {
+            return None;
+        }
+        let partial = &mut self.partial[edges];
+        let wide = straight_partials::<f64>(instrs, slots, &mut self.tape_adj, partial);
+        (!wide && partial.iter().all(|d| d.is_finite())).then_some(v)
     }
 
     fn gather(&mut self, edges: std::ops::Range<usize>) {

@@ -39,11 +39,14 @@ mod error;
 mod eval;
 mod lex;
 mod parse;
+mod straight;
 #[cfg(test)]
 mod tests;
 
 pub use error::{EvalError, FormulaError};
 pub use eval::Scratch;
+pub(crate) use straight::Instr;
+pub(crate) use straight::{partials as straight_partials, run as run_straight};
 
 /// The function names of the language; they are reserved and cannot be used as ids.
 pub const FUNCTIONS: [&str; 7] = ["min", "max", "abs", "sqrt", "ln", "exp", "if"];

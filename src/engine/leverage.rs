@@ -9,6 +9,7 @@
 //! near f64's limits; a derivative that does not exist (`sqrt` at 0 on the metric's path) is
 //! `None` for that metric alone.
 
+use super::formula::straight_partials;
 use super::program::{Op, Program};
 use super::rollup::{EngineError, Rollup, WhatIf};
 use super::wide::{Adj, Wide};
@@ -160,6 +161,9 @@ pub fn sensitivities(program: &Program, rollup: &Rollup, top: u32) -> Sensitivit
 
 /// One reverse pass in reverse topological order from `top`, over `f64` or [`Wide`]. Over
 /// f64 it stops and returns `true` as soon as something leaves the normal range.
+///
+/// It walks only the metrics with a formula (an input passes nothing on), and takes a
+/// straight-line formula's partials from the slots its roll-up kept.
 fn reverse_pass<A: Adj>(
     program: &Program,
     rollup: &Rollup,
@@ -171,22 +175,22 @@ fn reverse_pass<A: Adj>(
     let t = &mut false;
     adjoint[top as usize] = A::of(1.0);
     reached[top as usize] = true;
-    let mut args: Vec<f64> = Vec::new();
-    let mut grad: Vec<A> = Vec::new();
-    let mut local: Vec<bool> = Vec::new();
-    let mut scratch = super::formula::Scratch::default();
-    let top_rank = program.rank[top as usize] as usize;
-    for &p in program.order[..=top_rank].iter().rev() {
+    let mut buffers = Buffers::default();
+    let top_rank = program.rank[top as usize];
+    // `computed` is in evaluation order: the metrics up to the top's rank are a prefix.
+    let upto = program
+        .computed
+        .partition_point(|&i| program.rank[i as usize] <= top_rank);
+    for &p in program.computed[..upto].iter().rev() {
         let pu = p as usize;
-        if !reached[pu] {
+        // A pinned metric (a scenario's override of a computed one) acts as an input:
+        // what it is computed from does not move the top.
+        if !reached[pu] || rollup.inputs.values[pu].is_some() {
             continue;
         }
         let op = program.ops[pu];
         let deps = program.args_of(p);
-        // A pinned metric (a scenario's override of a computed one) acts as an input:
-        // what it is computed from does not move the top.
-        let pinned = rollup.inputs().values[pu].is_some();
-        if matches!(op, Op::Input | Op::Broken(_)) || deps.is_empty() || pinned {
+        if matches!(op, Op::Input | Op::Broken(_)) || deps.is_empty() {
             continue;
         }
         let seed = adjoint[pu];
@@ -194,23 +198,44 @@ fn reverse_pass<A: Adj>(
         // Where the top does not move with this metric, nothing flows through it (not even
         // an undefined partial: 0 · anything is 0 here), but the flags still do.
         let live = !seed.zero();
-        if let Op::Sum | Op::Mean = op {
-            // The common case, without the gradient buffer.
-            let w = if op == Op::Sum {
-                seed
-            } else {
-                seed.over(A::of(deps.len() as f64), t)
-            };
-            for &a in deps {
-                let au = a as usize;
-                if live {
-                    adjoint[au] = adjoint[au].plus(w, t);
+        match op {
+            Op::Sum | Op::Mean => {
+                // The common case, without any buffer.
+                let w = if op == Op::Sum {
+                    seed
+                } else {
+                    seed.over(A::of(deps.len() as f64), t)
+                };
+                for &a in deps {
+                    let au = a as usize;
+                    if live {
+                        adjoint[au] = adjoint[au].plus(w, t);
+                    }
+                    reached[au] = true;
+                    approximate[au] |= approx;
                 }
-                reached[au] = true;
-                approximate[au] |= approx;
+                continue;
             }
-            continue;
+            Op::Expr(_) if program.code_range(p).is_some() => {
+                // A straight-line formula has no piecewise op on any path: no flag of its own.
+                if live && !straight_adjoints(program, rollup, p, seed, &mut buffers, adjoint, t) {
+                    return true;
+                }
+                for &a in deps {
+                    reached[a as usize] = true;
+                    approximate[a as usize] |= approx;
+                }
+                continue;
+            }
+            _ => {}
         }
+        let Buffers {
+            args,
+            grad,
+            local,
+            scratch,
+            ..
+        } = &mut buffers;
         args.clear();
         args.extend(deps.iter().map(|&a| rollup.values[a as usize]));
         grad.clear();
@@ -218,7 +243,7 @@ fn reverse_pass<A: Adj>(
         local.clear();
         local.resize(deps.len(), false);
         match op {
-            Op::Product if live => product_partials(&args, seed, &mut grad, t),
+            Op::Product if live => product_partials(args, seed, grad, t),
             Op::Min | Op::Max => {
                 let pick = if op == Op::Min { f64::lt } else { f64::gt };
                 let mut best = 0;
@@ -234,7 +259,7 @@ fn reverse_pass<A: Adj>(
             }
             Op::Expr(tape) => {
                 let tape = &program.tapes[tape as usize];
-                if tape.eval_partials(&args, &mut scratch).is_ok() {
+                if tape.eval_partials(args, scratch).is_ok() {
                     for (k, (g, l)) in grad.iter_mut().zip(local.iter_mut()).enumerate() {
                         if live {
                             *g = seed.times(scratch.partial(k, t), t);
@@ -260,6 +285,86 @@ fn reverse_pass<A: Adj>(
         }
     }
     *t
+}
+
+/// The working memory of one [`reverse_pass`].
+struct Buffers<A> {
+    args: Vec<f64>,
+    grad: Vec<A>,
+    local: Vec<bool>,
+    scratch: super::formula::Scratch,
+    /// A straight-line formula's partials, over f64 and (when they need it) over Wide.
+    tape_adj: Vec<f64>,
+    var_adj: Vec<f64>,
+    wide_adj: Vec<Wide>,
+    wide_var: Vec<Wide>,
+}
+
+impl<A> Default for Buffers<A> {
+    fn default() -> Self {
+        Self {
+            args: Vec::new(),
+            grad: Vec::new(),
+            local: Vec::new(),
+            scratch: super::formula::Scratch::default(),
+            tape_adj: Vec::new(),
+            var_adj: Vec::new(),
+            wide_adj: Vec::new(),
+            wide_var: Vec::new(),
+        }
+    }
+}
+
+/// Adds `seed` times the partials of metric `p`'s straight-line formula into its arguments'
+/// adjoints — what the traced tape gives, through the same partials over f64 (or over
+/// [`Wide`] where those leave the normal range) and the same products with the seed. Over
+/// f64, returns `false` as soon as something leaves the normal range.
+fn straight_adjoints<A: Adj>(
+    program: &Program,
+    rollup: &Rollup,
+    p: u32,
+    seed: A,
+    buffers: &mut Buffers<A>,
+    adjoint: &mut [A],
+    t: &mut bool,
+) -> bool {
+    let deps = program.args_of(p);
+    if rollup.values[p as usize].is_nan() {
+        // No value here, yet the top moves with it (see the traced case below).
+        for &a in deps {
+            adjoint[a as usize] = adjoint[a as usize].plus(A::of(f64::NAN), t);
+        }
+        return !*t;
+    }
+    let Some(r) = program.code_range(p) else {
+        return !*t;
+    };
+    let (code, slots) = (&program.code[r.clone()], &rollup.slots[r]);
+    let b = buffers;
+    let n = deps.len();
+    if b.var_adj.len() < n {
+        b.var_adj.resize(n, 0.0);
+        b.wide_var.resize(n, Wide::ZERO);
+    }
+    let (var_adj, wide_var) = (&mut b.var_adj[..n], &mut b.wide_var[..n]);
+    let wide = straight_partials::<f64>(code, slots, &mut b.tape_adj, var_adj)
+        || var_adj.iter().any(|d| !d.is_finite());
+    if wide {
+        straight_partials::<Wide>(code, slots, &mut b.wide_adj, wide_var);
+    }
+    for (k, &a) in deps.iter().enumerate() {
+        let partial = if wide {
+            A::of_wide(wide_var[k], t)
+        } else {
+            A::of(var_adj[k])
+        };
+        let g = seed.times(partial, t);
+        if *t {
+            return false;
+        }
+        adjoint[a as usize] = adjoint[a as usize].plus(g, t);
+    }
+    !*t
 }
 
 /// ∂(Π args)/∂args[k] · seed for every k, exact even when some factors are zero (prefix and

@@ -14,6 +14,8 @@ mod program;
 mod reads;
 mod rollup;
 mod status;
+#[cfg(test)]
+mod straight_tests;
 mod wide;
 
 pub use attribution::{

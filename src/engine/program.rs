@@ -9,7 +9,7 @@
 use hashbrown::HashMap;
 use std::sync::Arc;
 
-use super::formula::Tape;
+use super::formula::{Instr, Tape};
 use crate::model::{Formula, Map, NodeId, NodeKey, NodeKind, clip};
 
 /// A problem with one node's formula, for `check` and the inspector.
@@ -63,7 +63,17 @@ pub struct Program {
     pub(crate) order: Vec<u32>,
     /// Position of each metric in `order`.
     pub(crate) rank: Vec<u32>,
+    /// The metrics of `order` that have a formula (broken ones too): the roll-up sets every
+    /// input at once and then walks only these, and the reverse pass walks them backwards.
+    pub(crate) computed: Vec<u32>,
     pub(crate) tapes: Vec<Tape>,
+    /// The straight-line formulas (see [`Tape::straight_line`]) of every `Expr` metric that
+    /// has one, one after another in metric order: metric i's is
+    /// `code[code_start[i]..code_start[i + 1]]` (empty for every other metric). A roll-up
+    /// keeps one slot per instruction, so the reverse pass reads the values of every step of
+    /// a formula instead of running it again.
+    pub(crate) code: Vec<Instr>,
+    pub(crate) code_start: Vec<u32>,
     /// Why each broken metric has no value; shared (one message for all the metrics of a
     /// cycle), so a long cycle costs one message, not one per metric.
     pub(crate) broken: Vec<Arc<str>>,
@@ -144,7 +154,34 @@ impl Program {
         }
         p.build_users();
         p.sort_topologically();
+        p.lay_out_code();
         p
+    }
+
+    /// Fills `computed` and `code` once the ops and the order are final (a formula on a
+    /// cycle is broken by then).
+    fn lay_out_code(&mut self) {
+        self.computed = (self.order.iter().copied())
+            .filter(|&i| self.ops[i as usize] != Op::Input)
+            .collect();
+        self.code_start = Vec::with_capacity(self.ops.len() + 1);
+        self.code_start.push(0);
+        for &op in &self.ops {
+            if let Op::Expr(t) = op
+                && let Some(code) = self.tapes[t as usize].straight_line()
+            {
+                self.code.extend(code);
+            }
+            self.code_start.push(self.code.len() as u32);
+        }
+    }
+
+    /// Where metric `i`'s straight-line code and its slots are, when it has some.
+    #[inline]
+    pub(crate) fn code_range(&self, i: u32) -> Option<std::ops::Range<usize>> {
+        let i = i as usize;
+        let (&start, &end) = (self.code_start.get(i)?, self.code_start.get(i + 1)?);
+        (start < end).then_some(start as usize..end as usize)
     }
 
     fn compile_expr(&mut self, id: &NodeId, src: &str) -> Op {

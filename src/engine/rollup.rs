@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use super::formula::run_straight;
 use super::program::{Op, Program};
 use crate::model::{Map, Scenario};
 
@@ -58,6 +59,9 @@ pub struct Rollup {
     pub(crate) reasons: HashMap<u32, Arc<str>>,
     /// The inputs this roll-up ran on.
     pub(crate) inputs: Inputs,
+    /// The value of every step of every straight-line formula ([`Program::code`]), for the
+    /// reverse pass; meaningful for the metrics that have a value and are not pinned.
+    pub(crate) slots: Vec<f64>,
     /// Visit stamps for incremental updates (avoids clearing an O(n) array per update).
     stamps: Vec<u32>,
     stamp: u32,
@@ -141,6 +145,7 @@ impl Program {
             values: Vec::new(),
             reasons: HashMap::new(),
             inputs,
+            slots: Vec::new(),
             stamps: Vec::new(),
             stamp: 0,
         };
@@ -155,46 +160,67 @@ impl Program {
     /// metrics work out the reason in words.
     pub fn reevaluate(&self, rollup: &mut Rollup) {
         let n = self.ids.len();
-        rollup.values.clear();
-        rollup.values.resize(n, f64::NAN);
         rollup.reasons.clear();
         if rollup.stamps.len() != n {
             rollup.stamps = vec![0; n];
             rollup.stamp = 0;
         }
-        let values = &mut rollup.values;
+        rollup.slots.resize(self.code.len(), f64::NAN);
         let inputs = &rollup.inputs.values;
+        // Every input (and every metric a scenario pins) at once; the formulas after.
+        rollup.values.clear();
+        rollup.values.extend(inputs.iter().map(|v| match v {
+            Some(v) if v.is_finite() => *v,
+            _ => f64::NAN,
+        }));
+        let values = &mut rollup.values;
+        let slots = &mut rollup.slots;
         let mut args: Vec<f64> = Vec::new();
         let mut stack: Vec<f64> = Vec::new();
-        let mut incomplete = false;
-        for &i in &self.order {
+        for &i in &self.computed {
             let iu = i as usize;
+            if inputs[iu].is_some() {
+                continue;
+            }
             let deps = &self.args[self.arg_start[iu] as usize..self.arg_start[iu + 1] as usize];
             let v = match self.ops[iu] {
-                Op::Input => inputs[iu].unwrap_or(f64::NAN),
-                _ if inputs[iu].is_some() => inputs[iu].unwrap_or(f64::NAN),
                 Op::Sum => deps.iter().map(|&a| values[a as usize]).sum(),
                 Op::Mean => {
                     deps.iter().map(|&a| values[a as usize]).sum::<f64>() / deps.len() as f64
                 }
                 Op::Product => deps.iter().map(|&a| values[a as usize]).product(),
-                Op::Min | Op::Max | Op::Expr(_) => {
-                    args.clear();
-                    args.extend(deps.iter().map(|&a| values[a as usize]));
-                    // An expression reads only the branch of an `if` it takes, so it may
-                    // have a value while a metric it names has none.
-                    if !matches!(self.ops[iu], Op::Expr(_)) && args.iter().any(|v| v.is_nan()) {
-                        f64::NAN
+                // As `apply` folds them, with a missing argument making no value.
+                Op::Min | Op::Max => {
+                    let min = self.ops[iu] == Op::Min;
+                    let mut best = if min {
+                        f64::INFINITY
                     } else {
+                        f64::NEG_INFINITY
+                    };
+                    let mut missing = false;
+                    for &a in deps {
+                        let v = values[a as usize];
+                        missing |= v.is_nan();
+                        best = if min { best.min(v) } else { best.max(v) };
+                    }
+                    if missing { f64::NAN } else { best }
+                }
+                Op::Expr(_) => match self.code_range(i) {
+                    Some(r) => run_straight(&self.code[r.clone()], deps, values, &mut slots[r]),
+                    None => {
+                        args.clear();
+                        args.extend(deps.iter().map(|&a| values[a as usize]));
+                        // An expression reads only the branch of an `if` it takes, so it
+                        // may have a value while a metric it names has none.
                         apply(self.ops[iu], self, &args, &mut stack).unwrap_or(f64::NAN)
                     }
-                }
-                Op::Broken(_) => f64::NAN,
+                },
+                Op::Input | Op::Broken(_) => f64::NAN,
             };
-            let v = if v.is_finite() { v } else { f64::NAN };
-            incomplete |= v.is_nan();
-            values[iu] = v;
+            values[iu] = if v.is_finite() { v } else { f64::NAN };
         }
+        // Folded without stopping early, so it is one vectorised sweep.
+        let incomplete = values.iter().fold(false, |any, v| any | v.is_nan());
         if incomplete {
             self.explain(rollup);
         }
@@ -353,6 +379,25 @@ pub(crate) struct Evaluator {
 impl Evaluator {
     /// Evaluates metric `i` from its arguments' current values.
     fn node(&mut self, program: &Program, rollup: &mut Rollup, i: u32) {
+        // A straight-line formula keeps its steps' values for the reverse pass; only when it
+        // has no value is the tape run again, for the reason.
+        if let Some(r) = program.code_range(i)
+            && rollup.inputs.values[i as usize].is_none()
+        {
+            let v = run_straight(
+                &program.code[r.clone()],
+                program.args_of(i),
+                &rollup.values,
+                &mut rollup.slots[r],
+            );
+            if !v.is_nan() {
+                rollup.values[i as usize] = v;
+                if !rollup.reasons.is_empty() {
+                    rollup.reasons.remove(&i);
+                }
+                return;
+            }
+        }
         let values = &rollup.values;
         let result = self.compute(program, rollup, i, |a| values[a as usize]);
         let slot = i as usize;

@@ -489,54 +489,14 @@ impl Tape {
             };
             let (x, y, r) = (vals[step.a], vals[step.b], vals[slot]);
             let kind = op.kind();
-            // The contributions g·∂(op)/∂a and g·∂(op)/∂b.
-            let (da, db) = match kind {
-                OpKind::Var(i) => {
-                    if let Some(v) = var_adj.get_mut(i as usize) {
-                        *v = v.plus(g, t);
-                    }
-                    continue;
+            if let OpKind::Var(i) = kind {
+                if let Some(v) = var_adj.get_mut(i as usize) {
+                    *v = v.plus(g, t);
                 }
-                OpKind::Neg => (g.times(A::of(-1.0), t), A::ZERO),
-                OpKind::Abs if x > 0.0 => (g, A::ZERO),
-                OpKind::Abs if x < 0.0 => (g.times(A::of(-1.0), t), A::ZERO),
-                OpKind::Sqrt => (g.times(A::of(0.5), t).over(A::of(r), t), A::ZERO),
-                OpKind::Ln => (g.over(A::of(x), t), A::ZERO),
-                OpKind::Exp if r.is_normal() => (g.times(A::of(r), t), A::ZERO),
-                OpKind::Exp => (g.times(A::pow(std::f64::consts::E, x, t), t), A::ZERO),
-                OpKind::Add => (g, g),
-                OpKind::Sub => (g, g.times(A::of(-1.0), t)),
-                OpKind::Mul => (g.times(A::of(y), t), g.times(A::of(x), t)),
-                OpKind::Div => (
-                    g.over(A::of(y), t),
-                    g.times(A::of(-x), t).over(A::of(y), t).over(A::of(y), t),
-                ),
-                OpKind::Pow { const_exp } => {
-                    // b·a^(b−1), as b·(a^b / a) when a^b is normal, to save a `powf`.
-                    let da = if y == 0.0 {
-                        A::ZERO
-                    } else if x != 0.0 && r.is_normal() {
-                        g.times(A::of(y), t).times(A::of(r), t).over(A::of(x), t)
-                    } else {
-                        g.times(A::of(y), t).times(A::pow(x, y - 1.0, t), t)
-                    };
-                    // a^b·ln a; at a < 0 (b whole) a^b has no derivative along b, at a = 0
-                    // only for b > 0 (where it is 0).
-                    let db = if const_exp || (x == 0.0 && y > 0.0) {
-                        A::ZERO
-                    } else if x > 0.0 && r.is_normal() {
-                        g.times(A::of(r), t).times(A::of(x.ln()), t)
-                    } else if x > 0.0 {
-                        g.times(A::pow(x, y, t), t).times(A::of(x.ln()), t)
-                    } else {
-                        g.times(A::of(f64::NAN), t)
-                    };
-                    (da, db)
-                }
-                OpKind::Min if x <= y => (g, A::ZERO),
-                OpKind::Max if x >= y => (g, A::ZERO),
-                OpKind::Min | OpKind::Max => (A::ZERO, g),
-                _ => continue,
+                continue;
+            }
+            let Some((da, db)) = local_adjoints(kind, x, y, r, g, t) else {
+                continue;
             };
             if undefined_at.is_none() && (da.undefined() || db.undefined()) {
                 undefined_at = Some(step.op);
@@ -555,6 +515,64 @@ impl Tape {
             id: self.vars().get(var).unwrap_or_default().to_owned(),
         }
     }
+}
+
+/// The contributions `g·∂(op)/∂a` and `g·∂(op)/∂b` of one value op with operands `x`, `y` and
+/// result `r` (`None` for an op that passes nothing back: literals, comparisons, `abs` at 0).
+/// Shared by the traced reverse pass and the straight-line one, so both take the same
+/// derivatives with the same roundings.
+#[inline(always)]
+pub(super) fn local_adjoints<A: Adj>(
+    kind: OpKind,
+    x: f64,
+    y: f64,
+    r: f64,
+    g: A,
+    t: &mut bool,
+) -> Option<(A, A)> {
+    let (da, db) = match kind {
+        OpKind::Neg => (g.times(A::of(-1.0), t), A::ZERO),
+        OpKind::Abs if x > 0.0 => (g, A::ZERO),
+        OpKind::Abs if x < 0.0 => (g.times(A::of(-1.0), t), A::ZERO),
+        OpKind::Sqrt => (g.times(A::of(0.5), t).over(A::of(r), t), A::ZERO),
+        OpKind::Ln => (g.over(A::of(x), t), A::ZERO),
+        OpKind::Exp if r.is_normal() => (g.times(A::of(r), t), A::ZERO),
+        OpKind::Exp => (g.times(A::pow(std::f64::consts::E, x, t), t), A::ZERO),
+        OpKind::Add => (g, g),
+        OpKind::Sub => (g, g.times(A::of(-1.0), t)),
+        OpKind::Mul => (g.times(A::of(y), t), g.times(A::of(x), t)),
+        OpKind::Div => (
+            g.over(A::of(y), t),
+            g.times(A::of(-x), t).over(A::of(y), t).over(A::of(y), t),
+        ),
+        OpKind::Pow { const_exp } => {
+            // b·a^(b−1), as b·(a^b / a) when a^b is normal, to save a `powf`.
+            let da = if y == 0.0 {
+                A::ZERO
+            } else if x != 0.0 && r.is_normal() {
+                g.times(A::of(y), t).times(A::of(r), t).over(A::of(x), t)
+            } else {
+                g.times(A::of(y), t).times(A::pow(x, y - 1.0, t), t)
+            };
+            // a^b·ln a; at a < 0 (b whole) a^b has no derivative along b, at a = 0
+            // only for b > 0 (where it is 0).
+            let db = if const_exp || (x == 0.0 && y > 0.0) {
+                A::ZERO
+            } else if x > 0.0 && r.is_normal() {
+                g.times(A::of(r), t).times(A::of(x.ln()), t)
+            } else if x > 0.0 {
+                g.times(A::pow(x, y, t), t).times(A::of(x.ln()), t)
+            } else {
+                g.times(A::of(f64::NAN), t)
+            };
+            (da, db)
+        }
+        OpKind::Min if x <= y => (g, A::ZERO),
+        OpKind::Max if x >= y => (g, A::ZERO),
+        OpKind::Min | OpKind::Max => (A::ZERO, g),
+        _ => return None,
+    };
+    Some((da, db))
 }
 
 /// Whether an op's derivative is that of one piece (the active argument, or 0 for a

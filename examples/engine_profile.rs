@@ -1,0 +1,86 @@
+//! Runs one engine operation many times on a synthetic driver tree, for an instruction
+//! profiler (the benches' own set-up would drown it): `valgrind --tool=callgrind
+//! target/release/examples/engine_profile sweep 100000 20`, then `callgrind_annotate`.
+//! Operations: `sweep` (roll-up and sensitivities of every metric), `explain` (attribution
+//! from 2026-09 to 2026-10, where every input grows by the same factor) and `lumpy` (the
+//! lumpy attribution of benches/explain.rs: every input moves by its own −10 % … +10 %).
+
+use std::hint::black_box;
+use std::process::ExitCode;
+
+use fulcrum::edit::Command;
+use fulcrum::engine::{self, Basis, Program};
+use fulcrum::model::{NodeId, synthetic};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let n = args.get(1).and_then(|n| n.parse::<usize>().ok());
+    let times = args
+        .get(2)
+        .and_then(|n| n.parse::<usize>().ok())
+        .unwrap_or(10);
+    let (Some(what), Some(n)) = (args.first(), n) else {
+        eprintln!("usage: engine_profile sweep|explain|lumpy N [TIMES]");
+        return ExitCode::from(2);
+    };
+    let mut map = synthetic::driver_tree(n.max(1), 1);
+    match what.as_str() {
+        "sweep" => {
+            let program = Program::compile(&map);
+            let Ok(inputs) = program.inputs(&map, None, None) else {
+                return ExitCode::from(1);
+            };
+            let top = program.metric("m0").unwrap_or(0);
+            let mut rollup = program.evaluate(inputs);
+            for _ in 0..times {
+                program.reevaluate(&mut rollup);
+                black_box(engine::sensitivities(&program, &rollup, top));
+            }
+        }
+        "explain" | "lumpy" => {
+            // The same lumpy period as benches/explain.rs.
+            let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+            let inputs: Vec<(NodeId, f64)> = map
+                .iter()
+                .filter_map(|(id, n)| {
+                    n.value
+                        .filter(|_| n.formula.is_none())
+                        .map(|v| (id.clone(), v))
+                })
+                .collect();
+            let mut steps = Vec::with_capacity(inputs.len());
+            for (id, v) in inputs {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                let factor = 0.9 + 0.2 * (state >> 11) as f64 / (1u64 << 53) as f64;
+                let Some(node) = map.node(id.as_str()) else {
+                    continue;
+                };
+                let mut node = node.clone();
+                node.history.insert("2026-11".to_owned(), v * factor);
+                steps.push(Command::SetNode {
+                    id,
+                    node: Box::new(node),
+                });
+            }
+            if Command::Batch(steps).apply(&mut map).is_err() {
+                return ExitCode::from(1);
+            }
+            let program = Program::compile(&map);
+            let (from, to) = if what == "lumpy" {
+                (Basis::period("2026-10"), Basis::period("2026-11"))
+            } else {
+                (Basis::period("2026-09"), Basis::period("2026-10"))
+            };
+            for _ in 0..times {
+                black_box(engine::explain_with(&program, &map, &from, &to, None).ok());
+            }
+        }
+        _ => {
+            eprintln!("usage: engine_profile sweep|explain|lumpy N [TIMES]");
+            return ExitCode::from(2);
+        }
+    }
+    ExitCode::SUCCESS
+}
