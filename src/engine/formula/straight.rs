@@ -35,11 +35,22 @@ pub(crate) enum Instr {
     Pow(u32, u32, bool),
 }
 
+/// The longest tape, in ops, that is rewritten as straight-line code. An instruction takes
+/// four times an op's memory; the gain is in the per-formula work of the many short formulas
+/// of a big map, so a formula longer than this (rare, and costly mainly for its own ops)
+/// keeps its tape alone, and a file's memory stays a small multiple of its text
+/// (`tests/memory.rs`).
+const MAX_STRAIGHT_OPS: usize = 1024;
+
 impl Tape {
     /// The tape as straight-line code, when it has one path and no piecewise op (no `if`,
-    /// `min`, `max`, comparison or `abs`); `None` otherwise, and those formulas keep being
-    /// evaluated by [`Tape::eval`] and differentiated by [`Tape::eval_partials`].
+    /// `min`, `max`, comparison or `abs`) and at most [`MAX_STRAIGHT_OPS`] ops; `None`
+    /// otherwise, and those formulas keep being evaluated by [`Tape::eval`] and
+    /// differentiated by [`Tape::eval_partials`].
     pub(crate) fn straight_line(&self) -> Option<Vec<Instr>> {
+        if self.ops.len() > MAX_STRAIGHT_OPS {
+            return None;
+        }
         let mut code = Vec::with_capacity(self.ops.len());
         // The slots on the value stack, as the tape would push and pop them.
         let mut stack: Vec<u32> = Vec::with_capacity(self.max_stack);
