@@ -73,9 +73,21 @@ fn main() -> ExitCode {
             } else {
                 (Basis::period("2026-09"), Basis::period("2026-10"))
             };
+            let clock = std::time::Instant::now();
             for _ in 0..times {
                 black_box(engine::explain_with(&program, &map, &from, &to, None).ok());
             }
+            let whole = clock.elapsed() / times.max(1) as u32;
+            // The part that reads the map (each input's history), apart from the attribution.
+            let clock = std::time::Instant::now();
+            for _ in 0..times {
+                black_box(program.inputs(&map, None, from.period.as_deref()).ok());
+                black_box(program.inputs(&map, None, to.period.as_deref()).ok());
+            }
+            let reading = clock.elapsed() / times.max(1) as u32;
+            eprintln!(
+                "explain_with {whole:?} a call, of which reading both sides' inputs {reading:?}"
+            );
         }
         _ => {
             eprintln!("usage: engine_profile sweep|explain|lumpy N [TIMES]");
