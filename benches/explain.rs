@@ -9,47 +9,21 @@
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use fulcrum::edit::Command;
 use fulcrum::engine::{self, Basis, Program};
-use fulcrum::model::{Map, NodeId, synthetic};
+use fulcrum::model::synthetic;
+
+#[path = "support/lumpy.rs"]
+mod lumpy;
 
 fn sizes() -> Vec<usize> {
     vec![1_000, 10_000, 100_000]
-}
-
-/// The map with a period 2026-11 in which every input moved by its own −10 % … +10 %.
-fn with_a_lumpy_period(mut map: Map) -> Map {
-    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
-    let inputs: Vec<(NodeId, f64)> = map
-        .iter()
-        .filter_map(|(id, n)| {
-            n.value
-                .filter(|_| n.formula.is_none())
-                .map(|v| (id.clone(), v))
-        })
-        .collect();
-    let mut steps = Vec::with_capacity(inputs.len());
-    for (id, v) in inputs {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        let factor = 0.9 + 0.2 * (state >> 11) as f64 / (1u64 << 53) as f64;
-        let mut node = map.node(id.as_str()).expect("an input").clone();
-        node.history.insert("2026-11".to_owned(), v * factor);
-        steps.push(Command::SetNode {
-            id,
-            node: Box::new(node),
-        });
-    }
-    Command::Batch(steps).apply(&mut map).expect("a new period");
-    map
 }
 
 fn explain(c: &mut Criterion) {
     let mut group = c.benchmark_group("explain");
     group.sample_size(10);
     for n in sizes() {
-        let map = with_a_lumpy_period(synthetic::driver_tree(n, 1));
+        let map = lumpy::with_a_lumpy_period(synthetic::driver_tree(n, 1)).expect("a new period");
         let program = Program::compile(&map);
         for (name, from, to) in [
             ("straight", "2026-09", "2026-10"),

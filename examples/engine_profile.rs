@@ -8,9 +8,11 @@
 use std::hint::black_box;
 use std::process::ExitCode;
 
-use fulcrum::edit::Command;
 use fulcrum::engine::{self, Basis, Program};
-use fulcrum::model::{NodeId, synthetic};
+use fulcrum::model::synthetic;
+
+#[path = "../benches/support/lumpy.rs"]
+mod lumpy;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -39,34 +41,9 @@ fn main() -> ExitCode {
         }
         "explain" | "lumpy" => {
             // The same lumpy period as benches/explain.rs.
-            let mut state: u64 = 0x2545_F491_4F6C_DD1D;
-            let inputs: Vec<(NodeId, f64)> = map
-                .iter()
-                .filter_map(|(id, n)| {
-                    n.value
-                        .filter(|_| n.formula.is_none())
-                        .map(|v| (id.clone(), v))
-                })
-                .collect();
-            let mut steps = Vec::with_capacity(inputs.len());
-            for (id, v) in inputs {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                let factor = 0.9 + 0.2 * (state >> 11) as f64 / (1u64 << 53) as f64;
-                let Some(node) = map.node(id.as_str()) else {
-                    continue;
-                };
-                let mut node = node.clone();
-                node.history.insert("2026-11".to_owned(), v * factor);
-                steps.push(Command::SetNode {
-                    id,
-                    node: Box::new(node),
-                });
-            }
-            if Command::Batch(steps).apply(&mut map).is_err() {
+            let Ok(map) = lumpy::with_a_lumpy_period(std::mem::take(&mut map)) else {
                 return ExitCode::from(1);
-            }
+            };
             let program = Program::compile(&map);
             let (from, to) = if what == "lumpy" {
                 (Basis::period("2026-10"), Basis::period("2026-11"))
