@@ -358,20 +358,9 @@ pub(super) fn render_cells(header: &[&str], rows: &[Vec<String>], format: Output
         }
         return out;
     }
-    // Cells are cut to the column limit before they are kept, so a long text (a cycle's
-    // reason on every row) costs the table 48 characters a cell, not its length. A number is
-    // rounded before it is cut (f64's longest plain text is some 330 characters).
-    let cut = |c: &str| -> String { c.chars().take(48).collect() };
-    let rows: Vec<Vec<String>> = rows
+    let rows: Vec<Vec<Cow<'_, str>>> = rows
         .iter()
-        .map(|row| {
-            row.iter()
-                .map(|c| {
-                    let c = if c.len() <= 400 { rounded(c) } else { cut(c) };
-                    cut(&terminal(&cut(&c)))
-                })
-                .collect()
-        })
+        .map(|row| row.iter().map(|c| table_cell(c)).collect())
         .collect();
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for row in &rows {
@@ -379,20 +368,76 @@ pub(super) fn render_cells(header: &[&str], rows: &[Vec<String>], format: Output
             *w = (*w).max(cell.chars().count().min(48));
         }
     }
-    let mut push_row = |cells: Vec<String>| {
-        let line: Vec<String> = cells
-            .iter()
-            .zip(&widths)
-            .map(|(c, &w)| format!("{c:<w$}"))
-            .collect();
-        out.push_str(line.join("  ").trim_end());
+    let mut line = String::new();
+    let mut push_row = |cells: &mut dyn Iterator<Item = &str>| {
+        line.clear();
+        for (i, (cell, &w)) in cells.zip(&widths).enumerate() {
+            if i > 0 {
+                line.push_str("  ");
+            }
+            line.push_str(cell);
+            let pad = w.saturating_sub(cell.chars().count());
+            line.extend(std::iter::repeat_n(' ', pad));
+        }
+        out.push_str(line.trim_end());
         out.push('\n');
     };
-    push_row(header.iter().map(|h| (*h).to_owned()).collect());
-    for row in rows {
-        push_row(row);
+    push_row(&mut header.iter().copied());
+    for row in &rows {
+        push_row(&mut row.iter().map(|c| c.as_ref()));
     }
     out
+}
+
+/// A cell as a table shows it: a number [`rounded`], cut to the column limit of 48
+/// characters, every [`is_hostile`] character escaped. A long text (a cycle's reason on
+/// every row) is cut before it is rounded or escaped, so it costs 48 characters, not its
+/// length. A short cell of printable ASCII that rounding keeps is borrowed as it is.
+fn table_cell(c: &str) -> Cow<'_, str> {
+    if c.len() <= 48 && c.bytes().all(|b| (b' '..=b'~').contains(&b)) && kept_by_rounding(c) {
+        return Cow::Borrowed(c);
+    }
+    let cut = |c: &str| -> String { c.chars().take(48).collect() };
+    let c = if c.len() <= 400 { rounded(c) } else { cut(c) };
+    Cow::Owned(cut(&terminal(&cut(&c))))
+}
+
+/// Whether [`rounded`] gives `cell` back unchanged, told from the text alone (`false` when
+/// unsure). Text that does not start like a number does not read as a finite one (`inf`,
+/// `NaN` read as non-finite numbers, which are kept too). A number written as Rust displays
+/// one — no exponent, no leading zero before other digits, no trailing zero after the point —
+/// with at most 10 digits, and within 1e-7 ≤ |x| < 1e15, is kept: rounding to 10
+/// significant digits gives the same number back, and the shortest text of a number of at
+/// most 15 digits is those digits.
+fn kept_by_rounding(cell: &str) -> bool {
+    let bytes = cell.as_bytes();
+    match bytes.first() {
+        None => return true,
+        Some(b) if !matches!(b, b'0'..=b'9' | b'+' | b'-' | b'.') => return true,
+        Some(_) => {}
+    }
+    let unsigned = bytes.strip_prefix(b"-").unwrap_or(bytes);
+    let (int, frac) = match unsigned.iter().position(|&b| b == b'.') {
+        Some(dot) => (&unsigned[..dot], &unsigned[dot + 1..]),
+        None => (unsigned, &[][..]),
+    };
+    let digits = |part: &[u8]| part.iter().all(u8::is_ascii_digit);
+    let has_point = int.len() < unsigned.len();
+    if int.is_empty()
+        || !digits(int)
+        || !digits(frac)
+        || (int.len() > 1 && int[0] == b'0')
+        || (has_point && (frac.is_empty() || frac.ends_with(b"0")))
+    {
+        return false;
+    }
+    if int == b"0" {
+        let zeros = frac.iter().take_while(|&&b| b == b'0').count();
+        // Zero itself goes the long way; 1e-7 is six zeros after the point.
+        zeros < frac.len() && zeros <= 6 && frac.len() - zeros <= 10
+    } else {
+        int.len() + frac.len() <= 10
+    }
 }
 
 /// A CSV field: text a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`,
@@ -410,5 +455,76 @@ fn csv_field(s: &str) -> String {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
         s.into_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The long way every cell went before the borrowed shortcut.
+    fn long_way(c: &str) -> String {
+        let cut = |c: &str| -> String { c.chars().take(48).collect() };
+        let c = if c.len() <= 400 { rounded(c) } else { cut(c) };
+        cut(&terminal(&cut(&c)))
+    }
+
+    #[test]
+    fn kept_cells_are_exactly_the_rounded_ones() {
+        for c in [
+            "",
+            "m1",
+            "2026-11",
+            "821.8",
+            "-5",
+            "0.5",
+            "0.0000001",
+            "0.00000001",
+            "100",
+            "1234567890",
+            "12345678901",
+            "0.1234567891",
+            "0.12345678901",
+            "1.50",
+            "01",
+            "-0",
+            "0",
+            "0.0",
+            "1.",
+            ".5",
+            "+5",
+            "1e5",
+            "inf",
+            "NaN",
+            "-inf",
+            "999999999999999",
+            "0.30000000000000004",
+            "1000000000000000",
+            "x\u{1b}y",
+        ] {
+            assert_eq!(table_cell(c), long_way(c), "{c:?}");
+            if kept_by_rounding(c) {
+                assert_eq!(rounded(c), c, "{c:?}");
+            }
+        }
+        assert!(kept_by_rounding("821.8") && kept_by_rounding("-0.0000001"));
+        assert!(!kept_by_rounding("0.00000001") && !kept_by_rounding("12345678901"));
+    }
+
+    proptest! {
+        #[test]
+        fn a_borrowed_cell_is_what_the_long_way_gives(
+            bits in any::<u64>(),
+            decimal in -1e16f64..1e16,
+            digits in 0u32..12,
+        ) {
+            let scale = 10f64.powi(digits as i32);
+            for v in [f64::from_bits(bits), decimal, (decimal * scale).round() / scale, decimal / 1e12] {
+                for c in [format!("{v}"), format!("{v:?}"), format!("{v:e}"), format!("{v:.3}")] {
+                    prop_assert_eq!(table_cell(&c), long_way(&c), "{:?}", c);
+                }
+            }
+        }
     }
 }

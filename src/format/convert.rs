@@ -58,6 +58,10 @@ impl<'de> Deserialize<'de> for Converted {
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Converted, A::Error> {
                 let mut out = Converted::default();
+                // The fast reader's guess at the count (`ron` gives none).
+                let expected = seq.size_hint().unwrap_or(0);
+                out.nodes.reserve(expected);
+                out.placements.reserve(expected);
                 while let Some(file_node) = seq.next_element::<FileNode>()? {
                     let index = out.nodes.len();
                     let (placement, node) = convert(index, file_node, &mut out.findings);

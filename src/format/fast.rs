@@ -167,6 +167,14 @@ impl<'de> Fast<'de, '_> {
         }
     }
 
+    /// About how many nodes follow in the `nodes` list, from the bytes left: one per 160
+    /// bytes, as most nodes Fulcrum writes are longer. The list's vectors are reserved once
+    /// instead of growing; the first of two threads reserves for the whole list, so the
+    /// second's nodes are appended without growing it either.
+    fn nodes_hint(&self) -> usize {
+        self.bytes.len().saturating_sub(self.pos) / 160
+    }
+
     /// At the start of a node where the other thread took over the `nodes` list: waits for
     /// it and goes to the list's end. `Ok(true)` when the list was handed over.
     fn join_here(&mut self) -> Result<bool> {
@@ -431,11 +439,14 @@ impl<'de> Deserializer<'de> for &mut Fast<'de, '_> {
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
         self.expect(b'[')?;
+        let hint =
+            (self.depth == NODES_DEPTH - 1 && self.top_field == "nodes").then(|| self.nodes_hint());
         let value = self.nest(|reader| {
             visitor.visit_seq(Separated {
                 reader,
                 close: b']',
                 first: true,
+                hint,
             })
         })?;
         self.expect(b']')?;
@@ -449,6 +460,7 @@ impl<'de> Deserializer<'de> for &mut Fast<'de, '_> {
                 reader,
                 close: b'}',
                 first: true,
+                hint: None,
             })
         })?;
         self.expect(b'}')?;
@@ -471,6 +483,7 @@ impl<'de> Deserializer<'de> for &mut Fast<'de, '_> {
                 reader,
                 close: b')',
                 first: true,
+                hint: None,
             })
         })?;
         self.expect(b')')?;
@@ -536,6 +549,8 @@ struct Separated<'a, 'de, 'j> {
     reader: &'a mut Fast<'de, 'j>,
     close: u8,
     first: bool,
+    /// About how many items follow, for the `nodes` list ([`Fast::nodes_hint`]).
+    hint: Option<usize>,
 }
 
 impl Separated<'_, '_, '_> {
@@ -562,11 +577,13 @@ impl<'de> Deserializer<'de> for OpenList<'_, 'de, '_> {
     type Error = Bail;
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        let hint = Some(self.0.nodes_hint());
         self.0.nest(|reader| {
             visitor.visit_seq(Separated {
                 reader,
                 close: b']',
                 first: true,
+                hint,
             })
         })
     }
@@ -591,6 +608,10 @@ impl<'de> SeqAccess<'de> for Separated<'_, 'de, '_> {
         } else {
             Ok(None)
         }
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        self.hint
     }
 }
 

@@ -167,8 +167,8 @@ fn push_node(out: &mut String, id: &str, parent: Option<&str>, node: &Node) {
         str_field(out, "parent", parent);
     }
     for f in Field::ALL {
-        if f.is_written(node) {
-            push_field_line(out, f.name_for(node), &f.get(node));
+        if let Some(value) = f.written(node) {
+            push_field_line(out, f.name_for(node), &value);
         }
     }
     out.push_str("        ),\n");
@@ -343,7 +343,9 @@ pub(crate) fn push_str_lit(out: &mut String, s: &str) {
     out.push('"');
     let needs_escape =
         |c: char| matches!(c, '"' | '\\' | '\u{2028}' | '\u{2029}') || c.is_control();
-    if !s.chars().any(needs_escape) {
+    // Most text is printable ASCII without a quote or a backslash, told byte by byte.
+    let plain = |b: &u8| (b' '..=b'~').contains(b) && !matches!(b, b'"' | b'\\');
+    if s.as_bytes().iter().all(plain) || !s.chars().any(needs_escape) {
         out.push_str(s);
     } else {
         for c in s.chars() {

@@ -181,8 +181,8 @@ fn push_node_block(out: &mut String, map: &Map, id: &NodeId) {
         id_line(out, "parent", parent.as_str());
     }
     for f in Field::ALL {
-        if f.is_written(node) {
-            push_field_line(out, f.name_for(node), &f.get(node));
+        if let Some(value) = f.written(node) {
+            push_field_line(out, f.name_for(node), &value);
         }
     }
     out.push_str("        ),\n");
@@ -208,8 +208,8 @@ fn push_both(out: &mut Out, ours: &Map, theirs: &Map, id: &NodeId) {
     for f in Field::ALL {
         let field_line = |node| {
             let mut s = String::new();
-            if f.is_written(node) {
-                push_field_line(&mut s, f.name_for(node), &f.get(node));
+            if let Some(value) = f.written(node) {
+                push_field_line(&mut s, f.name_for(node), &value);
             }
             s
         };

@@ -380,6 +380,15 @@ impl Field {
             _ => !matches!(self.get(node), FieldValue::Absent),
         }
     }
+
+    /// The field's value when the file writes it ([`Field::is_written`]), read once: the
+    /// writers ask this of every field of every node.
+    pub fn written(self, node: &Node) -> Option<FieldValue<'_>> {
+        match self.get(node) {
+            FieldValue::Absent | FieldValue::Bool(false) => None,
+            value => Some(value),
+        }
+    }
 }
 
 /// Whether a node holds both evidence entries and an evidence score, which only format 3
@@ -725,6 +734,19 @@ mod tests {
             alert: -0.0,
         });
         assert!(!same_node(&full_node(), &thresholds));
+    }
+
+    #[test]
+    fn written_is_is_written_with_the_value() {
+        let blank = Node::new(NodeKind::Metric, "");
+        for node in [full_node(), blank] {
+            for f in Field::ALL {
+                assert_eq!(f.written(&node).is_some(), f.is_written(&node), "{f:?}");
+                if let Some(value) = f.written(&node) {
+                    assert_eq!(value, f.get(&node), "{f:?}");
+                }
+            }
+        }
     }
 
     #[test]
