@@ -291,3 +291,144 @@ proptest! {
         compare(&text);
     }
 }
+
+/// What loading a later version gives, as comparable text: the map's canonical text, or
+/// every problem with its place.
+fn map_outcome(result: &Result<fulcrum::model::Map, FormatError>) -> String {
+    match result {
+        Ok(map) => format!("ok\n{}", format::to_string(map)),
+        Err(err) => format!("error {:?}", err.problems()),
+    }
+}
+
+/// A later version read sharing the earlier one's nodes gives what reading it alone gives.
+fn check_like(earlier_text: &str, text: &str) {
+    let Ok((map, Some(kept))) = format::parse_map_kept(earlier_text.to_owned()) else {
+        return;
+    };
+    let earlier = kept.earlier(&map);
+    let like = format::parse_map_like(text, &earlier);
+    let alone = format::parse_str(text).map(|loaded| loaded.map);
+    assert_eq!(
+        map_outcome(&like),
+        map_outcome(&alone),
+        "sharing the earlier version's nodes changed how this reads:\n{text}"
+    );
+}
+
+/// The samples as Fulcrum writes them: a node's fields one a line, its id first, which is
+/// what a later version can share.
+fn canonical_samples() -> Vec<String> {
+    samples()
+        .iter()
+        .map(|text| format::to_string(&format::parse_str(text).unwrap().map))
+        .collect()
+}
+
+#[test]
+fn a_node_edited_to_the_same_length_is_read_not_taken() {
+    let base = canonical_samples()
+        .into_iter()
+        .find(|text| text.contains("value: "))
+        .unwrap();
+    let at = base.find("value: ").unwrap() + "value: ".len();
+    let digit = base.as_bytes()[at];
+    let mut text = base.clone();
+    text.replace_range(at..=at, if digit == b'1' { "2" } else { "1" });
+    let (map, kept) = format::parse_map_kept(base).unwrap();
+    let kept = kept.unwrap();
+    let like = format::parse_map_like(&text, &kept.earlier(&map)).unwrap();
+    let alone = format::parse_str(&text).unwrap().map;
+    assert_eq!(format::to_string(&like), format::to_string(&alone));
+}
+
+#[test]
+fn every_sample_is_kept_for_its_later_versions() {
+    for text in samples().into_iter().chain(canonical_samples()) {
+        let bom = format!("\u{feff}{text}");
+        for earlier in [&text, &bom] {
+            let (_, kept) = format::parse_map_kept(earlier.clone()).unwrap();
+            assert!(kept.is_some(), "not kept:\n{earlier}");
+            check_like(earlier, &text);
+            check_like(earlier, &bom);
+        }
+    }
+}
+
+/// Changes the ASCII letter or digit at or after `at` into another, keeping the length: a
+/// node edited so is as long as before, which only the bytes themselves tell apart.
+fn retype(text: &mut String, at: &prop::sample::Index) {
+    let from = at.index(text.len().max(1));
+    let Some(i) = text
+        .bytes()
+        .skip(from)
+        .position(|b| b.is_ascii_alphanumeric())
+    else {
+        return;
+    };
+    let i = from + i;
+    let b = text.as_bytes()[i];
+    let other = match b {
+        b'9' => b'0',
+        b'z' => b'a',
+        b'Z' => b'A',
+        _ => b + 1,
+    };
+    text.replace_range(i..=i, &char::from(other).to_string());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    /// Edited samples read sharing the sample's nodes: the same map and problems as alone —
+    /// edits inside a node (of the same length, too), across two, in a node's id, outside
+    /// the nodes list.
+    #[test]
+    fn later_versions_read_alike(
+        sample in 0usize..4,
+        edits in prop::collection::vec(edit(), 0..5),
+        retyped in prop::collection::vec(any::<prop::sample::Index>(), 0..3),
+        earlier_edits in prop::collection::vec(edit(), 0..2),
+    ) {
+        let texts = canonical_samples();
+        let base = texts[sample % texts.len()].clone();
+        let mut text = base.clone();
+        for e in &edits {
+            apply(&mut text, e);
+        }
+        for at in &retyped {
+            retype(&mut text, at);
+        }
+        check_like(&base, &text);
+        // An edited earlier version (kept when it still loads without a node problem).
+        let mut earlier = base;
+        for e in &earlier_edits {
+            apply(&mut earlier, e);
+        }
+        check_like(&earlier, &text);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(12))]
+
+    /// A big later version, read on two threads sharing the earlier one's nodes, edited near
+    /// where the second thread starts.
+    #[test]
+    fn big_later_versions_read_alike(
+        offsets in prop::collection::vec(0usize..400, 1..3),
+        edits in prop::collection::vec(edit(), 1..3),
+    ) {
+        let base = big_text();
+        let mut text = base.clone();
+        let middle = text.len() / 2;
+        for (offset, e) in offsets.iter().zip(&edits) {
+            let mut rest = text.split_off(middle + offset);
+            let after = rest.split_off(200);
+            apply(&mut rest, e);
+            text.push_str(&rest);
+            text.push_str(&after);
+        }
+        check_like(&base, &text);
+    }
+}

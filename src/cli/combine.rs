@@ -83,7 +83,7 @@ pub(super) fn run(
         Err(message) => return usage(message),
     };
     let paths: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
-    let maps = match load_maps(&paths, false) {
+    let maps = match load_maps(&paths) {
         Ok(maps) => maps,
         Err(message) => return usage(message),
     };

@@ -20,16 +20,46 @@ use crate::model::{FieldValue, Link, Map, NodeId};
 pub(super) const TROUBLE: u8 = 2;
 
 /// Loads map files on separate threads; the first failure, rendered as `check` renders it,
-/// is the error. With `empty_is_blank`, an empty first file (git's base when both branches
+/// is the error.
+pub(super) fn load_maps(paths: &[&Path]) -> Result<Vec<Map>, String> {
+    load_all(paths, None).into_iter().collect()
+}
+
+/// Loads versions of one map (a diff's two sides; a merge's base, ours and theirs): the
+/// first, then the others on separate threads, sharing the first's nodes wherever their
+/// bytes are the same (`format::load_map_like`: the same maps and problems as loading each
+/// alone, most of the reading saved). The first failure, rendered as `check` renders it, is
+/// the error. With `empty_is_blank`, an empty first file (git's base when both branches
 /// added the file) is an empty map.
-pub(super) fn load_maps(paths: &[&Path], empty_is_blank: bool) -> Result<Vec<Map>, String> {
-    let results: Vec<Result<Map, String>> = std::thread::scope(|scope| {
+pub(super) fn load_versions(paths: &[&Path], empty_is_blank: bool) -> Result<Vec<Map>, String> {
+    let Some((&first, rest)) = paths.split_first() else {
+        return Ok(Vec::new());
+    };
+    let (first_map, kept) = if empty_is_blank && is_blank(first) {
+        (Map::new(""), None)
+    } else {
+        format::load_map_kept(first).map_err(|err| super::render(first, &err.problems()))?
+    };
+    let earlier = kept.as_ref().map(|kept| kept.earlier(&first_map));
+    let rest = load_all(rest, earlier.as_ref());
+    drop(earlier);
+    super::free_at_exit(kept);
+    std::iter::once(Ok(first_map)).chain(rest).collect()
+}
+
+/// Loads each file on a thread of its own, sharing `earlier`'s nodes when given.
+fn load_all(paths: &[&Path], earlier: Option<&format::Earlier<'_>>) -> Vec<Result<Map, String>> {
+    std::thread::scope(|scope| {
         let handles: Vec<_> = paths
             .iter()
-            .enumerate()
-            .map(|(i, path)| {
-                let blank = empty_is_blank && i == 0;
-                scope.spawn(move || load_one(path, blank))
+            .map(|&path| {
+                scope.spawn(move || {
+                    match earlier {
+                        Some(earlier) => format::load_map_like(path, earlier),
+                        None => format::load_map(path),
+                    }
+                    .map_err(|err| super::render(path, &err.problems()))
+                })
             })
             .collect();
         handles
@@ -39,25 +69,19 @@ pub(super) fn load_maps(paths: &[&Path], empty_is_blank: bool) -> Result<Vec<Map
                     .unwrap_or_else(|_| Err("a file could not be loaded".to_owned()))
             })
             .collect()
-    });
-    results.into_iter().collect()
+    })
 }
 
-fn load_one(path: &Path, empty_is_blank: bool) -> Result<Map, String> {
-    if empty_is_blank
-        && let Ok(meta) = std::fs::metadata(path)
-        && meta.is_file()
-        && meta.len() < 64
+/// Whether a file is empty or white space only (and small): git's base of a file both
+/// branches added.
+fn is_blank(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|meta| meta.is_file() && meta.len() < 64)
         && std::fs::read_to_string(path).is_ok_and(|t| t.trim().is_empty())
-    {
-        return Ok(Map::new(""));
-    }
-    format::load_map(path).map_err(|err| super::render(path, &err.problems()))
 }
 
 /// `fulcrum diff OLD NEW`: exit 0 the same, 1 different, 2 trouble.
 pub(super) fn diff(old: &Path, new: &Path, format: ReportFormat) -> ExitCode {
-    let maps = match load_maps(&[old, new], false) {
+    let maps = match load_versions(&[old, new], false) {
         Ok(maps) => maps,
         Err(message) => {
             eprintln!("{message}");
@@ -400,7 +424,7 @@ pub(super) fn merge(
     output: &Path,
     format: ReportFormat,
 ) -> ExitCode {
-    let maps = match load_maps(&[base, ours, theirs], true) {
+    let maps = match load_versions(&[base, ours, theirs], true) {
         Ok(maps) => maps,
         Err(message) => {
             eprintln!("{message}");

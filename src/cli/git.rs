@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command as Process, ExitCode};
 
 use super::ReportFormat;
-use super::compare::{TROUBLE, conflicts_report, link_id, load_maps};
+use super::compare::{TROUBLE, conflicts_report, link_id, load_versions};
 use crate::format::{self, number_text, string_text, value_text};
 use crate::model::{Field, Map};
 
@@ -21,7 +21,7 @@ pub const ATTRIBUTES_LINE: &str = "*.ron merge=fulcrum diff=fulcrum";
 /// `fulcrum merge-driver %O %A %B %P`: merges into `%A`; exit 0 clean, 1 with conflicts
 /// left in `%A` between markers, 2 when a version does not load (then `%A` is untouched).
 pub(super) fn merge_driver(base: &Path, ours: &Path, theirs: &Path, name: &str) -> ExitCode {
-    let maps = match load_maps(&[base, ours, theirs], true) {
+    let maps = match load_versions(&[base, ours, theirs], true) {
         Ok(maps) => maps,
         Err(message) => {
             eprintln!(

@@ -8,7 +8,8 @@
 use std::collections::btree_map::Entry;
 use std::fmt;
 
-use serde::de::{Deserialize, Deserializer, SeqAccess, Visitor};
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use crate::model::{Field, FieldValue, Map, Node, NodeKind, Sizing, Status, clip};
 
@@ -36,6 +37,21 @@ pub(crate) struct Converted {
 }
 
 impl Converted {
+    /// Makes room for the count the fast reader guesses (`ron` gives none).
+    fn reserve(&mut self, expected: Option<usize>) {
+        let expected = expected.unwrap_or(0);
+        self.nodes.reserve(expected);
+        self.placements.reserve(expected);
+    }
+
+    /// Converts the next node of the file.
+    fn push_read(&mut self, file_node: FileNode) {
+        let index = self.nodes.len();
+        let (placement, node) = convert(index, file_node, &mut self.findings);
+        self.placements.push(placement);
+        self.nodes.push(node);
+    }
+
     /// Appends nodes converted separately (the second half of a file), renumbering them.
     pub fn append(&mut self, other: Converted) {
         let offset = self.nodes.len();
@@ -58,20 +74,133 @@ impl<'de> Deserialize<'de> for Converted {
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Converted, A::Error> {
                 let mut out = Converted::default();
-                // The fast reader's guess at the count (`ron` gives none).
-                let expected = seq.size_hint().unwrap_or(0);
-                out.nodes.reserve(expected);
-                out.placements.reserve(expected);
+                out.reserve(seq.size_hint());
                 while let Some(file_node) = seq.next_element::<FileNode>()? {
-                    let index = out.nodes.len();
-                    let (placement, node) = convert(index, file_node, &mut out.findings);
-                    out.placements.push(placement);
-                    out.nodes.push(node);
+                    out.push_read(file_node);
                 }
                 Ok(out)
             }
         }
         deserializer.deserialize_seq(NodesVisitor)
+    }
+}
+
+/// The `nodes` list read with an earlier version of the text at hand
+/// ([`super::fast::Earlier`]): the nodes converted, and where each node the reader took from
+/// the earlier version goes — `(index, start of its span in the earlier text)` — with a
+/// stand-in in its place until [`SharedNodes::fill`] puts it there.
+#[derive(Debug, Default)]
+pub(crate) struct SharedNodes {
+    converted: Converted,
+    earlier: Vec<(usize, usize)>,
+}
+
+/// One node of the list as a sharing reader gives it: read from the text, or taken from the
+/// earlier version (the start of its span there).
+enum SharedNode {
+    Read(Box<FileNode>),
+    Earlier(usize),
+}
+
+impl<'de> Deserialize<'de> for SharedNode {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct NodeVisitor;
+        impl<'de> Visitor<'de> for NodeVisitor {
+            type Value = SharedNode;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("struct Node")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<SharedNode, A::Error> {
+                let node = FileNode::deserialize(MapAccessDeserializer::new(map))?;
+                Ok(SharedNode::Read(Box::new(node)))
+            }
+            fn visit_u64<E: de::Error>(self, start: u64) -> Result<SharedNode, E> {
+                usize::try_from(start)
+                    .map(SharedNode::Earlier)
+                    .map_err(|_| E::custom("an offset past the text"))
+            }
+        }
+        deserializer.deserialize_struct("Node", &[], NodeVisitor)
+    }
+}
+
+impl<'de> Deserialize<'de> for SharedNodes {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct NodesVisitor;
+        impl<'de> Visitor<'de> for NodesVisitor {
+            type Value = SharedNodes;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a list of nodes")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<SharedNodes, A::Error> {
+                let mut out = SharedNodes::default();
+                out.converted.reserve(seq.size_hint());
+                while let Some(node) = seq.next_element::<SharedNode>()? {
+                    match node {
+                        SharedNode::Read(file_node) => out.converted.push_read(*file_node),
+                        SharedNode::Earlier(start) => {
+                            out.earlier.push((out.converted.nodes.len(), start));
+                            out.converted.placements.push(Placement {
+                                id: None,
+                                parent: None,
+                                kind: NodeKind::Note,
+                                kind_known: true,
+                                targeted: false,
+                            });
+                            out.converted
+                                .nodes
+                                .push(Node::new(NodeKind::Note, String::new()));
+                        }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        deserializer.deserialize_seq(NodesVisitor)
+    }
+}
+
+impl SharedNodes {
+    /// How many nodes were taken from the earlier version.
+    #[cfg(test)]
+    pub fn shared(&self) -> usize {
+        self.earlier.len()
+    }
+
+    /// Appends nodes read separately (the second half of a file), renumbering them.
+    pub fn append(&mut self, other: SharedNodes) {
+        let offset = self.converted.nodes.len();
+        self.converted.append(other.converted);
+        self.earlier.extend(
+            other
+                .earlier
+                .into_iter()
+                .map(|(i, start)| (i + offset, start)),
+        );
+    }
+
+    /// The nodes, each taken from the earlier version put in its place: its node as `map`
+    /// (the earlier version, loaded) holds it, and its placement as reading it gives — the
+    /// earlier version loaded with no problem in its nodes, so its id and parent are the
+    /// file's and its kind was known. `None` when a node is not in `map`.
+    pub fn fill(self, earlier_text: &str, map: &Map) -> Option<Converted> {
+        let SharedNodes {
+            mut converted,
+            earlier,
+        } = self;
+        for (index, start) in earlier {
+            let id = super::fast::written_id(earlier_text, start)?;
+            let node = map.node(id)?;
+            converted.placements[index] = Placement {
+                id: Some(id.to_owned()),
+                parent: map.parent(id).map(|p| p.as_str().to_owned()),
+                kind: node.kind,
+                kind_known: true,
+                targeted: node.targeted,
+            };
+            converted.nodes[index] = node.clone();
+        }
+        Some(converted)
     }
 }
 

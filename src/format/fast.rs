@@ -54,9 +54,13 @@ impl de::Error for Bail {
 
 type Result<T> = std::result::Result<T, Bail>;
 
-/// Reads a whole text as one `T`, or gives up.
-pub(crate) fn from_str<'de, T: de::Deserialize<'de>>(text: &'de str) -> Result<T> {
-    read(Fast::new(text))
+/// Reads a whole text as one `T` with `sharing`, giving the spans of the nodes it read when
+/// asked to record them.
+pub(crate) fn from_str_sharing<'de, T: de::Deserialize<'de>>(
+    text: &'de str,
+    sharing: Sharing<'_>,
+) -> Result<(T, Vec<Span>)> {
+    read(Fast::new(text), sharing)
 }
 
 /// Reads a whole map text as one `T` on two threads. `resume` is where a node of the `nodes`
@@ -67,14 +71,15 @@ pub(crate) fn from_str<'de, T: de::Deserialize<'de>>(text: &'de str) -> Result<T
 /// reader never arrives exactly at `resume` between two nodes (the cut was not between two
 /// nodes), it reads the whole list itself and `tail` is not called. `tail` giving `None`
 /// gives up.
-pub(crate) fn from_str_joining<'de, T: de::Deserialize<'de>>(
+pub(crate) fn from_str_joining<'de, 'j, T: de::Deserialize<'de>>(
     text: &'de str,
     resume: usize,
-    tail: &mut dyn FnMut() -> Option<usize>,
-) -> Result<T> {
+    tail: &'j mut dyn FnMut() -> Option<usize>,
+    sharing: Sharing<'j>,
+) -> Result<(T, Vec<Span>)> {
     let mut reader = Fast::new(text);
     reader.join = Some(Join { resume, tail });
-    read(reader)
+    read(reader, sharing)
 }
 
 /// Reads the items of the `nodes` list from `start` (a node's first byte) to the list's
@@ -82,16 +87,97 @@ pub(crate) fn from_str_joining<'de, T: de::Deserialize<'de>>(
 pub(crate) fn nodes_from<'de, N: de::Deserialize<'de>>(
     text: &'de str,
     start: usize,
-) -> Result<(N, usize)> {
+    sharing: Sharing<'_>,
+) -> Result<(N, usize, Vec<Span>)> {
     let mut reader = Fast::new(text);
     reader.pos = start;
+    reader.earlier = sharing.earlier;
+    reader.spans = sharing.record.then(Vec::new);
     // Its items as deep as in the whole map, so the depth limit is the same.
     reader.depth = NODES_DEPTH - 1;
     let nodes = N::deserialize(OpenList(&mut reader))?;
     if reader.peek() == Some(b']') {
-        Ok((nodes, reader.pos))
+        Ok((nodes, reader.pos, reader.spans.unwrap_or_default()))
     } else {
         Err(Bail)
+    }
+}
+
+/// Where a node of the `nodes` list lies in its text: from its `(` to just after its `)`.
+pub(crate) type Span = (usize, usize);
+
+/// What a reading shares with an earlier version of the text: whether to record the span of
+/// every node it reads (so a later version can share them), and the earlier version's nodes
+/// to take as they are wherever this text holds the very same bytes.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Sharing<'a> {
+    pub record: bool,
+    pub earlier: Option<&'a Earlier<'a>>,
+}
+
+/// The nodes of an earlier version of a text, by id, each with its span there.
+///
+/// Why taking one is exact: a node's bytes alone decide what reading them gives (the reader
+/// looks at nothing past the node's `)`, and nothing outside it changes how it is read),
+/// so bytes equal to an earlier node's, read at the same place in the `nodes` list, give
+/// that node again — the caller takes it from the earlier map, which holds it as read.
+pub(crate) struct Earlier<'a> {
+    text: &'a [u8],
+    by_id: hashbrown::HashMap<&'a str, Span>,
+}
+
+impl<'a> Earlier<'a> {
+    /// The nodes of `text` at `spans` (as a reading recorded them), by the id each starts
+    /// with as Fulcrum writes it; a node written otherwise is left out.
+    pub(crate) fn new(text: &'a str, spans: &[Span]) -> Self {
+        let mut by_id = hashbrown::HashMap::with_capacity(spans.len());
+        for &span in spans {
+            if let Some(id) = written_id(text, span.0) {
+                by_id.insert(id, span);
+            }
+        }
+        Earlier {
+            text: text.as_bytes(),
+            by_id,
+        }
+    }
+
+    /// The earlier node whose bytes `text` holds from `pos` on: its span there.
+    fn same_at(&self, text: &str, pos: usize) -> Option<Span> {
+        let id = written_id(text, pos)?;
+        let &(start, end) = self.by_id.get(id)?;
+        let earlier = &self.text[start..end];
+        (text.as_bytes().get(pos..pos + earlier.len()) == Some(earlier)).then_some((start, end))
+    }
+}
+
+/// The id a node at `pos` starts with when it is written as Fulcrum writes it: `(`, a line
+/// break, the field indent and `id: "…"` holding no escape.
+pub(crate) fn written_id(text: &str, pos: usize) -> Option<&str> {
+    const OPENING: &[u8] = b"(\n            id: \"";
+    let bytes = text.as_bytes();
+    let start = pos + OPENING.len();
+    if !bytes.get(pos..start)?.eq(OPENING) {
+        return None;
+    }
+    let len = memchr::memchr2(b'"', b'\\', &bytes[start..])?;
+    (bytes[start + len] == b'"').then(|| text.get(start..start + len))?
+}
+
+/// An earlier node taken as it is, given to the visitor as the start of its span.
+struct EarlierNode(usize);
+
+impl<'de> Deserializer<'de> for EarlierNode {
+    type Error = Bail;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        visitor.visit_u64(self.0 as u64)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map struct enum
+        identifier ignored_any
     }
 }
 
@@ -99,7 +185,12 @@ pub(crate) fn nodes_from<'de, N: de::Deserialize<'de>>(
 /// field's option, the list).
 const NODES_DEPTH: u32 = 3;
 
-fn read<'de, T: de::Deserialize<'de>>(mut reader: Fast<'de, '_>) -> Result<T> {
+fn read<'de, 'j, T: de::Deserialize<'de>>(
+    mut reader: Fast<'de, 'j>,
+    sharing: Sharing<'j>,
+) -> Result<(T, Vec<Span>)> {
+    reader.earlier = sharing.earlier;
+    reader.spans = sharing.record.then(Vec::new);
     reader.ws();
     if reader.bytes[reader.pos..].starts_with(HEADER) {
         reader.pos += HEADER.len();
@@ -107,7 +198,7 @@ fn read<'de, T: de::Deserialize<'de>>(mut reader: Fast<'de, '_>) -> Result<T> {
     let value = T::deserialize(&mut reader)?;
     reader.ws();
     if reader.pos == reader.bytes.len() {
-        Ok(value)
+        Ok((value, reader.spans.unwrap_or_default()))
     } else {
         Err(Bail)
     }
@@ -123,6 +214,10 @@ struct Fast<'de, 'j> {
     top_field: &'de str,
     /// Where the other thread took over the `nodes` list.
     join: Option<Join<'j>>,
+    /// The spans of the nodes read, when they are recorded.
+    spans: Option<Vec<Span>>,
+    /// An earlier version's nodes, taken where the bytes are the same.
+    earlier: Option<&'j Earlier<'j>>,
 }
 
 struct Join<'j> {
@@ -164,6 +259,8 @@ impl<'de> Fast<'de, '_> {
             depth: 0,
             top_field: "",
             join: None,
+            spans: None,
+            earlier: None,
         }
     }
 
@@ -439,14 +536,13 @@ impl<'de> Deserializer<'de> for &mut Fast<'de, '_> {
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
         self.expect(b'[')?;
-        let hint =
-            (self.depth == NODES_DEPTH - 1 && self.top_field == "nodes").then(|| self.nodes_hint());
+        let nodes = self.depth == NODES_DEPTH - 1 && self.top_field == "nodes";
         let value = self.nest(|reader| {
             visitor.visit_seq(Separated {
                 reader,
                 close: b']',
                 first: true,
-                hint,
+                nodes,
             })
         })?;
         self.expect(b']')?;
@@ -460,7 +556,7 @@ impl<'de> Deserializer<'de> for &mut Fast<'de, '_> {
                 reader,
                 close: b'}',
                 first: true,
-                hint: None,
+                nodes: false,
             })
         })?;
         self.expect(b'}')?;
@@ -483,7 +579,7 @@ impl<'de> Deserializer<'de> for &mut Fast<'de, '_> {
                 reader,
                 close: b')',
                 first: true,
-                hint: None,
+                nodes: false,
             })
         })?;
         self.expect(b')')?;
@@ -549,8 +645,8 @@ struct Separated<'a, 'de, 'j> {
     reader: &'a mut Fast<'de, 'j>,
     close: u8,
     first: bool,
-    /// About how many items follow, for the `nodes` list ([`Fast::nodes_hint`]).
-    hint: Option<usize>,
+    /// Whether these are the items of the map's `nodes` list.
+    nodes: bool,
 }
 
 impl Separated<'_, '_, '_> {
@@ -577,13 +673,12 @@ impl<'de> Deserializer<'de> for OpenList<'_, 'de, '_> {
     type Error = Bail;
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        let hint = Some(self.0.nodes_hint());
         self.0.nest(|reader| {
             visitor.visit_seq(Separated {
                 reader,
                 close: b']',
                 first: true,
-                hint,
+                nodes: true,
             })
         })
     }
@@ -603,15 +698,29 @@ impl<'de> SeqAccess<'de> for Separated<'_, 'de, '_> {
     type Error = Bail;
 
     fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>> {
-        if self.more()? {
-            seed.deserialize(&mut *self.reader).map(Some)
-        } else {
-            Ok(None)
+        if !self.more()? {
+            return Ok(None);
         }
+        if !self.nodes {
+            return seed.deserialize(&mut *self.reader).map(Some);
+        }
+        let start = self.reader.pos;
+        if let Some(earlier) = self.reader.earlier
+            && let Some((from, to)) = earlier.same_at(self.reader.text, start)
+        {
+            self.reader.pos = start + (to - from);
+            return seed.deserialize(EarlierNode(from)).map(Some);
+        }
+        let value = seed.deserialize(&mut *self.reader)?;
+        let end = self.reader.pos;
+        if let Some(spans) = &mut self.reader.spans {
+            spans.push((start, end));
+        }
+        Ok(Some(value))
     }
 
     fn size_hint(&self) -> Option<usize> {
-        self.hint
+        self.nodes.then(|| self.reader.nodes_hint())
     }
 }
 

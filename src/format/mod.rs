@@ -53,6 +53,7 @@ mod write_merge;
 use std::path::Path;
 
 use crate::model::Map;
+use convert::{Converted, SharedNodes};
 
 pub use conflicts::{ConflictBlock, Pick, resolve_conflicts};
 pub use error::{FormatError, Problem, Severity};
@@ -242,8 +243,101 @@ pub fn load_map(path: &Path) -> Result<Map, FormatError> {
     load_with(path, Formulas::Skip).map(|loaded| loaded.map)
 }
 
-fn load_with(path: &Path, formulas: Formulas) -> Result<Loaded, FormatError> {
-    let buf = read_file(path, MAX_FILE_BYTES).map_err(|err| match err {
+/// A map file's text kept after loading it, so that later versions of the same map — a
+/// merge's ours and theirs beside its base, the new side of a diff — share its nodes: a node
+/// whose bytes are the very same in the later version is taken from the map already loaded
+/// instead of being read again. Kept only when the fast reader read the text (it records
+/// where each node lies) and no node of it had a problem of its own.
+pub struct KeptText {
+    text: String,
+    /// The length of a byte-order mark before the map's text.
+    bom: usize,
+    spans: Vec<fast::Span>,
+}
+
+/// A kept text with the map loaded from it, indexed once for the later versions to share
+/// (from several threads at once).
+pub struct Earlier<'a> {
+    nodes: fast::Earlier<'a>,
+    text: &'a str,
+    map: &'a Map,
+}
+
+impl KeptText {
+    /// The text's nodes by id, with `map`, the map loaded from it.
+    pub fn earlier<'a>(&'a self, map: &'a Map) -> Earlier<'a> {
+        let text = &self.text[self.bom..];
+        Earlier {
+            nodes: fast::Earlier::new(text, &self.spans),
+            text,
+            map,
+        }
+    }
+}
+
+/// [`load_map`], keeping the text for later versions of the map to share
+/// ([`load_map_like`]) when it can be shared.
+pub fn load_map_kept(path: &Path) -> Result<(Map, Option<KeptText>), FormatError> {
+    match String::from_utf8(read_map_file(path)?) {
+        Ok(text) => parse_map_kept(text),
+        Err(err) => parse_bytes_with(err.as_bytes(), Formulas::Skip).map(|l| (l.map, None)),
+    }
+}
+
+/// [`load_map_kept`] of a text: the map, as [`parse_str`] gives it (its formulas not
+/// compiled), and the text kept when it can be shared.
+pub fn parse_map_kept(text: String) -> Result<(Map, Option<KeptText>), FormatError> {
+    let body = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    before_parsing(body)?;
+    let recording = fast::Sharing {
+        record: true,
+        earlier: None,
+    };
+    let Some((parsed, spans)) = parse::parse_fast_sharing::<Converted>(body, recording) else {
+        let parsed = parse::parse_ron(body)
+            .map_err(|err| FormatError::Invalid(vec![syntax::problem(body, &err)]))?;
+        return after_parsing(body, parsed, Formulas::Skip).map(|l| (l.map, None));
+    };
+    let clean = parsed.nodes.findings.is_empty();
+    let map = after_parsing(body, parsed, Formulas::Skip)?.map;
+    let bom = text.len() - body.len();
+    Ok((map, clean.then_some(KeptText { text, bom, spans })))
+}
+
+/// [`load_map`] of a later version of `earlier`'s map: the same map and the same problems,
+/// with every node whose bytes are the earlier version's taken from its map.
+pub fn load_map_like(path: &Path, earlier: &Earlier<'_>) -> Result<Map, FormatError> {
+    let buf = read_map_file(path)?;
+    match std::str::from_utf8(&buf) {
+        Ok(text) => parse_map_like(text, earlier),
+        Err(_) => parse_bytes_with(&buf, Formulas::Skip).map(|l| l.map),
+    }
+}
+
+/// [`load_map_like`] of a text.
+pub fn parse_map_like(text: &str, earlier: &Earlier<'_>) -> Result<Map, FormatError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    before_parsing(text)?;
+    let sharing = fast::Sharing {
+        record: false,
+        earlier: Some(&earlier.nodes),
+    };
+    let shared =
+        parse::parse_fast_sharing::<SharedNodes>(text, sharing).and_then(|(mut parsed, _)| {
+            let nodes = std::mem::take(&mut parsed.nodes).fill(earlier.text, earlier.map)?;
+            Some(parsed.with_nodes(nodes))
+        });
+    let parsed = match shared {
+        Some(parsed) => parsed,
+        None => parse::parse(text)
+            .map_err(|err| FormatError::Invalid(vec![syntax::problem(text, &err)]))?,
+    };
+    after_parsing(text, parsed, Formulas::Skip).map(|l| l.map)
+}
+
+/// The bytes of a map file, read as [`read_file`] reads (its kind and size checked first).
+fn read_map_file(path: &Path) -> Result<Vec<u8>, FormatError> {
+    read_file(path, MAX_FILE_BYTES).map_err(|err| match err {
         ReadError::Io(source) => FormatError::Io {
             path: path.to_path_buf(),
             source,
@@ -253,8 +347,11 @@ fn load_with(path: &Path, formulas: Formulas) -> Result<Loaded, FormatError> {
             source: std::io::Error::new(std::io::ErrorKind::InvalidInput, err.to_string()),
         },
         ReadError::TooLarge { bytes, limit } => FormatError::TooLarge { bytes, limit },
-    })?;
-    parse_bytes_with(&buf, formulas)
+    })
+}
+
+fn load_with(path: &Path, formulas: Formulas) -> Result<Loaded, FormatError> {
+    parse_bytes_with(&read_map_file(path)?, formulas)
 }
 
 /// Reads a map from bytes that should be UTF-8 map text (format 1 or 2).
@@ -396,4 +493,40 @@ fn missing_format(text: &str, map_start: usize) -> FormatError {
             "the map has no `format` field; a Fulcrum map starts `Map(format: {OLDEST_FORMAT}, …`"
         ),
     )])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// How many nodes a later version took from the earlier one.
+    fn shared(earlier: &Earlier<'_>, text: &str) -> usize {
+        let sharing = fast::Sharing {
+            record: false,
+            earlier: Some(&earlier.nodes),
+        };
+        parse::parse_fast_sharing::<SharedNodes>(text, sharing)
+            .map_or(0, |(parsed, _)| parsed.nodes.shared())
+    }
+
+    #[test]
+    fn a_later_version_takes_every_node_it_did_not_change() {
+        let map = crate::model::synthetic::driver_tree(5_000, 3);
+        let text = to_string(&map);
+        // Over 1 MiB: read on two threads, both recording and both sharing.
+        assert!(text.len() > 1 << 20);
+        let Ok((loaded, Some(kept))) = parse_map_kept(text.clone()) else {
+            panic!("a canonical text is kept");
+        };
+        let earlier = kept.earlier(&loaded);
+        assert_eq!(shared(&earlier, &text), 5_000);
+        let first = text.find("title: \"Metric 1\"").unwrap_or(0);
+        let last = text.rfind("title: \"Metric").unwrap_or(0);
+        let mut edited = text.clone();
+        edited.insert(last + 8, 'x');
+        edited.insert(first + 8, 'x');
+        assert_eq!(shared(&earlier, &edited), 4_998);
+        // The same text written otherwise (a comment, other line breaks) is read alone.
+        assert_eq!(shared(&earlier, &text.replace("\n", "\r\n")), 0);
+    }
 }

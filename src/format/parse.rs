@@ -17,8 +17,8 @@
 use ron::error::SpannedError;
 use ron::extensions::Extensions;
 
-use super::convert::Converted;
-use super::fast;
+use super::convert::{Converted, SharedNodes};
+use super::fast::{self, Sharing, Span};
 use super::file::{FileLink, FileMap, FilePresentation, FileScenario};
 
 /// Texts at least this long are parsed in two halves when the machine has two cores.
@@ -30,20 +30,53 @@ const HEADER: &str = "#![enable(implicit_some)]";
 /// The file as parsed here: its nodes converted into model data as they are read.
 type ConvertingMap = FileMap<Converted>;
 
+/// What a reading collects the `nodes` list into: [`Converted`] nodes, or the
+/// [`SharedNodes`] of a reading that shares an earlier version's nodes.
+pub(crate) trait NodesList: for<'de> serde::Deserialize<'de> + Default + Send {
+    /// Appends the nodes read separately after these (the second half of a file).
+    fn append(&mut self, other: Self);
+}
+
+impl NodesList for Converted {
+    fn append(&mut self, other: Self) {
+        Converted::append(self, other);
+    }
+}
+
+impl NodesList for SharedNodes {
+    fn append(&mut self, other: Self) {
+        SharedNodes::append(self, other);
+    }
+}
+
 /// How Fulcrum reads RON: `implicit_some` on, the default recursion limit (128) kept.
 fn options() -> ron::Options {
     ron::Options::default().with_default_extension(Extensions::IMPLICIT_SOME)
 }
 
 /// A parsed file: its top-level fields, with the nodes already converted.
-pub(crate) struct Parsed {
+pub(crate) struct Parsed<N = Converted> {
     pub format: Option<u64>,
     pub title: String,
-    pub nodes: Converted,
+    pub nodes: N,
     pub links: Vec<FileLink>,
     pub scenarios: Vec<FileScenario>,
     /// `None` when the file has no `presentations` field (format 1 may not have one).
     pub presentations: Option<Vec<FilePresentation>>,
+}
+
+impl<N> Parsed<N> {
+    /// The same file with its nodes collected otherwise.
+    pub fn with_nodes<M>(self, nodes: M) -> Parsed<M> {
+        Parsed {
+            format: self.format,
+            title: self.title,
+            nodes,
+            links: self.links,
+            scenarios: self.scenarios,
+            presentations: self.presentations,
+        }
+    }
 }
 
 /// Which reader parses a text (for tests that hold the fast reader to `ron`).
@@ -78,47 +111,63 @@ pub(crate) fn parse_by(text: &str, reader: Reader) -> Option<Result<Parsed, Span
 /// Parses with the fast reader — a big text on two threads, the second reading the nodes
 /// from one near the middle — or `None` when it gives up.
 fn parse_fast(text: &str) -> Option<Parsed> {
+    parse_fast_sharing(text, Sharing::default()).map(|(parsed, _)| parsed)
+}
+
+/// [`parse_fast`] with `sharing`: the nodes' spans when they are recorded, and an earlier
+/// version's nodes taken where the bytes are the same (the caller puts them in place).
+pub(crate) fn parse_fast_sharing<N: NodesList>(
+    text: &str,
+    sharing: Sharing<'_>,
+) -> Option<(Parsed<N>, Vec<Span>)> {
     let parallel = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
     let resume = split_point(text)
         .filter(|_| parallel && text.len() >= PARALLEL_MIN_BYTES)
         .map(|split| split + text[split..].len() - text[split..].trim_start().len());
     match resume {
-        Some(resume) => parse_fast_joined(text, resume),
+        Some(resume) => parse_fast_joined(text, resume, sharing),
         None => {
-            let file: ConvertingMap = fast::from_str(text).ok()?;
-            Some(Half::from(file).into_parsed())
+            let (file, spans): (FileMap<N>, _) = fast::from_str_sharing(text, sharing).ok()?;
+            Some((Half::from(file).into_parsed(), spans))
         }
     }
 }
 
 /// The fast reader on two threads, the second reading the nodes from `resume` on.
-fn parse_fast_joined(text: &str, resume: usize) -> Option<Parsed> {
+fn parse_fast_joined<N: NodesList>(
+    text: &str,
+    resume: usize,
+    sharing: Sharing<'_>,
+) -> Option<(Parsed<N>, Vec<Span>)> {
     std::thread::scope(|scope| {
         let tail = std::thread::Builder::new()
-            .spawn_scoped(scope, || fast::nodes_from::<Converted>(text, resume).ok())
+            .spawn_scoped(scope, || fast::nodes_from::<N>(text, resume, sharing).ok())
             .ok()?;
         let mut tail = Some(tail);
         let mut tail_nodes = None;
         let mut join = || {
-            let (nodes, end) = tail.take()?.join().ok()??;
-            tail_nodes = Some(nodes);
+            let (nodes, end, spans) = tail.take()?.join().ok()??;
+            tail_nodes = Some((nodes, spans));
             Some(end)
         };
-        let file: Option<ConvertingMap> = fast::from_str_joining(text, resume, &mut join).ok();
+        let file: Option<(FileMap<N>, Vec<Span>)> =
+            fast::from_str_joining(text, resume, &mut join, sharing).ok();
         // Not handed over (the cut was not between two nodes): the tail is not needed.
         if let Some(unused) = tail {
             let _ = unused.join();
         }
-        let mut parsed = Half::from(file?).into_parsed();
-        if let Some(nodes) = tail_nodes {
+        let (file, mut spans) = file?;
+        let mut parsed = Half::from(file).into_parsed();
+        if let Some((nodes, tail_spans)) = tail_nodes {
             parsed.nodes.append(nodes);
+            spans.extend(tail_spans);
         }
-        Some(parsed)
+        Some((parsed, spans))
     })
 }
 
 /// Parses with `ron`, in two halves on two threads when the text is big.
-fn parse_ron(text: &str) -> Result<Parsed, SpannedError> {
+pub(crate) fn parse_ron(text: &str) -> Result<Parsed, SpannedError> {
     let parallel = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
     if parallel
         && text.len() >= PARALLEL_MIN_BYTES
@@ -131,17 +180,17 @@ fn parse_ron(text: &str) -> Result<Parsed, SpannedError> {
 }
 
 /// One parsed piece of a file, remembering which top-level fields it held.
-struct Half {
+struct Half<N = Converted> {
     format: Option<u64>,
     title: Option<String>,
-    nodes: Option<Converted>,
+    nodes: Option<N>,
     links: Option<Vec<FileLink>>,
     scenarios: Option<Vec<FileScenario>>,
     presentations: Option<Vec<FilePresentation>>,
 }
 
-impl From<ConvertingMap> for Half {
-    fn from(file: ConvertingMap) -> Self {
+impl<N> From<FileMap<N>> for Half<N> {
+    fn from(file: FileMap<N>) -> Self {
         Self {
             format: file.format,
             title: file.title,
@@ -153,8 +202,8 @@ impl From<ConvertingMap> for Half {
     }
 }
 
-impl Half {
-    fn into_parsed(self) -> Parsed {
+impl<N: Default> Half<N> {
+    fn into_parsed(self) -> Parsed<N> {
         Parsed {
             format: self.format,
             title: self.title.unwrap_or_default(),
@@ -261,6 +310,10 @@ mod tests {
         ids.map(|p| p.id.clone().unwrap_or_default()).collect()
     }
 
+    fn read_joined(text: &str, resume: usize) -> Option<Parsed> {
+        parse_fast_joined(text, resume, Sharing::default()).map(|(parsed, _)| parsed)
+    }
+
     /// Where the second thread of the fast reader starts for a cut at `split`.
     fn resume(text: &str) -> usize {
         let split = split_point(text).unwrap_or(0);
@@ -274,7 +327,7 @@ mod tests {
             .and_then(Result::ok)
             .map(|p| ids(&p));
         assert_eq!(whole.as_ref().map(Vec::len), Some(100));
-        let joined = parse_fast_joined(&text, resume(&text)).map(|p| ids(&p));
+        let joined = read_joined(&text, resume(&text)).map(|p| ids(&p));
         assert_eq!(joined, whole);
     }
 
@@ -286,7 +339,7 @@ mod tests {
             100,
             "(id: \"s\", kind: Note, notes: \"x),\n        (id: \\\"q\"), ",
         );
-        let joined = parse_fast_joined(&text, resume(&text)).map(|p| ids(&p));
+        let joined = read_joined(&text, resume(&text)).map(|p| ids(&p));
         let whole = parse_by(&text, Reader::Ron)
             .and_then(Result::ok)
             .map(|p| ids(&p));
@@ -294,7 +347,7 @@ mod tests {
         assert_eq!(joined, whole);
         // A comment: the fast reader gives up, whoever reads it.
         let text = compact(100, "/* ),\n        ( */ ");
-        assert!(parse_fast_joined(&text, resume(&text)).is_none());
+        assert!(read_joined(&text, resume(&text)).is_none());
     }
 
     /// A cut in the `links` list, before items that would read as empty nodes, is not taken
@@ -310,10 +363,10 @@ mod tests {
         let cut = resume(&text);
         assert!(text[cut..].starts_with('('), "{}", &text[cut..]);
         // Read alike with or without the second thread: as `ron` reads it.
-        let joined = parse_fast_joined(&text, cut).map(|p| p.links.len());
-        let plain = fast::from_str::<ConvertingMap>(&text)
+        let joined = read_joined(&text, cut).map(|p| p.links.len());
+        let plain = fast::from_str_sharing::<ConvertingMap>(&text, Sharing::default())
             .ok()
-            .map(|f| f.links.map_or(0, |l| l.len()));
+            .map(|(f, _)| f.links.map_or(0, |l| l.len()));
         assert_eq!(joined, plain);
         assert_eq!(
             joined.is_some(),
