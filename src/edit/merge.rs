@@ -310,6 +310,39 @@ pub(super) struct ScenarioPlan<'a> {
     overrides: [BTreeMap<NodeId, f64>; 2],
 }
 
+/// Every id of the three versions numbered once (ours first, then theirs, then base): the
+/// ids, where each is in each version, an index by id, and each version's numbers.
+#[allow(clippy::type_complexity)]
+fn number_ids<'a>(
+    ix: &[Indexed<'a>; 3],
+) -> (
+    Vec<&'a NodeId>,
+    Vec<[u32; 3]>,
+    HashMap<&'a str, u32>,
+    [Vec<u32>; 3],
+) {
+    let total = ix[OURS].len() + ix[THEIRS].len() / 8 + 16;
+    let mut ids: Vec<&'a NodeId> = Vec::with_capacity(total);
+    let mut at: Vec<[u32; 3]> = Vec::with_capacity(total);
+    let mut index: HashMap<&'a str, u32> = HashMap::with_capacity(total);
+    let mut g_of: [Vec<u32>; 3] = Default::default();
+    for m in [OURS, THEIRS, BASE] {
+        let mut map_g = Vec::with_capacity(ix[m].len());
+        for k in 0..ix[m].len() as u32 {
+            let id = ix[m].id(k);
+            let g = *index.entry(id.as_str()).or_insert_with(|| {
+                ids.push(id);
+                at.push([NONE; 3]);
+                ids.len() as u32 - 1
+            });
+            at[g as usize][m] = k;
+            map_g.push(g);
+        }
+        g_of[m] = map_g;
+    }
+    (ids, at, index, g_of)
+}
+
 impl<'a> Plan<'a> {
     fn new(base: &'a Map, ours: &'a Map, theirs: &'a Map) -> Self {
         let maps = [base, ours, theirs];
@@ -318,30 +351,17 @@ impl<'a> Plan<'a> {
             || Indexed::new(theirs),
         );
         let ix = [b, o, t];
-        let total = ix[OURS].len() + ix[THEIRS].len() / 8 + 16;
-        let mut ids: Vec<&'a NodeId> = Vec::with_capacity(total);
-        let mut at: Vec<[u32; 3]> = Vec::with_capacity(total);
-        let mut index: HashMap<&'a str, u32> = HashMap::with_capacity(total);
-        let mut g_of: [Vec<u32>; 3] = Default::default();
-        for m in [OURS, THEIRS, BASE] {
-            let mut map_g = Vec::with_capacity(ix[m].len());
-            for k in 0..ix[m].len() as u32 {
-                let id = ix[m].id(k);
-                let g = *index.entry(id.as_str()).or_insert_with(|| {
-                    ids.push(id);
-                    at.push([NONE; 3]);
-                    ids.len() as u32 - 1
-                });
-                at[g as usize][m] = k;
-                map_g.push(g);
-            }
-            g_of[m] = map_g;
-        }
-        let reordered = [
-            Vec::new(),
-            super::diff::reordered(&ix[BASE], &ix[OURS]),
-            super::diff::reordered(&ix[BASE], &ix[THEIRS]),
-        ];
+        // Which nodes each side moved among their siblings, while the ids are numbered.
+        let ((ours_moved, theirs_moved), (ids, at, index, g_of)) = in_parallel(
+            || {
+                (
+                    super::diff::reordered(&ix[BASE], &ix[OURS]),
+                    super::diff::reordered(&ix[BASE], &ix[THEIRS]),
+                )
+            },
+            || number_ids(&ix),
+        );
+        let reordered = [Vec::new(), ours_moved, theirs_moved];
         let mut plan = Plan {
             maps,
             ix,
