@@ -6,7 +6,9 @@
 //! leave this module. Changes should come through `edit::Command`, which calls these methods
 //! and records the inverse; this module itself knows nothing of undo, files or the UI.
 
-use hashbrown::HashMap;
+use std::hash::BuildHasher;
+
+use hashbrown::{DefaultHashBuilder, HashTable};
 
 use petgraph::Direction as GraphDirection;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableGraph};
@@ -95,13 +97,68 @@ pub enum ModelError {
     },
 }
 
+/// The nodes by id: each node's graph index, hashed by the id its slot holds, so an id is
+/// kept once (in its slot) rather than again as a key — a map of 100k nodes loads without
+/// 100k copies of its ids. The graph is passed in to compare ids.
+#[derive(Clone, Debug, Default)]
+struct Ids {
+    table: HashTable<NodeIndex>,
+    hasher: DefaultHashBuilder,
+}
+
+type Graph = StableGraph<Slot, Edge>;
+
+impl Ids {
+    fn hash(&self, id: &str) -> u64 {
+        self.hasher.hash_one(id)
+    }
+
+    fn get(&self, graph: &Graph, id: &str) -> Option<&NodeIndex> {
+        self.table
+            .find(self.hash(id), |&ix| graph[ix].id.as_str() == id)
+    }
+
+    fn contains(&self, graph: &Graph, id: &str) -> bool {
+        self.get(graph, id).is_some()
+    }
+
+    /// Indexes the node at `ix` under the id its slot holds (not already indexed).
+    fn insert(&mut self, graph: &Graph, ix: NodeIndex) {
+        let hasher = &self.hasher;
+        let hash = hasher.hash_one(graph[ix].id.as_str());
+        self.table
+            .insert_unique(hash, ix, |&other| hasher.hash_one(graph[other].id.as_str()));
+    }
+
+    /// Stops indexing the node at `ix`, indexed under `id`.
+    fn remove(&mut self, id: &str, ix: NodeIndex) {
+        if let Ok(entry) = self.table.find_entry(self.hash(id), |&other| other == ix) {
+            entry.remove();
+        }
+    }
+
+    fn reserve(&mut self, graph: &Graph, additional: usize) {
+        let hasher = &self.hasher;
+        self.table
+            .reserve(additional, |&ix| hasher.hash_one(graph[ix].id.as_str()));
+    }
+
+    fn len(&self) -> usize {
+        self.table.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.table.is_empty()
+    }
+}
+
 /// A Fulcrum map: one or more trees of nodes, links between them, named scenarios and named
 /// presentations.
 #[derive(Clone, Debug, Default)]
 pub struct Map {
     title: String,
-    graph: StableGraph<Slot, Edge>,
-    index: HashMap<NodeId, NodeIndex>,
+    graph: Graph,
+    index: Ids,
     roots: Vec<NodeIndex>,
     scenarios: Vec<Scenario>,
     /// Kept by `presentation.rs`.
@@ -132,7 +189,7 @@ impl Map {
     pub fn reserve(&mut self, additional: usize) {
         self.graph.reserve_nodes(additional);
         self.graph.reserve_edges(additional);
-        self.index.reserve(additional);
+        self.index.reserve(&self.graph, additional);
     }
 
     /// Number of nodes.
@@ -147,12 +204,12 @@ impl Map {
 
     /// Whether a node has this id.
     pub fn contains(&self, id: &str) -> bool {
-        self.index.contains_key(id)
+        self.index.contains(&self.graph, id)
     }
 
     fn idx(&self, id: &str) -> Result<NodeIndex, ModelError> {
         self.index
-            .get(id)
+            .get(&self.graph, id)
             .copied()
             .ok_or_else(|| ModelError::UnknownId(id.to_owned()))
     }
@@ -163,7 +220,9 @@ impl Map {
 
     /// The node with this id.
     pub fn node(&self, id: &str) -> Option<&Node> {
-        self.index.get(id).map(|&ix| &self.slot(ix).node)
+        self.index
+            .get(&self.graph, id)
+            .map(|&ix| &self.slot(ix).node)
     }
 
     /// The node kept at `key` if it still has the id `id`, else the node with that id found
@@ -179,18 +238,18 @@ impl Map {
 
     /// The id as stored in the map (useful to borrow an id with the map's lifetime).
     pub fn id(&self, id: &str) -> Option<&NodeId> {
-        self.index.get(id).map(|&ix| &self.slot(ix).id)
+        self.index.get(&self.graph, id).map(|&ix| &self.slot(ix).id)
     }
 
     /// The node's parent, `None` for a root or an unknown id.
     pub fn parent(&self, id: &str) -> Option<&NodeId> {
-        let ix = *self.index.get(id)?;
+        let ix = *self.index.get(&self.graph, id)?;
         self.slot(ix).parent.map(|p| &self.slot(p).id)
     }
 
     /// The node's children in order (empty for an unknown id).
     pub fn children(&self, id: &str) -> impl ExactSizeIterator<Item = &NodeId> + '_ {
-        let kids: &[NodeIndex] = match self.index.get(id) {
+        let kids: &[NodeIndex] = match self.index.get(&self.graph, id) {
             Some(&ix) => &self.slot(ix).children,
             None => &[],
         };
@@ -200,13 +259,13 @@ impl Map {
     /// The number of children of a node.
     pub fn child_count(&self, id: &str) -> usize {
         self.index
-            .get(id)
+            .get(&self.graph, id)
             .map_or(0, |&ix| self.slot(ix).children.len())
     }
 
     /// The node's position among its siblings (or among the roots).
     pub fn position(&self, id: &str) -> Option<usize> {
-        let ix = *self.index.get(id)?;
+        let ix = *self.index.get(&self.graph, id)?;
         let siblings = match self.slot(ix).parent {
             Some(p) => &self.slot(p).children,
             None => &self.roots,
@@ -221,7 +280,7 @@ impl Map {
 
     /// The root of the tree holding this node.
     pub fn root_of(&self, id: &str) -> Option<&NodeId> {
-        let mut ix = *self.index.get(id)?;
+        let mut ix = *self.index.get(&self.graph, id)?;
         while let Some(p) = self.slot(ix).parent {
             ix = p;
         }
@@ -230,7 +289,10 @@ impl Map {
 
     /// Whether `ancestor` is `id` or one of its ancestors.
     pub fn is_ancestor_or_self(&self, ancestor: &str, id: &str) -> bool {
-        let (Some(&a), Some(&n)) = (self.index.get(ancestor), self.index.get(id)) else {
+        let (Some(&a), Some(&n)) = (
+            self.index.get(&self.graph, ancestor),
+            self.index.get(&self.graph, id),
+        ) else {
             return false;
         };
         let mut cur = Some(n);
@@ -245,7 +307,7 @@ impl Map {
 
     /// The depth of a node (0 for a root).
     pub fn depth(&self, id: &str) -> usize {
-        let Some(&ix) = self.index.get(id) else {
+        let Some(&ix) = self.index.get(&self.graph, id) else {
             return 0;
         };
         let mut depth = 0;
@@ -265,7 +327,7 @@ impl Map {
 
     /// The subtree under `id` (itself first) in depth-first pre-order.
     pub fn subtree(&self, id: &str) -> Vec<&NodeId> {
-        match self.index.get(id) {
+        match self.index.get(&self.graph, id) {
             Some(&ix) => self.dfs_from_indices(vec![ix]),
             None => Vec::new(),
         }
@@ -333,17 +395,17 @@ impl Map {
         parent: Option<&str>,
         index: usize,
     ) -> Result<(), ModelError> {
-        if self.index.contains_key(id.as_str()) {
+        if self.index.contains(&self.graph, id.as_str()) {
             return Err(ModelError::DuplicateId(id));
         }
         let parent_ix = parent.map(|p| self.idx(p)).transpose()?;
         let ix = self.graph.add_node(Slot {
-            id: id.clone(),
+            id,
             node,
             parent: parent_ix,
             children: Vec::new(),
         });
-        self.index.insert(id, ix);
+        self.index.insert(&self.graph, ix);
         match parent_ix {
             Some(p) => {
                 self.graph.add_edge(p, ix, Edge::Child);
@@ -371,10 +433,10 @@ impl Map {
         let index = siblings.iter().position(|&s| s == ix).unwrap_or(0);
         siblings.retain(|&s| s != ix);
         let parent_id = parent.map(|p| self.slot(p).id.clone());
+        self.index.remove(id, ix);
         let Some(slot) = self.graph.remove_node(ix) else {
             return Err(ModelError::UnknownId(id.to_owned()));
         };
-        self.index.remove(id);
         Ok(RemovedNode {
             id: slot.id,
             node: slot.node,
@@ -446,12 +508,12 @@ impl Map {
         if old == new.as_str() {
             return Ok(());
         }
-        if self.index.contains_key(new.as_str()) {
+        if self.index.contains(&self.graph, new.as_str()) {
             return Err(ModelError::DuplicateId(new));
         }
-        self.index.remove(old);
-        self.index.insert(new.clone(), ix);
+        self.index.remove(old, ix);
         self.graph[ix].id = new.clone();
+        self.index.insert(&self.graph, ix);
         for scenario in &mut self.scenarios {
             if let Some(v) = scenario.overrides.remove(old) {
                 scenario.overrides.insert(new.clone(), v);
@@ -512,7 +574,7 @@ impl Map {
 
     /// The links that start or end at this node, sorted.
     pub fn links_of(&self, id: &str) -> Vec<Link> {
-        let Some(&ix) = self.index.get(id) else {
+        let Some(&ix) = self.index.get(&self.graph, id) else {
             return Vec::new();
         };
         let mut links: Vec<Link> = self
@@ -583,7 +645,7 @@ impl Map {
 
     /// A fresh id for a node titled `title`.
     pub fn fresh_id(&self, title: &str) -> NodeId {
-        NodeId::from_title(title, |s| self.index.contains_key(s))
+        NodeId::from_title(title, |s| self.index.contains(&self.graph, s))
     }
 
     /// Checks every invariant; used by tests. Returns the first violation found.
@@ -592,10 +654,11 @@ impl Map {
             return Err("index and graph disagree on the node count".into());
         }
         let mut seen = 0usize;
-        for (id, &ix) in &self.index {
+        for &ix in self.index.table.iter() {
             let slot = self.slot(ix);
-            if &slot.id != id {
-                return Err(format!("index says {id}, slot says {}", slot.id));
+            let id = &slot.id;
+            if self.index.get(&self.graph, id.as_str()) != Some(&ix) {
+                return Err(format!("the index does not find {id} where its slot is"));
             }
             if let Some(problem) = super::id::id_problem(id.as_str()) {
                 return Err(problem);
