@@ -524,3 +524,31 @@ fn diff_and_merge_reports_escape_control_characters() {
         }
     }
 }
+
+/// A reader that stops early (`fulcrum leverage … | head`) closes the pipe: the command
+/// neither panics nor says anything, and ends with its own exit code.
+#[test]
+fn a_closed_pipe_ends_the_output_quietly() {
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().unwrap();
+    let map = fulcrum::model::synthetic::driver_tree(3_000, 5);
+    let path = temp_file(dir.path(), "big.ron", &fulcrum::format::to_string(&map));
+    let path = path.to_str().unwrap();
+    for args in [
+        vec!["leverage", path, "--format", "json"],
+        vec!["rollup", path],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_fulcrum"))
+            .args(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Far more than a pipe holds is written; nobody reads it.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.is_empty(), "{args:?}: {stderr}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+    }
+}

@@ -112,7 +112,7 @@ pub(super) fn run(
     match format {
         ReportFormat::Json => {
             let body = json!({"proposals": report, "merged": merged_json, "nodes": map.len()});
-            print!("{}", pretty(&body));
+            out!("{}", pretty(&body));
         }
         ReportFormat::Table => {
             let rows: Vec<Vec<String>> = report
@@ -135,9 +135,9 @@ pub(super) fn run(
                 })
                 .collect();
             if rows.is_empty() {
-                println!("no merges proposed at threshold {threshold}");
+                outln!("no merges proposed at threshold {threshold}");
             } else {
-                print!(
+                out!(
                     "{}",
                     super::output::render_cells(
                         &["group", "keep", "merge", "score", "reason"],
@@ -147,9 +147,9 @@ pub(super) fn run(
                 );
             }
             for (k, m) in &merged {
-                println!("merged {m} into {k}");
+                outln!("merged {m} into {k}");
             }
-            println!(
+            outln!(
                 "wrote {} ({} nodes from {} maps)",
                 super::shown(output),
                 map.len(),

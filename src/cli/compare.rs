@@ -92,7 +92,7 @@ pub(super) fn diff(old: &Path, new: &Path, format: ReportFormat) -> ExitCode {
     match format {
         ReportFormat::Json => {
             let list: Vec<Value> = changes.iter().map(change_json).collect();
-            print!("{}", pretty(&json!({ "changes": list })));
+            out!("{}", pretty(&json!({ "changes": list })));
         }
         ReportFormat::Table => {
             let mut out = String::new();
@@ -100,7 +100,7 @@ pub(super) fn diff(old: &Path, new: &Path, format: ReportFormat) -> ExitCode {
                 out.push_str(&super::output::terminal(&change_line(change)));
                 out.push('\n');
             }
-            print!("{out}");
+            out!("{out}");
         }
     }
     let code = ExitCode::from(u8::from(!changes.is_empty()));
@@ -438,7 +438,7 @@ pub(super) fn merge(
         eprintln!("{}", super::render(output, &err.problems()));
         return ExitCode::from(TROUBLE);
     }
-    print!("{}", conflicts_report(&merged.conflicts, format));
+    out!("{}", conflicts_report(&merged.conflicts, format));
     if !merged.is_clean() {
         eprintln!(
             "{}: {} conflict{} left between <<<<<<< and >>>>>>> markers",

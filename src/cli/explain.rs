@@ -53,7 +53,7 @@ pub(super) fn run(path: &Path, sides: Sides, top: Option<&str>, format: OutputFo
     };
     match engine::explain_with(&loaded.program, &loaded.map, &from, &to, top) {
         Ok(attribution) => {
-            print!("{}", report(&loaded.map, &attribution, &from, &to, format));
+            out!("{}", report(&loaded.map, &attribution, &from, &to, format));
             ExitCode::SUCCESS
         }
         Err(err) => {

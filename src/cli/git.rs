@@ -125,7 +125,7 @@ fn add_attributes_line(path: &Path) -> Result<bool, String> {
 pub(super) fn git_setup(global: bool) -> ExitCode {
     match setup(global) {
         Ok(report) => {
-            print!("{report}");
+            out!("{report}");
             ExitCode::SUCCESS
         }
         Err(message) => {
@@ -170,12 +170,12 @@ fn setup(global: bool) -> Result<String, String> {
 /// not load (conflict markers, a newer format, broken text) is printed as it is.
 pub(super) fn textconv(path: &Path) -> ExitCode {
     if let Ok(loaded) = format::load(path) {
-        print!("{}", flat_text(&loaded.map));
+        out!("{}", flat_text(&loaded.map));
         return ExitCode::SUCCESS;
     }
     match std::fs::read(path) {
         Ok(bytes) => {
-            print!("{}", String::from_utf8_lossy(&bytes));
+            out!("{}", String::from_utf8_lossy(&bytes));
             ExitCode::SUCCESS
         }
         Err(e) => {

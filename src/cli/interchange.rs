@@ -126,7 +126,7 @@ pub fn import(file: &Path, output: &Path, kinds: Kinds, force: bool) -> ExitCode
         eprintln!("{}", super::render(output, &err.problems()));
         return ExitCode::from(2);
     }
-    println!(
+    outln!(
         "{}: {} nodes in {} trees from {}",
         output.display(),
         map.len(),

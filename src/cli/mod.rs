@@ -6,6 +6,24 @@
 //! map). Output goes to stdout; failures are reported on stderr as `FILE:LINE:COL:
 //! message`. Never panics on input.
 
+/// `print!` that a closed pipe does not stop: `fulcrum diff A B | head` reads what it wants
+/// and the command still ends with its own exit code (std's `print!` panics there).
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::cli::write_stdout(format_args!($($arg)*))
+    };
+}
+
+/// [`out!`] with a line break.
+macro_rules! outln {
+    () => {
+        $crate::cli::write_stdout(format_args!("\n"))
+    };
+    ($($arg:tt)*) => {
+        $crate::cli::write_stdout(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
 mod combine;
 mod compare;
 mod explain;
@@ -403,6 +421,21 @@ fn load_for_use(path: &Path) -> Result<format::Loaded, Failure> {
 /// Leaves a command's big data for the system to free when the process ends, all at once,
 /// instead of one allocation at a time (dropping a 100k-node map costs ~20 ms). Only for
 /// what a command holds until it returns, right before the process exits.
+/// Writes to standard output. When the reader has gone (a closed pipe) the rest is dropped
+/// silently; any other failure is said once on standard error.
+pub(crate) fn write_stdout(args: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    static SAID: AtomicBool = AtomicBool::new(false);
+    let mut stdout = std::io::stdout().lock();
+    if let Err(err) = stdout.write_fmt(args).and_then(|()| stdout.flush())
+        && err.kind() != std::io::ErrorKind::BrokenPipe
+        && !SAID.swap(true, Ordering::Relaxed)
+    {
+        eprintln!("fulcrum: cannot write the output: {err}");
+    }
+}
+
 pub(super) fn free_at_exit<T>(data: T) {
     std::mem::forget(data);
 }
@@ -415,7 +448,7 @@ fn check(files: &[PathBuf]) -> Result<ExitCode, Failure> {
         match format::load(path) {
             Ok(loaded) => {
                 if !loaded.warnings.is_empty() {
-                    println!("{}", render(path, &loaded.warnings));
+                    outln!("{}", render(path, &loaded.warnings));
                 }
                 if loaded
                     .warnings
@@ -424,14 +457,14 @@ fn check(files: &[PathBuf]) -> Result<ExitCode, Failure> {
                 {
                     failed = true;
                 } else {
-                    println!("{}: ok ({} nodes)", shown(path), loaded.map.len());
+                    outln!("{}: ok ({} nodes)", shown(path), loaded.map.len());
                 }
                 free_at_exit(loaded);
             }
             Err(err) => {
                 failed = true;
                 trouble |= err.is_trouble();
-                println!("{}", render(path, &err.problems()));
+                outln!("{}", render(path, &err.problems()));
             }
         }
     }
@@ -466,7 +499,7 @@ fn fmt(files: &[PathBuf], check_only: bool, drop_comments: bool) -> Result<ExitC
         }
         if check_only {
             failed = true;
-            println!("{}: not in canonical form", shown(path));
+            outln!("{}: not in canonical form", shown(path));
         } else if loaded.comments > 0 && !drop_comments {
             // The canonical text is written from the map, which holds no comments.
             failed = true;
@@ -482,7 +515,7 @@ fn fmt(files: &[PathBuf], check_only: bool, drop_comments: bool) -> Result<ExitC
             failed = true;
             eprintln!("{}", render(path, &err.problems()));
         } else {
-            println!("formatted {}", shown(path));
+            outln!("formatted {}", shown(path));
         }
     }
     Ok(if trouble {
@@ -511,7 +544,7 @@ fn analyse(path: &Path, options: &RunOptions) -> Result<(Map, Analysis), Failure
 fn rollup(path: &Path, options: &RunOptions) -> Result<ExitCode, Failure> {
     let (map, analysis) = analyse(path, options)?;
     let rows = output::rollup_rows(&map, &analysis);
-    print!(
+    out!(
         "{}",
         output::rollup(&rows, options.scenario.is_some(), options.format)
     );
@@ -525,7 +558,7 @@ fn leverage(path: &Path, top: Option<&str>, options: &RunOptions) -> Result<Exit
     let format = options.format;
     let leverage = engine::leverage(&map, &analysis.program, &analysis.rollup, top)
         .map_err(|e| format!("{}: {e}", path.display()))?;
-    print!("{}", output::leverage(&map, &leverage, format));
+    out!("{}", output::leverage(&map, &leverage, format));
     free_at_exit((map, analysis, leverage));
     Ok(ExitCode::SUCCESS)
 }

@@ -86,7 +86,7 @@ pub(super) fn run(
     } else {
         format!("nothing changes: {} left as it was", map_path.display())
     };
-    print!(
+    out!(
         "{}",
         summary(&plan, write, &csv_name, map_path, &outcome, format)
     );
