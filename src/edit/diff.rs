@@ -8,7 +8,9 @@
 //! old positions ([`super::order`]). One pass over each map with hashed ids; no recursion.
 //! Only reads maps; knows nothing of files or the UI.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use hashbrown::HashMap;
 
 use super::order::longest_increasing;
 use crate::model::{

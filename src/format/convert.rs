@@ -190,10 +190,10 @@ impl SharedNodes {
         } = self;
         for (index, start) in earlier {
             let id = super::fast::written_id(earlier_text, start)?;
-            let node = map.node(id)?;
+            let (node, parent) = map.node_and_parent(id)?;
             converted.placements[index] = Placement {
                 id: Some(id.to_owned()),
-                parent: map.parent(id).map(|p| p.as_str().to_owned()),
+                parent: parent.map(|p| p.as_str().to_owned()),
                 kind: node.kind,
                 kind_known: true,
                 targeted: node.targeted,

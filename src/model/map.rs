@@ -241,6 +241,12 @@ impl Map {
         self.index.get(&self.graph, id).map(|&ix| &self.slot(ix).id)
     }
 
+    /// The node with this id and its parent (`None` for a root), found once.
+    pub fn node_and_parent(&self, id: &str) -> Option<(&Node, Option<&NodeId>)> {
+        let slot = self.slot(*self.index.get(&self.graph, id)?);
+        Some((&slot.node, slot.parent.map(|p| &self.slot(p).id)))
+    }
+
     /// The node's parent, `None` for a root or an unknown id.
     pub fn parent(&self, id: &str) -> Option<&NodeId> {
         let ix = *self.index.get(&self.graph, id)?;
