@@ -1,8 +1,9 @@
 //! Benchmarks of `format`: load (parse + validate) and save of the shared synthetic driver
 //! trees of 1k, 10k and 100k nodes, and 1M with `FULCRUM_BENCH_1M=1`. SPEC §7 targets: load
 //! ≤ 0.15 s and save ≤ 0.15 s at 100k; load ≤ 1.5 s at 1M. `ron_reader` is the same load
-//! with `ron` alone (the reference the fast reader is tested against). Dropping the loaded
-//! map is not counted.
+//! with `ron` alone (the reference the fast reader is tested against). `load_map_like` reads
+//! a later version sharing the first's unchanged nodes (as `diff` and `merge` do), beside
+//! `load_map_alone`, the same text read alone. Dropping the loaded map is not counted.
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -40,6 +41,18 @@ fn bench_format(c: &mut Criterion) {
                 ron::from_str::<ron::Value>(black_box(text)).expect("ron parses")
             })
         });
+        // A later version of the map (every 1000th title changed) read sharing the first's
+        // nodes, as `diff` and `merge` read theirs; `load_map` is the same read alone.
+        let (first, kept) = format::parse_map_kept(text.clone()).expect("loads");
+        let kept = kept.expect("a canonical text is kept");
+        let earlier = kept.earlier(&first);
+        let later = later_version(&text);
+        group.bench_with_input(BenchmarkId::new("load_map_like", n), &later, |b, later| {
+            b.iter_with_large_drop(|| format::parse_map_like(black_box(later), &earlier))
+        });
+        group.bench_with_input(BenchmarkId::new("load_map_alone", n), &later, |b, later| {
+            b.iter_with_large_drop(|| format::parse_map(black_box(later)))
+        });
         group.bench_with_input(BenchmarkId::new("to_string", n), &map, |b, map| {
             b.iter_with_large_drop(|| format::to_string(black_box(map)))
         });
@@ -48,6 +61,21 @@ fn bench_format(c: &mut Criterion) {
         });
     }
     group.finish();
+}
+
+/// `text` with every 1000th node's title changed.
+fn later_version(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 1000);
+    for (i, piece) in text.split("title: \"").enumerate() {
+        if i > 0 {
+            out.push_str("title: \"");
+            if i % 1000 == 0 {
+                out.push_str("New ");
+            }
+        }
+        out.push_str(piece);
+    }
+    out
 }
 
 /// Many problems on one line: each position comes from one line index, so the time grows

@@ -308,7 +308,7 @@ fn check_like(earlier_text: &str, text: &str) {
     };
     let earlier = kept.earlier(&map);
     let like = format::parse_map_like(text, &earlier);
-    let alone = format::parse_str(text).map(|loaded| loaded.map);
+    let alone = format::parse_map(text);
     assert_eq!(
         map_outcome(&like),
         map_outcome(&alone),

@@ -284,6 +284,11 @@ pub fn load_map_kept(path: &Path) -> Result<(Map, Option<KeptText>), FormatError
     }
 }
 
+/// [`load_map`] of a text.
+pub fn parse_map(text: &str) -> Result<Map, FormatError> {
+    parse_str_with(text, Formulas::Skip).map(|loaded| loaded.map)
+}
+
 /// [`load_map_kept`] of a text: the map, as [`parse_str`] gives it (its formulas not
 /// compiled), and the text kept when it can be shared.
 pub fn parse_map_kept(text: String) -> Result<(Map, Option<KeptText>), FormatError> {
