@@ -284,8 +284,10 @@ pub fn explain_with(
     let t = program
         .metric(top_id.as_str())
         .ok_or_else(|| EngineError::NotAMetric(top_id.to_string()))?;
-    let inputs = |b: &Basis| program.inputs(map, b.scenario.as_deref(), b.period.as_deref());
-    let (from_inputs, to_inputs) = (inputs(from)?, inputs(to)?);
+    let [from_inputs, to_inputs] = program.inputs_of(
+        map,
+        [from, to].map(|b| (b.scenario.as_deref(), b.period.as_deref())),
+    )?;
     attribute_labelled(
         program,
         &from_inputs,
@@ -428,12 +430,18 @@ fn attribute_labelled(
         })
         .collect();
     keys.sort_unstable();
+    let mut place = vec![u32::MAX; n];
+    for (k, &key) in keys.iter().enumerate() {
+        place[key as u32 as usize] = k as u32;
+    }
+    let ids = program.clone_ids(&place, keys.len());
     let contributions: Vec<Contribution> = keys
         .into_iter()
-        .map(|key| {
+        .zip(ids)
+        .map(|(key, id)| {
             let i = key as u32;
             Contribution {
-                id: program.id(i).clone(),
+                id: id.unwrap_or_else(|| program.id(i).clone()),
                 from: roll_from.value(i).ok(),
                 to: roll_to.value(i).ok(),
                 contribution: share_of[i as usize],
@@ -531,6 +539,10 @@ struct Path<'p> {
     /// the buffers of their partials.
     slots: Vec<f64>,
     tape_adj: Vec<f64>,
+    /// The partials the adjoints in `adjoint` were swept from (empty before the first
+    /// reverse sweep), and dR/dt there.
+    swept: Vec<f64>,
+    swept_slope: f64,
 }
 
 impl<'p> Path<'p> {
@@ -591,6 +603,8 @@ impl<'p> Path<'p> {
             scratch: super::formula::Scratch::default(),
             slots: vec![f64::NAN; program.code.len()],
             tape_adj: Vec::new(),
+            swept: Vec::new(),
+            swept_slope: 0.0,
         }
     }
 
@@ -832,8 +846,27 @@ impl<'p> Path<'p> {
     /// Adjoints dR/dm from the partials of the last forward sweep, each added into `sums`
     /// as soon as it is final (weighted by `w`: dR/dx for an input, dR/dm · dm/dt for a
     /// computed metric). Returns dR/dt at this point.
+    ///
+    /// The adjoints depend on the partials alone (and the tangents, on the partials and the
+    /// constant changes of the free positions), so where the partials are bit for bit those
+    /// of the last sweep — along a path on which every formula is linear, at every point —
+    /// the sweep is not run again: its adjoints are still in `adjoint`, and only added in.
     fn reverse(&mut self, w: f64, sums: &mut [f64]) -> f64 {
         let len = self.metric.len();
+        let unchanged = self.swept.len() == self.partial.len()
+            && (self.swept.iter().zip(&self.partial)).all(|(a, b)| a.to_bits() == b.to_bits());
+        if unchanged {
+            // The same sums, term by term, as the sweep below adds.
+            let below_top = (sums.iter_mut().zip(&self.adjoint))
+                .zip(self.free.iter().zip(&self.tangent))
+                .take(len - 1);
+            for ((sum, &a), (&free, &tangent)) in below_top {
+                if a != 0.0 {
+                    *sum += if free { w * a } else { w * a * tangent };
+                }
+            }
+            return self.swept_slope;
+        }
         self.adjoint.iter_mut().for_each(|a| *a = 0.0);
         self.adjoint[len - 1] = 1.0;
         let mut slope = 0.0;
@@ -858,6 +891,8 @@ impl<'p> Path<'p> {
                 self.adjoint[self.edge_arg[e] as usize] += a * self.partial[e];
             }
         }
+        self.swept.clone_from(&self.partial);
+        self.swept_slope = slope;
         slope
     }
 }
