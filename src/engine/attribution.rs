@@ -331,8 +331,11 @@ fn attribute_labelled(
     }
     let pinned = |i: usize| from.values[i].is_some() || to.values[i].is_some();
     let free = |i: u32| program.ops[i as usize] == Op::Input || pinned(i as usize);
-    let roll_from = program.evaluate(from.clone());
-    let roll_to = program.evaluate(to.clone());
+    let (roll_from, roll_to) = super::threads::join(
+        super::threads::parallel(n),
+        || program.evaluate(from.clone()),
+        || program.evaluate(to.clone()),
+    );
 
     // The metrics the top depends on, not looking below a free one.
     let mut reached = vec![false; n];
@@ -395,16 +398,22 @@ fn attribute_labelled(
     let value_from = top_value(&roll_from, from_label)?;
     let value_to = top_value(&roll_to, to_label)?;
 
+    let under = under_top(program, &reached, top);
+    let reported = |i: u32| i != top && under[i as usize];
     let mut path = Path::new(program, &sub, &ends, &free);
-    let (shares, points) =
-        path.integrate(value_from, value_to)
-            .map_err(|e| AttributionError::NoValueOnPath {
-                from_label: from_label.to_owned(),
-                to_label: to_label.to_owned(),
-                metric: program.id(e.metric).clone(),
-                t: e.t,
-                reason: e.reason,
-            })?;
+    // While the path is followed, a second thread clones the report's ids.
+    let (integrated, ids) = super::threads::join(
+        super::threads::parallel(n),
+        || path.integrate(value_from, value_to),
+        || program.clone_ids(reported),
+    );
+    let (shares, points) = integrated.map_err(|e| AttributionError::NoValueOnPath {
+        from_label: from_label.to_owned(),
+        to_label: to_label.to_owned(),
+        metric: program.id(e.metric).clone(),
+        t: e.t,
+        reason: e.reason,
+    })?;
 
     let change = value_to - value_from;
     let input_sum: f64 = (0..sub.len())
@@ -415,7 +424,6 @@ fn attribute_labelled(
     for (p, &i) in sub.iter().enumerate() {
         share_of[i as usize] = shares[p];
     }
-    let under = under_top(program, &reached, top);
     // Sorted by |share| (largest first), ties by id through the program's id ranks, as one
     // integer key per metric: the bits of |share| order as the values do (for a non-negative
     // f64, `total_cmp` is the order of its bits), inverted for largest first, then the id's
@@ -423,21 +431,27 @@ fn attribute_labelled(
     // each contribution once in its final place, is most of what a report of 100k costs.
     let rank = program.id_rank();
     let mut keys: Vec<u128> = (0..n as u32)
-        .filter(|&i| i != top && under[i as usize])
+        .filter(|&i| reported(i))
         .map(|i| {
             let magnitude = !share_of[i as usize].abs().to_bits();
             (u128::from(magnitude) << 64) | (u128::from(rank[i as usize]) << 32) | u128::from(i)
         })
         .collect();
     keys.sort_unstable();
+    // Each id to its place in the report.
     let mut place = vec![u32::MAX; n];
     for (k, &key) in keys.iter().enumerate() {
         place[key as u32 as usize] = k as u32;
     }
-    let ids = program.clone_ids(&place, keys.len());
+    let mut placed: Vec<Option<NodeId>> = vec![None; keys.len()];
+    for (i, id) in ids {
+        if let Some(slot) = placed.get_mut(place[i as usize] as usize) {
+            *slot = Some(id);
+        }
+    }
     let contributions: Vec<Contribution> = keys
         .into_iter()
-        .zip(ids)
+        .zip(placed)
         .map(|(key, id)| {
             let i = key as u32;
             Contribution {

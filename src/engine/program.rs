@@ -518,32 +518,26 @@ impl Program {
         })
     }
 
-    /// Clones of the ids of the metrics `place` puts in a list of `len`: metric i's id at
-    /// `place[i]` (nothing for a place of `len` or more), every other entry `None`.
+    /// Clones of the ids of the metrics `wanted` picks, each with its metric, in the order
+    /// the ids lie in memory.
     ///
     /// A reference count is bumped by an atomic add, which waits for every earlier memory
     /// access to end: bumping 100k counts scattered through memory, or between stores to
-    /// scattered places, is 100k cache misses one after another (~10 ms). So the ids are
-    /// cloned in the order they lie in memory ([`Program::ids_in_memory`]), a block at a
-    /// time, each block's counts first read with plain loads (which overlap), into a list in
-    /// that order; only then are they moved to their places.
-    pub(crate) fn clone_ids(&self, place: &[u32], len: usize) -> Vec<Option<NodeId>> {
+    /// scattered places, is 100k cache misses one after another (~10 ms). In the order of
+    /// [`Program::ids_in_memory`], into a list in that order, a block at a time with each
+    /// block's counts first read by plain loads (which overlap), it is a sweep through memory.
+    pub(crate) fn clone_ids(&self, wanted: impl Fn(u32) -> bool) -> Vec<(u32, NodeId)> {
         const BLOCK: usize = 64;
-        let mut cloned = Vec::with_capacity(len);
+        let mut cloned = Vec::with_capacity(self.ids.len());
         for block in self.ids_in_memory().chunks(BLOCK) {
-            let placed = |&&i: &&u32| (place[i as usize] as usize) < len;
-            for &i in block.iter().filter(placed) {
+            for &i in block.iter().filter(|&&i| wanted(i)) {
                 std::hint::black_box(self.ids[i as usize].as_str().as_bytes().first().copied());
             }
-            for &i in block.iter().filter(placed) {
-                cloned.push((place[i as usize], self.ids[i as usize].clone()));
+            for &i in block.iter().filter(|&&i| wanted(i)) {
+                cloned.push((i, self.ids[i as usize].clone()));
             }
         }
-        let mut out = vec![None; len];
-        for (k, id) in cloned {
-            out[k as usize] = Some(id);
-        }
-        out
+        cloned
     }
 
     /// The metrics in the order their ids lie in memory (by the address of each id's text),
