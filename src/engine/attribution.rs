@@ -284,8 +284,10 @@ pub fn explain_with(
     let t = program
         .metric(top_id.as_str())
         .ok_or_else(|| EngineError::NotAMetric(top_id.to_string()))?;
-    let inputs = |b: &Basis| program.inputs(map, b.scenario.as_deref(), b.period.as_deref());
-    let (from_inputs, to_inputs) = (inputs(from)?, inputs(to)?);
+    let [from_inputs, to_inputs] = program.inputs_of(
+        map,
+        [from, to].map(|b| (b.scenario.as_deref(), b.period.as_deref())),
+    )?;
     attribute_labelled(
         program,
         &from_inputs,
@@ -329,8 +331,11 @@ fn attribute_labelled(
     }
     let pinned = |i: usize| from.values[i].is_some() || to.values[i].is_some();
     let free = |i: u32| program.ops[i as usize] == Op::Input || pinned(i as usize);
-    let roll_from = program.evaluate(from.clone());
-    let roll_to = program.evaluate(to.clone());
+    let (roll_from, roll_to) = super::threads::join(
+        super::threads::parallel(n),
+        || program.evaluate(from.clone()),
+        || program.evaluate(to.clone()),
+    );
 
     // The metrics the top depends on, not looking below a free one.
     let mut reached = vec![false; n];
@@ -393,16 +398,22 @@ fn attribute_labelled(
     let value_from = top_value(&roll_from, from_label)?;
     let value_to = top_value(&roll_to, to_label)?;
 
+    let under = under_top(program, &reached, top);
+    let reported = |i: u32| i != top && under[i as usize];
     let mut path = Path::new(program, &sub, &ends, &free);
-    let (shares, points) =
-        path.integrate(value_from, value_to)
-            .map_err(|e| AttributionError::NoValueOnPath {
-                from_label: from_label.to_owned(),
-                to_label: to_label.to_owned(),
-                metric: program.id(e.metric).clone(),
-                t: e.t,
-                reason: e.reason,
-            })?;
+    // While the path is followed, a second thread clones the report's ids.
+    let (integrated, ids) = super::threads::join(
+        super::threads::parallel(n),
+        || path.integrate(value_from, value_to),
+        || program.clone_ids(reported),
+    );
+    let (shares, points) = integrated.map_err(|e| AttributionError::NoValueOnPath {
+        from_label: from_label.to_owned(),
+        to_label: to_label.to_owned(),
+        metric: program.id(e.metric).clone(),
+        t: e.t,
+        reason: e.reason,
+    })?;
 
     let change = value_to - value_from;
     let input_sum: f64 = (0..sub.len())
@@ -413,7 +424,6 @@ fn attribute_labelled(
     for (p, &i) in sub.iter().enumerate() {
         share_of[i as usize] = shares[p];
     }
-    let under = under_top(program, &reached, top);
     // Sorted by |share| (largest first), ties by id through the program's id ranks, as one
     // integer key per metric: the bits of |share| order as the values do (for a non-negative
     // f64, `total_cmp` is the order of its bits), inverted for largest first, then the id's
@@ -421,19 +431,31 @@ fn attribute_labelled(
     // each contribution once in its final place, is most of what a report of 100k costs.
     let rank = program.id_rank();
     let mut keys: Vec<u128> = (0..n as u32)
-        .filter(|&i| i != top && under[i as usize])
+        .filter(|&i| reported(i))
         .map(|i| {
             let magnitude = !share_of[i as usize].abs().to_bits();
             (u128::from(magnitude) << 64) | (u128::from(rank[i as usize]) << 32) | u128::from(i)
         })
         .collect();
     keys.sort_unstable();
+    // Each id to its place in the report.
+    let mut place = vec![u32::MAX; n];
+    for (k, &key) in keys.iter().enumerate() {
+        place[key as u32 as usize] = k as u32;
+    }
+    let mut placed: Vec<Option<NodeId>> = vec![None; keys.len()];
+    for (i, id) in ids {
+        if let Some(slot) = placed.get_mut(place[i as usize] as usize) {
+            *slot = Some(id);
+        }
+    }
     let contributions: Vec<Contribution> = keys
         .into_iter()
-        .map(|key| {
+        .zip(placed)
+        .map(|(key, id)| {
             let i = key as u32;
             Contribution {
-                id: program.id(i).clone(),
+                id: id.unwrap_or_else(|| program.id(i).clone()),
                 from: roll_from.value(i).ok(),
                 to: roll_to.value(i).ok(),
                 contribution: share_of[i as usize],
@@ -531,6 +553,10 @@ struct Path<'p> {
     /// the buffers of their partials.
     slots: Vec<f64>,
     tape_adj: Vec<f64>,
+    /// The partials the adjoints in `adjoint` were swept from (empty before the first
+    /// reverse sweep), and dR/dt there.
+    swept: Vec<f64>,
+    swept_slope: f64,
 }
 
 impl<'p> Path<'p> {
@@ -591,6 +617,8 @@ impl<'p> Path<'p> {
             scratch: super::formula::Scratch::default(),
             slots: vec![f64::NAN; program.code.len()],
             tape_adj: Vec::new(),
+            swept: Vec::new(),
+            swept_slope: 0.0,
         }
     }
 
@@ -832,8 +860,27 @@ impl<'p> Path<'p> {
     /// Adjoints dR/dm from the partials of the last forward sweep, each added into `sums`
     /// as soon as it is final (weighted by `w`: dR/dx for an input, dR/dm · dm/dt for a
     /// computed metric). Returns dR/dt at this point.
+    ///
+    /// The adjoints depend on the partials alone (and the tangents, on the partials and the
+    /// constant changes of the free positions), so where the partials are bit for bit those
+    /// of the last sweep — along a path on which every formula is linear, at every point —
+    /// the sweep is not run again: its adjoints are still in `adjoint`, and only added in.
     fn reverse(&mut self, w: f64, sums: &mut [f64]) -> f64 {
         let len = self.metric.len();
+        let unchanged = self.swept.len() == self.partial.len()
+            && (self.swept.iter().zip(&self.partial)).all(|(a, b)| a.to_bits() == b.to_bits());
+        if unchanged {
+            // The same sums, term by term, as the sweep below adds.
+            let below_top = (sums.iter_mut().zip(&self.adjoint))
+                .zip(self.free.iter().zip(&self.tangent))
+                .take(len - 1);
+            for ((sum, &a), (&free, &tangent)) in below_top {
+                if a != 0.0 {
+                    *sum += if free { w * a } else { w * a * tangent };
+                }
+            }
+            return self.swept_slope;
+        }
         self.adjoint.iter_mut().for_each(|a| *a = 0.0);
         self.adjoint[len - 1] = 1.0;
         let mut slope = 0.0;
@@ -858,6 +905,8 @@ impl<'p> Path<'p> {
                 self.adjoint[self.edge_arg[e] as usize] += a * self.partial[e];
             }
         }
+        self.swept.clone_from(&self.partial);
+        self.swept_slope = slope;
         slope
     }
 }

@@ -16,6 +16,7 @@ mod rollup;
 mod status;
 #[cfg(test)]
 mod straight_tests;
+mod threads;
 mod wide;
 
 pub use attribution::{

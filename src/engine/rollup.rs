@@ -93,42 +93,81 @@ impl Program {
         scenario: Option<&str>,
         period: Option<&str>,
     ) -> Result<Inputs, EngineError> {
-        let scenario: Option<&Scenario> = match scenario {
-            Some(name) => Some(
-                map.scenario(name)
-                    .ok_or_else(|| EngineError::UnknownScenario(name.to_owned()))?,
-            ),
-            None => None,
-        };
-        let mut values: Vec<Option<f64>> = self
-            .ids
-            .iter()
-            .zip(&self.keys)
-            .zip(&self.ops)
-            .map(|((id, &key), &op)| {
-                if op != Op::Input {
-                    return None;
-                }
-                let node = map.node_at(key, id)?;
-                match period {
-                    Some(p) => node.history.get(p).copied(),
-                    None => node.value,
-                }
-            })
-            .collect();
+        let [inputs] = self.inputs_of(map, [(scenario, period)])?;
+        Ok(inputs)
+    }
+
+    /// [`Program::inputs`] of several (scenario, period) pairs, each exactly as that gives it
+    /// (an unknown scenario is the error of the first pair that names one), read in one pass:
+    /// each input's node, and its history, is looked up once for all of them while it is at
+    /// hand — with 100k inputs, finding the nodes is most of what reading costs — and for a
+    /// big map the two halves of the metrics on two threads.
+    pub(crate) fn inputs_of<const N: usize>(
+        &self,
+        map: &Map,
+        bases: [(Option<&str>, Option<&str>); N],
+    ) -> Result<[Inputs; N], EngineError> {
+        let mut scenarios: [Option<&Scenario>; N] = [None; N];
+        for (found, (scenario, _)) in scenarios.iter_mut().zip(&bases) {
+            if let Some(name) = scenario {
+                *found = Some(
+                    map.scenario(name)
+                        .ok_or_else(|| EngineError::UnknownScenario((*name).to_owned()))?,
+                );
+            }
+        }
+        let n = self.ids.len();
+        let mut inputs: [Inputs; N] = bases.map(|(_, period)| Inputs {
+            values: vec![None; n],
+            period: period.map(str::to_owned),
+        });
+        let periods = bases.map(|(_, period)| period);
+        let parallel = super::threads::parallel(n);
+        let half = if parallel { n / 2 } else { n };
+        let (mut low, mut high): (Vec<_>, Vec<_>) = (inputs.iter_mut())
+            .map(|inputs| inputs.values.split_at_mut(half))
+            .unzip();
+        super::threads::join(
+            parallel,
+            || self.read_inputs(map, 0, &periods, &mut low),
+            || self.read_inputs(map, half, &periods, &mut high),
+        );
         // A scenario's override wins, for a computed metric too: it is pinned at that value
         // and what it is computed from no longer moves it.
-        if let Some(scenario) = scenario {
-            for (id, &v) in &scenario.overrides {
+        for (inputs, scenario) in inputs.iter_mut().zip(scenarios) {
+            for (id, &v) in scenario.iter().flat_map(|s| &s.overrides) {
                 if let Some(&i) = self.index.get(id.as_str()) {
-                    values[i as usize] = Some(v);
+                    inputs.values[i as usize] = Some(v);
                 }
             }
         }
-        Ok(Inputs {
-            values,
-            period: period.map(str::to_owned),
-        })
+        Ok(inputs)
+    }
+
+    /// The input values of the metrics from `start` on, one list in `out` for each period
+    /// (`None`: the current values), as long as each list.
+    fn read_inputs(
+        &self,
+        map: &Map,
+        start: usize,
+        periods: &[Option<&str>],
+        out: &mut [&mut [Option<f64>]],
+    ) {
+        let len = out.first().map_or(0, |values| values.len());
+        let metrics = (self.ids.iter().zip(&self.keys).zip(&self.ops))
+            .skip(start)
+            .take(len);
+        for (k, ((id, &key), &op)) in metrics.enumerate() {
+            let Some(node) = (op == Op::Input).then(|| map.node_at(key, id)).flatten() else {
+                continue;
+            };
+            for (values, period) in out.iter_mut().zip(periods) {
+                values[k] = match period {
+                    Some(p) => node.history.get(*p).copied(),
+                    None => node.value,
+                };
+            }
+        }
     }
 
     /// Whether some metric's history has the period `period` (stops at the first).
