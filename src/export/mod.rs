@@ -11,6 +11,7 @@ mod picture;
 mod png;
 mod sfnt;
 mod svg;
+mod text;
 pub(crate) mod xml;
 
 use std::collections::HashSet;
