@@ -15,9 +15,10 @@
 use std::fmt::Write as _;
 
 use super::fonts::{FontMeasure, FontSet};
-use super::picture::{Picture, PlacedCard, fonts, picture};
+use super::picture::{Picture, PlacedCard, fonts, picture_compiled};
 use super::text::{Out, base64, hex, num, uint};
 use super::{ExportError, ExportOptions};
+use crate::engine::Program;
 use crate::look::draw::{Corners, Font, Pt, Rgba, Shape};
 use crate::model::Map;
 
@@ -28,9 +29,18 @@ const CLASS_LETTERS: [char; 2] = ['c', 'd'];
 
 /// The map as a self-contained SVG document.
 pub fn svg(map: &Map, options: &ExportOptions) -> Result<String, ExportError> {
+    svg_compiled(map, None, options)
+}
+
+/// [`svg`], over the map's `program` when it was compiled already.
+pub(super) fn svg_compiled(
+    map: &Map,
+    program: Option<Program>,
+    options: &ExportOptions,
+) -> Result<String, ExportError> {
     let set = fonts()?;
     let mut m = FontMeasure::new(set);
-    let pic = picture(map, options, &mut m)?;
+    let pic = picture_compiled(map, program, options, &mut m)?;
     Ok(write_svg(&pic, &mut m, map.title(), true, |_| true))
 }
 
@@ -49,7 +59,7 @@ pub(super) fn write_svg(
     // The edges and links (a 100k-node map has 100k curves) are written beside the cards.
     let (lines, parts) = std::thread::scope(|scope| {
         let lines = scope.spawn(|| edges_and_links(pic));
-        let parts = write_cards(pic, &cards, set, embed);
+        let parts = write_cards(pic, &cards, m, embed);
         let lines = lines
             .join()
             .unwrap_or_else(|p| std::panic::resume_unwind(p));
@@ -127,7 +137,7 @@ fn edges_and_links(pic: &Picture<'_>) -> Out {
 fn write_cards<'f>(
     pic: &Picture<'_>,
     cards: &[&PlacedCard<'_>],
-    set: &'f FontSet,
+    m: &FontMeasure<'f>,
     embed: bool,
 ) -> Vec<Writer<'f>> {
     let parts = if cards.len() >= MIN_CARDS_TO_SPLIT {
@@ -146,12 +156,13 @@ fn write_cards<'f>(
             .into_iter()
             .enumerate()
             .map(|(k, chunk)| {
+                let m = m.fresh();
                 scope.spawn(move || {
                     let mut w = Writer {
                         // About what a metric card takes, so the text is rarely copied to
                         // grow.
                         out: Out::with_capacity(4096 + chunk.len() * 1536),
-                        m: FontMeasure::new(set),
+                        m,
                         styles: Styles {
                             classes: embed,
                             letter: CLASS_LETTERS[k],
