@@ -153,7 +153,7 @@ fn picture_bytes(
     format: PictureFormat,
 ) -> Result<Vec<u8>, ExportError> {
     match format {
-        PictureFormat::Svg => svg::svg_compiled(map, program, options).map(String::into_bytes),
+        PictureFormat::Svg => svg::svg_compiled(map, program, options).map(text::Out::into_bytes),
         PictureFormat::Png => png::png_compiled(map, program, options),
         PictureFormat::Pdf => pdf::pdf_compiled(map, program, options),
     }

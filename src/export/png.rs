@@ -66,7 +66,8 @@ pub(super) fn tree(
     let set = fonts()?;
     let mut m = FontMeasure::new(set);
     let pic = picture_compiled(map, program, options, &mut m)?;
-    parse(&write_svg(&pic, &mut m, map.title(), false, |_| true), set)
+    let svg = write_svg(&pic, &mut m, map.title(), false, |_| true).into_string();
+    parse(&svg, set)
 }
 
 /// The map as a PNG image at `options.scale` pixels per world unit, its longest side at most
@@ -121,7 +122,7 @@ pub(super) fn png_compiled(
                 };
                 start - CARD_BLEED < hi && end + CARD_BLEED > lo
             };
-            write_svg(&pic, &mut m, map.title(), false, reaches)
+            write_svg(&pic, &mut m, map.title(), false, reaches).into_string()
         })
         .collect();
     // Each strip is drawn into an image of the whole size at the whole picture's transform

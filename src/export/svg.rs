@@ -29,15 +29,15 @@ const CLASS_LETTERS: [char; 2] = ['c', 'd'];
 
 /// The map as a self-contained SVG document.
 pub fn svg(map: &Map, options: &ExportOptions) -> Result<String, ExportError> {
-    svg_compiled(map, None, options)
+    svg_compiled(map, None, options).map(Out::into_string)
 }
 
-/// [`svg`], over the map's `program` when it was compiled already.
+/// [`svg`]'s text, over the map's `program` when it was compiled already.
 pub(super) fn svg_compiled(
     map: &Map,
     program: Option<Program>,
     options: &ExportOptions,
-) -> Result<String, ExportError> {
+) -> Result<Out, ExportError> {
     let set = fonts()?;
     let mut m = FontMeasure::new(set);
     let pic = picture_compiled(map, program, options, &mut m)?;
@@ -53,7 +53,7 @@ pub(super) fn write_svg(
     title: &str,
     embed: bool,
     keep: impl Fn(&PlacedCard<'_>) -> bool,
-) -> String {
+) -> Out {
     let set = m.set();
     let cards: Vec<&PlacedCard<'_>> = pic.cards.iter().filter(|c| keep(c)).collect();
     // The edges and links (a 100k-node map has 100k curves) are written beside the cards.
@@ -94,16 +94,20 @@ pub(super) fn write_svg(
     head.push_str("</style>\n<rect width=\"100%\" height=\"100%\" fill=\"");
     hex(&mut head, pic.background);
     head.push_str("\"/>\n");
+    // The first part's cards become the file: the head and the lines are moved in before
+    // them and the other parts copied after (rather than all copied into a new buffer: the
+    // fresh memory costs more than the copy).
     let end = "</svg>\n";
-    let size = head.len() + lines.len() + parts.iter().map(|w| w.out.len()).sum::<usize>();
-    let mut out = Out::with_capacity(size + end.len());
-    out.append(&head);
-    out.append(&lines);
-    for w in &parts {
-        out.append(&w.out);
+    let mut parts = parts.into_iter().map(|w| w.out);
+    let mut out = parts.next().unwrap_or_default();
+    let rest: Vec<Out> = parts.collect();
+    out.reserve(head.len() + lines.len() + rest.iter().map(Out::len).sum::<usize>() + end.len());
+    out.prepend(&[&head, &lines]);
+    for part in &rest {
+        out.append(part);
     }
     out.push_str(end);
-    out.into_string()
+    out
 }
 
 /// The tree edges and the links between cards.

@@ -39,6 +39,24 @@ impl Out {
         self.0.extend_from_slice(&other.0);
     }
 
+    /// Puts `front`, in order, before what the buffer holds (moved once, in bulk).
+    pub(super) fn prepend(&mut self, front: &[&Out]) {
+        let len = self.0.len();
+        let room: usize = front.iter().map(|f| f.len()).sum();
+        self.0.resize(len + room, 0);
+        self.0.copy_within(..len, room);
+        let mut at = 0;
+        for f in front {
+            self.0[at..at + f.len()].copy_from_slice(&f.0);
+            at += f.len();
+        }
+    }
+
+    /// Makes room for `bytes` more.
+    pub(super) fn reserve(&mut self, bytes: usize) {
+        self.0.reserve(bytes);
+    }
+
     /// Appends ASCII bytes (a colour).
     fn push_ascii(&mut self, bytes: &[u8]) {
         debug_assert!(bytes.is_ascii());
@@ -53,6 +71,11 @@ impl Out {
         let end = self.0.len() + len;
         self.0.extend_from_slice(buf);
         self.0.truncate(end);
+    }
+
+    /// The text, as bytes (UTF-8).
+    pub(super) fn into_bytes(self) -> Vec<u8> {
+        self.0
     }
 
     /// The text.
@@ -284,6 +307,17 @@ mod tests {
         ] {
             assert_eq!(written(|out| base64(out, input.as_bytes())), want);
         }
+    }
+
+    #[test]
+    fn text_put_in_front_comes_first() {
+        let mut out = Out::default();
+        out.push_str("cards");
+        let (mut head, mut lines) = (Out::default(), Out::default());
+        head.push_str("head ");
+        lines.push_str("lines ");
+        out.prepend(&[&head, &lines]);
+        assert_eq!(out.into_string(), "head lines cards");
     }
 
     #[test]
