@@ -101,5 +101,8 @@ fn run(args: &ExportArgs) -> Result<(), super::Failure> {
     // The loader compiled the formulas to check them: the picture's roll-up reuses them.
     let bytes = export_picture_compiled(&loaded.map, loaded.program, &options, format)
         .map_err(|e| usage(format!("{}: {e}", args.file.display())))?;
-    crate::format::write_atomic(&args.output, &bytes).map_err(|e| usage(e.to_string()))
+    let written =
+        crate::format::write_atomic(&args.output, &bytes).map_err(|e| usage(e.to_string()));
+    super::free_at_exit((loaded.map, bytes));
+    written
 }
