@@ -138,7 +138,7 @@ fn trimmed(value: f64, decimals: usize) -> String {
 /// value rounded half to even, the sign of a negative kept), made with integer arithmetic
 /// for what cards show — at most two decimals, below 2^53 — at a tenth of the cost of the
 /// formatting machinery (a 100k-node export formats ~400k numbers).
-fn fixed(value: f64, decimals: usize) -> String {
+pub(crate) fn fixed(value: f64, decimals: usize) -> String {
     if decimals > 2 || value.is_nan() || value.abs() >= TWO_TO_53 {
         return format!("{value:.decimals$}");
     }
@@ -181,6 +181,17 @@ fn fixed(value: f64, decimals: usize) -> String {
         push_digits(&mut out, units % scale, decimals);
     }
     out
+}
+
+/// [`fixed`] with a `+` before a number that has no sign (not before NaN): the text of
+/// `format!("{value:+.decimals$}")`.
+pub(crate) fn fixed_signed(value: f64, decimals: usize) -> String {
+    let text = fixed(value, decimals);
+    if text.starts_with('-') || value.is_nan() {
+        text
+    } else {
+        format!("+{text}")
+    }
 }
 
 /// 2^53: below it every number [`fixed`] is asked for is written without `format!`.
@@ -300,6 +311,11 @@ mod tests {
             assert_eq!(
                 fixed(v, decimals),
                 format!("{v:.decimals$}"),
+                "{v:?} {decimals}"
+            );
+            assert_eq!(
+                fixed_signed(v, decimals),
+                format!("{v:+.decimals$}"),
                 "{v:?} {decimals}"
             );
         }
