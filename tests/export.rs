@@ -72,8 +72,10 @@ fn svg_keeps_text_as_text_with_its_faces_embedded() {
     assert!(out.contains("src: url(data:font/ttf;base64,"));
     // Each card is a group named by its id and titled, for screen readers.
     assert!(out.contains("<g id=\"n-starting_mrr\""));
-    // Nothing outside the file is referenced.
-    assert!(!out.contains("href"));
+    // Nothing outside the file is referenced: each `<use>` draws an element of the file
+    // again, and the only URLs are the fonts' data.
+    assert_only_references_within(&out);
+    assert!(out.contains("<use xlink:href=\"#"));
     // Each embedded subset is a font a parser reads, mapping the characters drawn: the
     // owner's in the regular face, the title's in the strong one.
     let fonts: Vec<Vec<u8>> = out
@@ -93,6 +95,82 @@ fn svg_keeps_text_as_text_with_its_faces_embedded() {
                 "{c:?} missing from the subset"
             );
         }
+    }
+}
+
+/// Every `href` of `svg` names an element of it, and every `url(` is a `data:` URL.
+fn assert_only_references_within(svg: &str) {
+    for (at, _) in svg.match_indices("href=\"") {
+        let target = &svg[at + 6..];
+        let target = &target[..target.find('"').unwrap()];
+        let id = target
+            .strip_prefix('#')
+            .unwrap_or_else(|| panic!("a reference outside the file: {target}"));
+        assert!(svg.contains(&format!("id=\"{id}\"")), "no element {id}");
+    }
+    for (at, _) in svg.match_indices("url(") {
+        assert!(svg[at + 4..].starts_with("data:"), "{}", &svg[at..at + 40]);
+    }
+}
+
+/// `svg` with each `<use>` replaced by a copy of the group it draws (the writer defines
+/// each as `<g id="…">` around plain shapes).
+fn with_references_copied(svg: &str) -> String {
+    let mut out = String::new();
+    let mut rest = svg;
+    while let Some(at) = rest.find("<use xlink:href=\"#") {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at + 18..];
+        let id = &tail[..tail.find('"').unwrap()];
+        let start = svg.find(&format!("<g id=\"{id}\">")).unwrap();
+        let group = &svg[start..];
+        let group = &group[..group.find("</g>").unwrap() + 4];
+        out.push_str(&group.replacen(&format!(" id=\"{id}\""), "", 1));
+        rest = &tail[tail.find("/>").unwrap() + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `svg` drawn by resvg at one pixel per unit, with the faces Fulcrum draws with.
+fn rendered(svg: &str) -> resvg::tiny_skia::Pixmap {
+    use resvg::usvg;
+    let set = FontSet::system().expect("a font is installed");
+    let mut db = usvg::fontdb::Database::new();
+    for face in set.faces() {
+        db.load_font_data(face.data.to_vec());
+    }
+    db.set_sans_serif_family(set.regular.family.clone());
+    let options = usvg::Options {
+        fontdb: std::sync::Arc::new(db),
+        ..usvg::Options::default()
+    };
+    let tree = usvg::Tree::from_str(svg, &options).unwrap();
+    let size = tree.size().to_int_size();
+    let mut pixmap = resvg::tiny_skia::Pixmap::new(size.width(), size.height()).unwrap();
+    resvg::render(&tree, Default::default(), &mut pixmap.as_mut());
+    pixmap
+}
+
+#[test]
+fn shapes_drawn_again_by_reference_look_the_same_as_copies() {
+    // Frames, chips, icons, sparkline dots and arrows, in both themes' colours.
+    for (rel, theme) in [
+        ("samples/workshop.ron", fulcrum::look::Theme::Light),
+        ("tests/golden/export_small.ron", fulcrum::look::Theme::Dark),
+    ] {
+        let options = ExportOptions {
+            theme,
+            ..ExportOptions::default()
+        };
+        let out = svg(&load(rel), &options).unwrap();
+        let copied = with_references_copied(&out);
+        assert!(!copied.contains("<use"));
+        assert!(out.contains("<use"), "{rel}: nothing drawn by reference");
+        assert!(
+            rendered(&out) == rendered(&copied),
+            "{rel}: the pixels differ"
+        );
     }
 }
 

@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::export::{ExportOptions, PictureFormat, Scope, export_picture};
+use crate::export::{ExportOptions, PictureFormat, Scope, export_picture_compiled};
 use crate::look::Theme;
 
 /// The themes on the command line.
@@ -98,7 +98,11 @@ fn run(args: &ExportArgs) -> Result<(), super::Failure> {
         theme: args.theme.into(),
         scale: args.scale,
     };
-    let bytes = export_picture(&loaded.map, &options, format)
+    // The loader compiled the formulas to check them: the picture's roll-up reuses them.
+    let bytes = export_picture_compiled(&loaded.map, loaded.program, &options, format)
         .map_err(|e| usage(format!("{}: {e}", args.file.display())))?;
-    crate::format::write_atomic(&args.output, &bytes).map_err(|e| usage(e.to_string()))
+    let written =
+        crate::format::write_atomic(&args.output, &bytes).map_err(|e| usage(e.to_string()));
+    super::free_at_exit((loaded.map, bytes));
+    written
 }

@@ -167,9 +167,6 @@ fn load(db: &fontdb::Database, id: fontdb::ID) -> Option<Face> {
 /// For each probe the faces so far lack, a face that covers it: a preferred family first,
 /// then any installed face (colour-only emoji fonts skipped: they have no outlines).
 fn fallbacks(db: &fontdb::Database, set: &FontSet) -> Vec<Face> {
-    let mut chosen: Vec<Face> = Vec::new();
-    let covered =
-        |chosen: &[Face], c: char| set.regular.covers(c) || chosen.iter().any(|f| f.covers(c));
     let mut ids: Vec<fontdb::ID> = Vec::new();
     for name in FALLBACK_FAMILIES {
         ids.extend(
@@ -185,25 +182,52 @@ fn fallbacks(db: &fontdb::Database, set: &FontSet) -> Vec<Face> {
             .filter(|f| !f.families.iter().any(|(n, _)| n.contains("Color")))
             .map(|f| f.id),
     );
-    for &c in PROBES {
-        if covered(&chosen, c) {
-            continue;
-        }
-        let hit = ids.iter().find(|&&id| {
+    // Which probes each face has outlines for, read once per face when first asked: a probe
+    // no face has (Devanagari, Thai on many machines) is looked for in every installed face,
+    // and each is opened and parsed once, not once per such probe.
+    let mut probed: hashbrown::HashMap<fontdb::ID, u32> = hashbrown::HashMap::new();
+    let mut probes_of = |id: fontdb::ID| {
+        *probed.entry(id).or_insert_with(|| {
             db.with_face_data(id, |data, index| {
                 ttf_parser::Face::parse(data, index)
                     .ok()
                     .filter(|f| f.tables().glyf.is_some() || f.tables().cff.is_some())
-                    .and_then(|f| f.glyph_index(c))
-                    .is_some()
+                    .map_or(0, |f| probe_mask(|c| f.glyph_index(c).is_some()))
             })
-            .unwrap_or(false)
-        });
-        if let Some(face) = hit.and_then(|&id| load(db, id)) {
+            .unwrap_or(0)
+        })
+    };
+    let mut chosen: Vec<Face> = Vec::new();
+    let mut covered = set
+        .regular
+        .parse()
+        .map_or(0, |f| probe_mask(|c| f.glyph_index(c).is_some()));
+    for (k, &c) in PROBES.iter().enumerate() {
+        if covered & (1 << k) != 0 {
+            continue;
+        }
+        let hit = ids
+            .iter()
+            .copied()
+            .find(|&id| probes_of(id) & (1 << k) != 0);
+        if let Some(face) = hit.and_then(|id| load(db, id)) {
+            covered |= face
+                .parse()
+                .map_or(0, |f| probe_mask(|p| f.glyph_index(p).is_some()));
+            debug_assert!(face.covers(c));
             chosen.push(face);
         }
     }
     chosen
+}
+
+/// The probes `has` says yes to, a bit each in the order of [`PROBES`].
+fn probe_mask(has: impl Fn(char) -> bool) -> u32 {
+    PROBES
+        .iter()
+        .enumerate()
+        .filter(|&(_, &c)| has(c))
+        .fold(0, |mask, (k, _)| mask | (1 << k))
 }
 
 /// Which face draws a character: (face index, glyph id, advance in ems).
@@ -267,6 +291,21 @@ impl<'a> FontMeasure<'a> {
             ascii: [0; 2],
             line: [l0, l1],
             ascent: [a0, a1],
+        }
+    }
+
+    /// A measure over the same set with nothing recorded yet, for another thread: the faces
+    /// are not parsed and the table not filled again.
+    pub fn fresh(&self) -> Self {
+        Self {
+            set: self.set,
+            faces: self.faces.clone(),
+            table: self.table.clone(),
+            cache: hashbrown::HashMap::new(),
+            used: vec![Vec::new(); self.used.len()],
+            ascii: [0; 2],
+            line: self.line,
+            ascent: self.ascent,
         }
     }
 

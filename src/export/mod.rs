@@ -11,6 +11,7 @@ mod picture;
 mod png;
 mod sfnt;
 mod svg;
+mod text;
 pub(crate) mod xml;
 
 use std::collections::HashSet;
@@ -130,9 +131,30 @@ pub fn export_picture(
     options: &ExportOptions,
     format: PictureFormat,
 ) -> Result<Vec<u8>, ExportError> {
+    picture_bytes(map, None, options, format)
+}
+
+/// [`export_picture`] of a map whose program was compiled already — the one the loader
+/// compiled while checking its formulas ([`crate::format::Loaded::program`]) — so that its
+/// formulas are not compiled a second time (a tenth of a 100k-node SVG export).
+pub fn export_picture_compiled(
+    map: &crate::model::Map,
+    program: crate::engine::Program,
+    options: &ExportOptions,
+    format: PictureFormat,
+) -> Result<Vec<u8>, ExportError> {
+    picture_bytes(map, Some(program), options, format)
+}
+
+fn picture_bytes(
+    map: &crate::model::Map,
+    program: Option<crate::engine::Program>,
+    options: &ExportOptions,
+    format: PictureFormat,
+) -> Result<Vec<u8>, ExportError> {
     match format {
-        PictureFormat::Svg => svg(map, options).map(String::into_bytes),
-        PictureFormat::Png => png(map, options),
-        PictureFormat::Pdf => pdf(map, options),
+        PictureFormat::Svg => svg::svg_compiled(map, program, options).map(text::Out::into_bytes),
+        PictureFormat::Png => png::png_compiled(map, program, options),
+        PictureFormat::Pdf => pdf::pdf_compiled(map, program, options),
     }
 }

@@ -10,6 +10,7 @@ use krilla_svg::{SurfaceExt, SvgSettings};
 
 use super::png::tree;
 use super::{ExportError, ExportOptions};
+use crate::engine::Program;
 use crate::model::Map;
 
 /// The largest page side PDF viewers accept, in points.
@@ -17,7 +18,16 @@ const MAX_SIDE_PT: f32 = 14_400.0;
 
 /// The map as a one-page vector PDF with searchable text.
 pub fn pdf(map: &Map, options: &ExportOptions) -> Result<Vec<u8>, ExportError> {
-    let tree = tree(map, options)?;
+    pdf_compiled(map, None, options)
+}
+
+/// [`pdf`], over the map's `program` when it was compiled already.
+pub(super) fn pdf_compiled(
+    map: &Map,
+    program: Option<Program>,
+    options: &ExportOptions,
+) -> Result<Vec<u8>, ExportError> {
+    let tree = tree(map, program, options)?;
     let size = tree.size();
     let fit = (MAX_SIDE_PT / size.width().max(size.height())).min(1.0);
     let (w, h) = (size.width() * fit, size.height() * fit);

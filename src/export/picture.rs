@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use super::fonts::FontSet;
 use super::{ExportError, ExportOptions, Scope};
+use crate::engine::Program;
 use crate::layout::{self, Forest, Size};
 use crate::look::card::{self, CardContext, CardSize, card_size, draw_card};
 use crate::look::draw::{Box2, Font, Pt, Rgba, Shape, pt};
@@ -75,18 +76,26 @@ pub fn picture<'a>(
     options: &ExportOptions,
     m: &mut dyn Measure,
 ) -> Result<Picture<'a>, ExportError> {
+    picture_compiled(map, None, options, m)
+}
+
+/// [`picture`], over the map's `program` when it was compiled already.
+pub(super) fn picture_compiled<'a>(
+    map: &'a Map,
+    program: Option<Program>,
+    options: &ExportOptions,
+    m: &mut dyn Measure,
+) -> Result<Picture<'a>, ExportError> {
     if let Some(p) = &options.period
         && !crate::engine::Analysis::periods(map).contains(p)
     {
         return Err(ExportError::UnknownPeriod(p.clone()));
     }
-    let figures = Figures::compute(
-        map,
-        0,
-        (options.scenario.as_deref(), options.period.as_deref()),
-        None,
-        &BTreeMap::new(),
-    );
+    let shown = (options.scenario.as_deref(), options.period.as_deref());
+    let figures = match program {
+        Some(program) => Figures::with_program(map, program, shown),
+        None => Figures::compute(map, 0, shown, None, &BTreeMap::new()),
+    };
     if let Some(e) = &figures.error
         && (options.scenario.is_some() || options.period.is_some())
     {
@@ -118,59 +127,21 @@ pub fn picture<'a>(
         _ => true,
     };
     let palette = Palette::of(options.theme);
-    let title_line = card::line_height(m, card::TITLE_FONT);
-    let mut ids: Vec<(&NodeId, &Node)> = Vec::new();
-    let mut index: hashbrown::HashMap<&NodeId, usize> = hashbrown::HashMap::new();
-    let mut parent: Vec<Option<usize>> = Vec::new();
-    let mut left_right: Vec<bool> = Vec::new();
-    let mut sizes = Vec::new();
-    let mut children: Vec<Vec<usize>> = Vec::new();
-    let mut forest_roots = Vec::new();
-    let mut card_sizes = Vec::new();
-    for &root in &roots {
-        let orientation = map
-            .node(root.as_str())
-            .and_then(|n| n.orientation)
-            .unwrap_or_default();
-        let lr = orientation == Orientation::LeftRight;
-        let mut stack: Vec<(&NodeId, Option<usize>)> = vec![(root, None)];
-        while let Some((id, up)) = stack.pop() {
-            let Some(node) = map.node(id.as_str()) else {
-                continue;
-            };
-            let i = ids.len();
-            let size = card_size(m, map, id, node, Some(&figures));
-            sizes.push(Size::new(card::CARD_W, size.height(title_line)));
-            card_sizes.push(size);
-            children.push(Vec::new());
-            match up {
-                Some(p) => children[p].push(i),
-                None => forest_roots.push((
-                    i,
-                    if lr {
-                        layout::Orientation::LeftRight
-                    } else {
-                        layout::Orientation::TopDown
-                    },
-                )),
-            }
-            index.insert(id, i);
-            ids.push((id, node));
-            parent.push(up);
-            left_right.push(lr);
-            let kids: Vec<&NodeId> = map.children(id.as_str()).filter(|k| keep(k)).collect();
-            stack.extend(kids.into_iter().rev().map(|k| (k, Some(i))));
-        }
-    }
-    if ids.is_empty() {
-        return Err(ExportError::Empty);
-    }
-    let forest = Forest {
-        sizes,
-        children,
-        roots: forest_roots,
-    };
-    let laid = layout::layout(&forest, &card::spacing());
+    // Every metric's value in every period (for the sparklines) is rolled up beside the
+    // sizing and the layout, rather than for the first card drawn while the others wait.
+    let Sized {
+        title_line,
+        ids,
+        index,
+        parent,
+        left_right,
+        card_sizes,
+        forest,
+        laid,
+    } = std::thread::scope(|scope| {
+        scope.spawn(|| figures.prepare_series(map));
+        size_and_lay_out(map, &roots, keep, &figures, m)
+    })?;
     let b = laid.bounds;
     let (ox, oy) = (MARGIN - b.min.x, MARGIN - b.min.y);
     let rect = |i: usize| {
@@ -224,6 +195,91 @@ pub fn picture<'a>(
         map,
         figures,
         palette,
+    })
+}
+
+/// The nodes of a picture in drawing order, their cards sized and laid out.
+struct Sized<'a> {
+    title_line: f32,
+    ids: Vec<(&'a NodeId, &'a Node)>,
+    index: hashbrown::HashMap<&'a NodeId, usize>,
+    parent: Vec<Option<usize>>,
+    left_right: Vec<bool>,
+    card_sizes: Vec<CardSize>,
+    forest: Forest,
+    laid: layout::Layout,
+}
+
+/// Sizes the cards of the trees under `roots` (the nodes `keep` keeps) and lays them out.
+fn size_and_lay_out<'a>(
+    map: &'a Map,
+    roots: &[&'a NodeId],
+    keep: impl Fn(&NodeId) -> bool,
+    figures: &Figures,
+    m: &mut dyn Measure,
+) -> Result<Sized<'a>, ExportError> {
+    let title_line = card::line_height(m, card::TITLE_FONT);
+    let mut ids: Vec<(&NodeId, &Node)> = Vec::new();
+    let mut index: hashbrown::HashMap<&NodeId, usize> = hashbrown::HashMap::new();
+    let mut parent: Vec<Option<usize>> = Vec::new();
+    let mut left_right: Vec<bool> = Vec::new();
+    let mut sizes = Vec::new();
+    let mut children: Vec<Vec<usize>> = Vec::new();
+    let mut forest_roots = Vec::new();
+    let mut card_sizes = Vec::new();
+    for &root in roots {
+        let orientation = map
+            .node(root.as_str())
+            .and_then(|n| n.orientation)
+            .unwrap_or_default();
+        let lr = orientation == Orientation::LeftRight;
+        let mut stack: Vec<(&NodeId, Option<usize>)> = vec![(root, None)];
+        while let Some((id, up)) = stack.pop() {
+            let Some(node) = map.node(id.as_str()) else {
+                continue;
+            };
+            let i = ids.len();
+            let size = card_size(m, map, id, node, Some(figures));
+            sizes.push(Size::new(card::CARD_W, size.height(title_line)));
+            card_sizes.push(size);
+            children.push(Vec::new());
+            match up {
+                Some(p) => children[p].push(i),
+                None => forest_roots.push((
+                    i,
+                    if lr {
+                        layout::Orientation::LeftRight
+                    } else {
+                        layout::Orientation::TopDown
+                    },
+                )),
+            }
+            index.insert(id, i);
+            ids.push((id, node));
+            parent.push(up);
+            left_right.push(lr);
+            let kids: Vec<&NodeId> = map.children(id.as_str()).filter(|k| keep(k)).collect();
+            stack.extend(kids.into_iter().rev().map(|k| (k, Some(i))));
+        }
+    }
+    if ids.is_empty() {
+        return Err(ExportError::Empty);
+    }
+    let forest = Forest {
+        sizes,
+        children,
+        roots: forest_roots,
+    };
+    let laid = layout::layout(&forest, &card::spacing());
+    Ok(Sized {
+        title_line,
+        ids,
+        index,
+        parent,
+        left_right,
+        card_sizes,
+        forest,
+        laid,
     })
 }
 

@@ -12,9 +12,10 @@ use std::sync::{Arc, OnceLock};
 use resvg::{tiny_skia, usvg};
 
 use super::fonts::{FontMeasure, FontSet};
-use super::picture::{PlacedCard, fonts, picture};
+use super::picture::{PlacedCard, fonts, picture_compiled};
 use super::svg::write_svg;
 use super::{ExportError, ExportOptions};
+use crate::engine::Program;
 use crate::look::card::CARD_W;
 use crate::model::Map;
 
@@ -57,19 +58,33 @@ fn parse(svg: &str, set: &FontSet) -> Result<usvg::Tree, ExportError> {
 }
 
 /// The parsed SVG of a map's picture, with its size in world units.
-pub(super) fn tree(map: &Map, options: &ExportOptions) -> Result<usvg::Tree, ExportError> {
+pub(super) fn tree(
+    map: &Map,
+    program: Option<Program>,
+    options: &ExportOptions,
+) -> Result<usvg::Tree, ExportError> {
     let set = fonts()?;
     let mut m = FontMeasure::new(set);
-    let pic = picture(map, options, &mut m)?;
-    parse(&write_svg(&pic, &mut m, map.title(), false, |_| true), set)
+    let pic = picture_compiled(map, program, options, &mut m)?;
+    let svg = write_svg(&pic, &mut m, map.title(), false, |_| true).into_string();
+    parse(&svg, set)
 }
 
 /// The map as a PNG image at `options.scale` pixels per world unit, its longest side at most
 /// [`MAX_SIDE_PX`].
 pub fn png(map: &Map, options: &ExportOptions) -> Result<Vec<u8>, ExportError> {
+    png_compiled(map, None, options)
+}
+
+/// [`png`], over the map's `program` when it was compiled already.
+pub(super) fn png_compiled(
+    map: &Map,
+    program: Option<Program>,
+    options: &ExportOptions,
+) -> Result<Vec<u8>, ExportError> {
     let set = fonts()?;
     let mut m = FontMeasure::new(set);
-    let pic = picture(map, options, &mut m)?;
+    let pic = picture_compiled(map, program, options, &mut m)?;
     let scale = if options.scale.is_finite() && options.scale > 0.0 {
         options.scale
     } else {
@@ -107,7 +122,7 @@ pub fn png(map: &Map, options: &ExportOptions) -> Result<Vec<u8>, ExportError> {
                 };
                 start - CARD_BLEED < hi && end + CARD_BLEED > lo
             };
-            write_svg(&pic, &mut m, map.title(), false, reaches)
+            write_svg(&pic, &mut m, map.title(), false, reaches).into_string()
         })
         .collect();
     // Each strip is drawn into an image of the whole size at the whole picture's transform

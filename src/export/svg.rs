@@ -9,12 +9,16 @@
 //!
 //! A big map's cards are drawn ([`Picture::draw_card`]) and written in two halves on two
 //! threads, each card written as soon as it is drawn, so their shapes are never all held.
+//! What repeats from card to card — the frame, icons, marks — is written once and drawn
+//! again with `<use>` ([`Refs`]); the file refers to nothing outside itself.
 
 use std::fmt::Write as _;
 
 use super::fonts::{FontMeasure, FontSet};
-use super::picture::{Picture, PlacedCard, fonts, picture};
+use super::picture::{Picture, PlacedCard, fonts, picture_compiled};
+use super::text::{Out, base64, hex, num, uint};
 use super::{ExportError, ExportOptions};
+use crate::engine::Program;
 use crate::look::draw::{Corners, Font, Pt, Rgba, Shape};
 use crate::model::Map;
 
@@ -25,9 +29,18 @@ const CLASS_LETTERS: [char; 2] = ['c', 'd'];
 
 /// The map as a self-contained SVG document.
 pub fn svg(map: &Map, options: &ExportOptions) -> Result<String, ExportError> {
+    svg_compiled(map, None, options).map(Out::into_string)
+}
+
+/// [`svg`]'s text, over the map's `program` when it was compiled already.
+pub(super) fn svg_compiled(
+    map: &Map,
+    program: Option<Program>,
+    options: &ExportOptions,
+) -> Result<Out, ExportError> {
     let set = fonts()?;
     let mut m = FontMeasure::new(set);
-    let pic = picture(map, options, &mut m)?;
+    let pic = picture_compiled(map, program, options, &mut m)?;
     Ok(write_svg(&pic, &mut m, map.title(), true, |_| true))
 }
 
@@ -40,13 +53,13 @@ pub(super) fn write_svg(
     title: &str,
     embed: bool,
     keep: impl Fn(&PlacedCard<'_>) -> bool,
-) -> String {
+) -> Out {
     let set = m.set();
     let cards: Vec<&PlacedCard<'_>> = pic.cards.iter().filter(|c| keep(c)).collect();
     // The edges and links (a 100k-node map has 100k curves) are written beside the cards.
     let (lines, parts) = std::thread::scope(|scope| {
         let lines = scope.spawn(|| edges_and_links(pic));
-        let parts = write_cards(pic, &cards, set, embed);
+        let parts = write_cards(pic, &cards, m, embed);
         let lines = lines
             .join()
             .unwrap_or_else(|p| std::panic::resume_unwind(p));
@@ -55,42 +68,51 @@ pub(super) fn write_svg(
     for w in &parts {
         m.absorb(&w.m);
     }
-    let size = parts.iter().map(|w| w.out.len()).sum::<usize>() + lines.len();
-    let mut out = String::with_capacity(size + 16384);
+    // The head (the style sheet, with the fonts) is written first, so the file is copied
+    // once into a buffer of exactly its size.
+    let mut head = Out::with_capacity(16384);
     let (width, height) = (pic.width.ceil(), pic.height.ceil());
     let _ = write!(
-        out,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" role=\"img\">\n<title>"
+        head,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" role=\"img\">\n<title>"
     );
-    escape(&mut out, title);
-    out.push_str("</title>\n<style>\n");
+    escape(&mut head, title);
+    head.push_str("</title>\n<style>\n");
     if embed {
-        font_faces(&mut out, m);
+        font_faces(&mut head, m);
     }
     let _ = writeln!(
-        out,
+        head,
         "text {{ font-family: {}; white-space: pre; }}\n.s {{ font-family: {}; font-weight: {}; }}",
         families(set, false),
         families(set, true),
         weight(&set.strong)
     );
     for w in &parts {
-        w.styles.sheet(&mut out);
+        w.styles.sheet(&mut head);
     }
-    out.push_str("</style>\n<rect width=\"100%\" height=\"100%\" fill=\"");
-    hex(&mut out, pic.background);
-    out.push_str("\"/>\n");
-    out.push_str(&lines);
-    for w in &parts {
-        out.push_str(&w.out);
+    head.push_str("</style>\n<rect width=\"100%\" height=\"100%\" fill=\"");
+    hex(&mut head, pic.background);
+    head.push_str("\"/>\n");
+    // The first part's cards become the file: the head and the lines are moved in before
+    // them and the other parts copied after (rather than all copied into a new buffer: the
+    // fresh memory costs more than the copy).
+    let end = "</svg>\n";
+    let mut parts = parts.into_iter().map(|w| w.out);
+    let mut out = parts.next().unwrap_or_default();
+    let rest: Vec<Out> = parts.collect();
+    out.reserve(head.len() + lines.len() + rest.iter().map(Out::len).sum::<usize>() + end.len());
+    out.prepend(&[&head, &lines]);
+    for part in &rest {
+        out.append(part);
     }
-    out.push_str("</svg>\n");
+    out.push_str(end);
     out
 }
 
 /// The tree edges and the links between cards.
-fn edges_and_links(pic: &Picture<'_>) -> String {
-    let mut lines = String::with_capacity(128 * (pic.edges.len() + pic.links.len() + 1));
+fn edges_and_links(pic: &Picture<'_>) -> Out {
+    let mut lines = Out::with_capacity(128 * (pic.edges.len() + pic.links.len() + 1));
     let (ec, ew) = pic.edge_style;
     lines.push_str("<g fill=\"none\" stroke=\"");
     hex(&mut lines, ec);
@@ -119,7 +141,7 @@ fn edges_and_links(pic: &Picture<'_>) -> String {
 fn write_cards<'f>(
     pic: &Picture<'_>,
     cards: &[&PlacedCard<'_>],
-    set: &'f FontSet,
+    m: &FontMeasure<'f>,
     embed: bool,
 ) -> Vec<Writer<'f>> {
     let parts = if cards.len() >= MIN_CARDS_TO_SPLIT {
@@ -138,18 +160,20 @@ fn write_cards<'f>(
             .into_iter()
             .enumerate()
             .map(|(k, chunk)| {
+                let m = m.fresh();
                 scope.spawn(move || {
                     let mut w = Writer {
                         // About what a metric card takes, so the text is rarely copied to
                         // grow.
-                        out: String::with_capacity(4096 + chunk.len() * 1536),
-                        m: FontMeasure::new(set),
+                        out: Out::with_capacity(4096 + chunk.len() * 1536),
+                        m,
                         styles: Styles {
                             classes: embed,
                             letter: CLASS_LETTERS[k],
                             ..Styles::default()
                         },
-                        memo: Memo::default(),
+                        refs: Refs::default(),
+                        frame: Vec::new(),
                     };
                     for card in chunk {
                         let shapes = pic.draw_card(&mut w.m, card);
@@ -186,7 +210,7 @@ fn weight(face: &super::fonts::Face) -> u16 {
 
 /// `@font-face` rules for every face that drew a character, each a subset of just those
 /// characters, base64 in a data URL.
-fn font_faces(out: &mut String, m: &FontMeasure<'_>) {
+fn font_faces(out: &mut Out, m: &FontMeasure<'_>) {
     let set: &FontSet = m.set();
     let mut seen: Vec<(String, u16)> = Vec::new();
     for (k, face) in set.faces().enumerate() {
@@ -276,7 +300,7 @@ struct Styles {
 
 impl Styles {
     /// Writes what paints an element: its class, or the attributes themselves.
-    fn apply(&mut self, out: &mut String, paint: Paint) {
+    fn apply(&mut self, out: &mut Out, paint: Paint) {
         if !self.classes {
             inline(out, paint);
             return;
@@ -298,7 +322,7 @@ impl Styles {
     }
 
     /// The style sheet of the classes used.
-    fn sheet(&self, out: &mut String) {
+    fn sheet(&self, out: &mut Out) {
         if !self.classes {
             return;
         }
@@ -343,7 +367,7 @@ impl Styles {
 }
 
 /// A paint as presentation attributes.
-fn inline(out: &mut String, paint: Paint) {
+fn inline(out: &mut Out, paint: Paint) {
     match paint {
         Paint::Area { fill, stroke } => {
             match fill {
@@ -384,7 +408,7 @@ fn inline(out: &mut String, paint: Paint) {
     }
 }
 
-fn attr_paint(out: &mut String, attr: &str, c: Rgba) {
+fn attr_paint(out: &mut Out, attr: &str, c: Rgba) {
     out.push(' ');
     out.push_str(attr);
     out.push_str("=\"");
@@ -395,7 +419,7 @@ fn attr_paint(out: &mut String, attr: &str, c: Rgba) {
     }
 }
 
-fn declare_paint(out: &mut String, property: &str, c: Rgba) {
+fn declare_paint(out: &mut Out, property: &str, c: Rgba) {
     out.push(' ');
     out.push_str(property);
     out.push_str(": ");
@@ -406,7 +430,7 @@ fn declare_paint(out: &mut String, property: &str, c: Rgba) {
     }
 }
 
-fn declare_px(out: &mut String, property: &str, v: f32) {
+fn declare_px(out: &mut Out, property: &str, v: f32) {
     out.push(' ');
     out.push_str(property);
     out.push_str(": ");
@@ -432,32 +456,51 @@ fn text_paint(font: Font, color: Rgba, centered: bool) -> Paint {
 
 /// Writes elements, recording the characters drawn and the paints used.
 struct Writer<'f> {
-    out: String,
+    out: Out,
     m: FontMeasure<'f>,
     styles: Styles,
-    memo: Memo,
+    refs: Refs,
+    /// The keys of the frame of the card being written (kept to reuse its room).
+    frame: Vec<Key>,
 }
 
-/// The most elements [`Memo`] keeps.
-const MEMO_ENTRIES: usize = 4096;
+/// The most shapes and frames [`Refs`] keeps.
+const MAX_REFS: usize = 4096;
 
-/// Elements already written, by what they draw, to copy rather than format again: a card's
-/// shadow, frame, header, icons and status stripe are the same in every card of a kind and
-/// height (card-local coordinates), and formatting their ~80 numbers was most of the
-/// writing.
+/// What a shape draws, as a key of [`Refs`]: its kind, numbers (as bits) and colours.
+type Key = [u32; 16];
+
+/// Shapes and card frames already written, by what they draw, so that each is written once
+/// and drawn again with a `<use>` of it: a card's frame (shadow, box, header, status stripe
+/// and kind icon) is the same in every card of a kind, height and status, and so are many of
+/// its marks (a sparkline's dot, an arrow, the leverage bar's track), in card-local
+/// coordinates. Writing them out each time was about half of a card's text. Texts are never
+/// referenced: each is its own `<text>`, so it stays selectable and read.
 #[derive(Default)]
-struct Memo {
-    /// Where each element's text is in `text`.
-    index: hashbrown::HashMap<[u32; 16], (usize, usize)>,
-    text: String,
+struct Refs {
+    /// Element numbers of single shapes.
+    shapes: hashbrown::HashMap<Key, usize>,
+    /// Element numbers of frames, by their shapes' keys.
+    frames: hashbrown::HashMap<Box<[Key]>, usize>,
 }
 
-/// What a shape draws, as a key of [`Memo`]: its kind, numbers (as bits) and colours.
-/// `None` for texts and lines (they seldom repeat) and polygons of many points.
-fn memo_key(s: &Shape) -> Option<[u32; 16]> {
+impl Refs {
+    fn is_full(&self) -> bool {
+        self.shapes.len() + self.frames.len() >= MAX_REFS
+    }
+
+    /// The number of the next element defined.
+    fn next(&self) -> usize {
+        self.shapes.len() + self.frames.len()
+    }
+}
+
+/// What a shape draws, as a [`Key`]. `None` for texts and lines (they seldom repeat) and
+/// polygons of many points.
+fn memo_key(s: &Shape) -> Option<Key> {
     let mut key = [0u32; 16];
     let mut n = 0;
-    let mut put = |k: &mut [u32; 16], v: u32| {
+    let mut put = |k: &mut Key, v: u32| {
         k[n] = v;
         n += 1;
     };
@@ -531,7 +574,7 @@ fn memo_key(s: &Shape) -> Option<[u32; 16]> {
 }
 
 impl Writer<'_> {
-    /// One card: a group named by its id and titled with its title.
+    /// One card: a group named by its id and titled with its title, its frame drawn first.
     fn card(&mut self, card: &PlacedCard<'_>, shapes: &[Shape]) {
         let out = &mut self.out;
         out.push_str("<g id=\"n-");
@@ -541,27 +584,92 @@ impl Writer<'_> {
         out.push_str(")\"><title>");
         escape(out, &card.node.title);
         out.push_str("</title>\n");
-        for s in shapes {
+        // The frame: the shapes before the first that is never referenced (the kind label).
+        let mut frame = std::mem::take(&mut self.frame);
+        frame.clear();
+        frame.extend(shapes.iter().map_while(memo_key));
+        let (head, rest) = shapes.split_at(frame.len());
+        if head.len() > 1 {
+            self.frame(&frame, head);
+        } else {
+            for s in head {
+                self.shape(s);
+            }
+        }
+        self.frame = frame;
+        for s in rest {
             self.shape(s);
         }
         self.out.push_str("</g>\n");
     }
 
-    fn shape(&mut self, s: &Shape) {
-        let key = memo_key(s);
-        if let Some(&(from, to)) = key.as_ref().and_then(|k| self.memo.index.get(k)) {
-            self.out.push_str(&self.memo.text[from..to]);
+    /// A card's frame: a `<use>` of the same frame written before, or the frame's shapes in
+    /// a group of their own.
+    fn frame(&mut self, keys: &[Key], shapes: &[Shape]) {
+        if let Some(&k) = self.refs.frames.get(keys) {
+            self.use_of(k);
             return;
         }
-        let start = self.out.len();
-        self.write_shape(s);
-        if let Some(key) = key
-            && self.memo.index.len() < MEMO_ENTRIES
-        {
-            let from = self.memo.text.len();
-            self.memo.text.push_str(&self.out[start..]);
-            self.memo.index.insert(key, (from, self.memo.text.len()));
+        if self.refs.is_full() {
+            for s in shapes {
+                self.write_shape(s);
+            }
+            return;
         }
+        let k = self.refs.next();
+        self.refs.frames.insert(keys.into(), k);
+        self.defined(k, |w| {
+            for s in shapes {
+                w.write_shape(s);
+            }
+        });
+    }
+
+    /// One shape: a `<use>` of the same shape written before, or the shape itself.
+    fn shape(&mut self, s: &Shape) {
+        let Some(key) = memo_key(s) else {
+            self.write_shape(s);
+            return;
+        };
+        if let Some(&k) = self.refs.shapes.get(&key) {
+            self.use_of(k);
+            return;
+        }
+        if self.refs.is_full() {
+            self.write_shape(s);
+            return;
+        }
+        let k = self.refs.next();
+        self.refs.shapes.insert(key, k);
+        self.defined(k, |w| w.write_shape(s));
+    }
+
+    /// What `write` writes, in a group with the id of element `k`, to be used again. Its
+    /// paints are written inline, not as classes: a renderer that copies the element without
+    /// matching the style sheet against the copy (ImageMagick's) still paints it right.
+    fn defined(&mut self, k: usize, write: impl FnOnce(&mut Self)) {
+        self.out.push_str("<g id=\"");
+        self.element_id(k);
+        self.out.push_str("\">\n");
+        let classes = std::mem::replace(&mut self.styles.classes, false);
+        write(self);
+        self.styles.classes = classes;
+        self.out.push_str("</g>\n");
+    }
+
+    /// Draws element `k` again.
+    fn use_of(&mut self, k: usize) {
+        self.out.push_str("<use xlink:href=\"#");
+        self.element_id(k);
+        self.out.push_str("\"/>\n");
+    }
+
+    /// Element `k`'s id: the class letter of this writer's cards (each half of the cards
+    /// refers only to its own elements), a dash and its number.
+    fn element_id(&mut self, k: usize) {
+        self.out.push(self.styles.letter);
+        self.out.push('-');
+        uint(&mut self.out, k as u64);
     }
 
     fn write_shape(&mut self, s: &Shape) {
@@ -694,7 +802,7 @@ impl Writer<'_> {
     }
 }
 
-fn points_list(out: &mut String, points: &[Pt]) {
+fn points_list(out: &mut Out, points: &[Pt]) {
     for (k, p) in points.iter().enumerate() {
         if k > 0 {
             out.push(' ');
@@ -703,7 +811,7 @@ fn points_list(out: &mut String, points: &[Pt]) {
     }
 }
 
-fn path(out: &mut String, c: &[Pt; 4]) {
+fn path(out: &mut Out, c: &[Pt; 4]) {
     out.push_str("<path d=\"M");
     pair(out, c[0]);
     out.push('C');
@@ -715,67 +823,18 @@ fn path(out: &mut String, c: &[Pt; 4]) {
     out.push_str("\"/>\n");
 }
 
-fn pair(out: &mut String, p: Pt) {
+fn pair(out: &mut Out, p: Pt) {
     num(out, p.x);
     out.push(',');
     num(out, p.y);
 }
 
-/// A number with at most two decimals, no trailing zeros.
-fn num(out: &mut String, v: f32) {
-    let v = if v.is_finite() { v } else { 0.0 };
-    // Hundredths rounded half away from zero, as `f32::round` does: the sum is exact in f64,
-    // and truncating it costs no call into libm (the writer formats ~60 numbers a card).
-    let hundredths = v.abs() * 100.0;
-    let r = (f64::from(hundredths) + 0.5) as u64;
-    if v < 0.0 && r != 0 {
-        out.push('-');
-    }
-    uint(out, r / 100);
-    let frac = (r % 100) as u8;
-    if frac != 0 {
-        out.push('.');
-        out.push(char::from(b'0' + frac / 10));
-        if !frac.is_multiple_of(10) {
-            out.push(char::from(b'0' + frac % 10));
-        }
-    }
-}
-
-/// An integer in decimal. Digits are pushed one by one: for the few digits of a coordinate
-/// that is cheaper than copying a formatted string (each copy is a call).
-fn uint(out: &mut String, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut len = 0;
-    loop {
-        digits[len] = (n % 10) as u8;
-        len += 1;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    for &d in digits[..len].iter().rev() {
-        out.push(char::from(b'0' + d));
-    }
-}
-
-/// `#rrggbb` (alpha dropped), without a `String` per colour.
-fn hex(out: &mut String, c: Rgba) {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    out.push('#');
-    for b in &c.0[..3] {
-        out.push(char::from(DIGITS[usize::from(b >> 4)]));
-        out.push(char::from(DIGITS[usize::from(b & 15)]));
-    }
-}
-
 /// A rounded box with its own radius at each corner, as path data.
-fn rounded(out: &mut String, x: f32, y: f32, w: f32, h: f32, c: Corners) {
+fn rounded(out: &mut Out, x: f32, y: f32, w: f32, h: f32, c: Corners) {
     let cap = (w.min(h)) * 0.5;
     let (nw, ne, se, sw) = (c.nw.min(cap), c.ne.min(cap), c.se.min(cap), c.sw.min(cap));
     // Numbers to two decimals, as everywhere else in the file.
-    let n = |out: &mut String, v: f32, after: char| {
+    let n = |out: &mut Out, v: f32, after: char| {
         num(out, v);
         out.push(after);
     };
@@ -801,7 +860,7 @@ fn rounded(out: &mut String, x: f32, y: f32, w: f32, h: f32, c: Corners) {
 }
 
 /// An elliptical arc's radii and flags for a quarter circle of radius `r`, clockwise.
-fn arc(out: &mut String, r: f32) {
+fn arc(out: &mut Out, r: f32) {
     num(out, r);
     out.push(' ');
     num(out, r);
@@ -810,7 +869,7 @@ fn arc(out: &mut String, r: f32) {
 
 /// XML text with the markup characters escaped, line breaks and tabs as spaces (a `<text>`
 /// is one line) and the characters XML cannot hold dropped.
-fn escape(out: &mut String, text: &str) {
+fn escape(out: &mut Out, text: &str) {
     super::xml::push_escaped(out, text, |c| match c {
         '\t' | '\n' | '\r' => Some(" "),
         c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => Some(""),
@@ -818,59 +877,14 @@ fn escape(out: &mut String, text: &str) {
     });
 }
 
-fn base64(out: &mut String, data: &[u8]) {
-    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    out.reserve(data.len().div_ceil(3) * 4);
-    for chunk in data.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for k in 0..4 {
-            if k <= chunk.len() {
-                out.push(char::from(ABC[((n >> (18 - 6 * k)) & 63) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn numbers_are_short_and_exact_to_two_decimals() {
-        let mut s = String::new();
-        for v in [0.0, 1.5, -2.25, 10.0, 3.999, -0.004] {
-            num(&mut s, v);
-            s.push(' ');
-        }
-        assert_eq!(s, "0 1.5 -2.25 10 4 0 ");
-    }
-
-    #[test]
-    fn base64_matches_the_standard_alphabet_and_padding() {
-        for (input, want) in [
-            ("", ""),
-            ("f", "Zg=="),
-            ("fo", "Zm8="),
-            ("foo", "Zm9v"),
-            ("foobar", "Zm9vYmFy"),
-        ] {
-            let mut s = String::new();
-            base64(&mut s, input.as_bytes());
-            assert_eq!(s, want);
-        }
-    }
-
-    #[test]
     fn text_is_escaped_for_xml() {
-        let mut s = String::new();
+        let mut s = Out::default();
         escape(&mut s, "a < b & \"c\" \u{1}\tit's");
-        assert_eq!(s, "a &lt; b &amp; &quot;c&quot;  it&apos;s");
+        assert_eq!(s.into_string(), "a &lt; b &amp; &quot;c&quot;  it&apos;s");
     }
 }

@@ -3,10 +3,22 @@
 //! its own way (line breaks; the control characters and U+FFFE/U+FFFF that XML 1.0 cannot
 //! hold, even escaped) replaced as the caller says.
 
+/// Where escaped text goes: a `String`, or the SVG writer's own buffer.
+pub(crate) trait Push {
+    /// Appends `text`.
+    fn push_str(&mut self, text: &str);
+}
+
+impl Push for String {
+    fn push_str(&mut self, text: &str) {
+        String::push_str(self, text);
+    }
+}
+
 /// Appends `text` to `out` with the markup characters escaped; each character for which
 /// `special` gives a replacement is replaced by it (and not escaped further).
 pub(crate) fn push_escaped(
-    out: &mut String,
+    out: &mut impl Push,
     text: &str,
     special: impl Fn(char) -> Option<&'static str>,
 ) {

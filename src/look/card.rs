@@ -13,7 +13,7 @@ use super::draw::{Box2, Corners, Font, Pt, Rgba, Shape, pt};
 use super::figures::Figures;
 use super::icons;
 use super::palette::Palette;
-use super::value::{Width, format_delta, format_value, target_gap};
+use super::value::{Width, fixed, fixed_signed, format_delta, format_value, target_gap};
 use crate::engine::{self, Rag};
 use crate::model::{Direction, Display, LinkKind, Map, Node, NodeId, NodeKind};
 
@@ -668,7 +668,7 @@ fn leverage_bar(
         font,
         p.muted,
     ));
-    let value = format!("{e:+.2}");
+    let value = fixed_signed(e, 2);
     let value_w = text_width(m, &value, font);
     out.push(text_mid(m, row.max.x - value_w, y, value, font, p.muted));
     let bar = Box2 {
@@ -729,7 +729,8 @@ fn period_change(
         p.rag(Rag::Red)
     };
     let font = Font::regular(10.5);
-    let text = format!("{:.1}%", rel.abs() * 100.0);
+    let mut text = fixed(rel.abs() * 100.0, 1);
+    text.push('%');
     let tw = text_width(m, &text, font);
     let lh = line_height(m, font);
     let pos = pt(corner.x - tw, corner.y - lh);

@@ -102,7 +102,31 @@ impl Figures {
         top: Option<&NodeId>,
         what_if: &BTreeMap<NodeId, f64>,
     ) -> Self {
-        let (analysis, error) = match Analysis::new(map, scenario, period) {
+        let analysis = Analysis::new(map, scenario, period);
+        Self::of(map, generation, (scenario, period), top, what_if, analysis)
+    }
+
+    /// [`Figures::compute`] (generation 0, the default top, no what-if) over the map's
+    /// program already compiled — the one the loader compiled while checking the formulas —
+    /// rather than compiling it again.
+    pub fn with_program(
+        map: &Map,
+        program: engine::Program,
+        (scenario, period): (Option<&str>, Option<&str>),
+    ) -> Self {
+        let analysis = Analysis::with_program(program, map, scenario, period);
+        Self::of(map, 0, (scenario, period), None, &BTreeMap::new(), analysis)
+    }
+
+    fn of(
+        map: &Map,
+        generation: u64,
+        (scenario, period): (Option<&str>, Option<&str>),
+        top: Option<&NodeId>,
+        what_if: &BTreeMap<NodeId, f64>,
+        analysis: Result<Analysis, engine::EngineError>,
+    ) -> Self {
+        let (analysis, error) = match analysis {
             Ok(a) => (Some(a), None),
             Err(e) => (None, Some(e.to_string())),
         };
@@ -362,6 +386,13 @@ impl Figures {
     /// Every period in the map's history, sorted (for the period picker).
     pub fn periods(&self, map: &Map) -> &[String] {
         self.periods.get_or_init(|| Analysis::periods(map))
+    }
+
+    /// Computes now what [`Figures::spark`] and [`Figures::history`] read (every metric's
+    /// value in every period, a roll-up per period), which is otherwise computed for the
+    /// first card drawn while the others wait for it: an export fills it beside its layout.
+    pub fn prepare_series(&self, map: &Map) {
+        let _ = self.series(map);
     }
 
     /// Every period of the map's history and each metric's value in each.
