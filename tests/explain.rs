@@ -35,9 +35,7 @@ fn between_p_and_q(map: &Map) -> Attribution {
 }
 
 fn share(a: &Attribution, id: &str) -> f64 {
-    a.contributions
-        .iter()
-        .find(|c| c.id.as_str() == id)
+    a.contribution(id)
         .unwrap_or_else(|| panic!("no {id} in {a:?}"))
         .contribution
 }
@@ -85,7 +83,7 @@ fn a_plain_sum_gives_each_input_exactly_its_own_change() {
     assert_eq!(a.residual, 0.0);
     assert_eq!(a.points, 4);
     // Sorted by |contribution|.
-    let ids: Vec<&str> = a.contributions.iter().map(|c| c.id.as_str()).collect();
+    let ids: Vec<&str> = a.contributions.iter().map(|c| a.id(c).as_str()).collect();
     assert_eq!(ids, ["a", "b", "c"]);
     assert!(a.contributions.iter().all(|c| c.input));
     let b = &a.contributions[1];
@@ -221,10 +219,7 @@ fn the_nrr_sample_between_two_months_matches_hand_derived_integrals() {
     );
     // Every metric under the top, computed ones marked.
     assert_eq!(a.contributions.len(), 8);
-    let expansion = a
-        .contributions
-        .iter()
-        .find(|c| c.id.as_str() == "expansion");
+    let expansion = a.contribution("expansion");
     assert!(!expansion.unwrap().input);
     let mags: Vec<f64> = a
         .contributions
@@ -338,11 +333,7 @@ fn a_scenario_that_pins_a_computed_metric_makes_it_an_input_of_the_path() {
     let a = engine::explain(&pinned, &Basis::actuals(), &Basis::scenario("Pinned"), None).unwrap();
     adds_up(&a);
     close(a.value_to - a.value_from, 0.03, 1e-12);
-    let churned = a
-        .contributions
-        .iter()
-        .find(|c| c.id.as_str() == "churned")
-        .unwrap();
+    let churned = a.contribution("churned").unwrap();
     assert!(churned.input);
     close(churned.contribution, 0.03, 1e-12);
     assert_eq!((churned.from, churned.to), (Some(5000.0), Some(2000.0)));

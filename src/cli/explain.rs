@@ -126,8 +126,8 @@ fn report(map: &Map, a: &Attribution, from: &Basis, to: &Basis, format: OutputFo
                 .contributions
                 .iter()
                 .map(|c| ContributionJson {
-                    id: c.id.as_str(),
-                    title: title(c.id.as_str()),
+                    id: a.id(c).as_str(),
+                    title: title(a.id(c).as_str()),
                     from: c.from,
                     to: c.to,
                     contribution: c.contribution,
@@ -142,8 +142,8 @@ fn report(map: &Map, a: &Attribution, from: &Basis, to: &Basis, format: OutputFo
                 .iter()
                 .map(|c| {
                     vec![
-                        c.id.to_string(),
-                        title(c.id.as_str()).to_owned(),
+                        a.id(c).to_string(),
+                        title(a.id(c).as_str()).to_owned(),
                         number(c.from),
                         number(c.to),
                         number(Some(c.contribution)),

@@ -44,6 +44,8 @@ use super::formula::{run_straight, straight_partials};
 use super::leverage::{default_top, product_partials, under_top};
 use super::program::{Op, Program};
 use super::rollup::{EngineError, Inputs, Rollup};
+use std::sync::Arc;
+
 use crate::model::{Map, NodeId};
 
 /// Gauss–Legendre nodes on [-1, 1] (the positive half; the rule is symmetric) and weights,
@@ -117,8 +119,8 @@ impl Basis {
 /// One metric's share of the top's change.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Contribution {
-    /// The metric.
-    pub id: NodeId,
+    /// The metric, as the program numbers it (its id: [`Attribution::id`]).
+    metric: u32,
     /// Its value on the `from` side (`None`: it has none there, which only happens for a
     /// metric the top does not depend on).
     pub from: Option<f64>,
@@ -151,6 +153,22 @@ pub struct Attribution {
     pub contributions: Vec<Contribution>,
     /// Quadrature points spent (each one forward and one reverse pass).
     pub points: usize,
+    /// The program's ids, which the contributions' metrics index.
+    ids: Arc<[NodeId]>,
+}
+
+impl Attribution {
+    /// The id of the metric `c` is about (`c` must be one of this attribution's).
+    pub fn id<'a>(&'a self, c: &Contribution) -> &'a NodeId {
+        &self.ids[c.metric as usize]
+    }
+
+    /// The contribution of the metric `id`, if it is under the top.
+    pub fn contribution(&self, id: &str) -> Option<&Contribution> {
+        self.contributions
+            .iter()
+            .find(|c| self.id(c).as_str() == id)
+    }
 }
 
 /// Why an attribution could not be made.
@@ -401,19 +419,15 @@ fn attribute_labelled(
     let under = under_top(program, &reached, top);
     let reported = |i: u32| i != top && under[i as usize];
     let mut path = Path::new(program, &sub, &ends, &free);
-    // While the path is followed, a second thread clones the report's ids.
-    let (integrated, ids) = super::threads::join(
-        super::threads::parallel(n),
-        || path.integrate(value_from, value_to),
-        || program.clone_ids(reported),
-    );
-    let (shares, points) = integrated.map_err(|e| AttributionError::NoValueOnPath {
-        from_label: from_label.to_owned(),
-        to_label: to_label.to_owned(),
-        metric: program.id(e.metric).clone(),
-        t: e.t,
-        reason: e.reason,
-    })?;
+    let (shares, points) =
+        path.integrate(value_from, value_to)
+            .map_err(|e| AttributionError::NoValueOnPath {
+                from_label: from_label.to_owned(),
+                to_label: to_label.to_owned(),
+                metric: program.id(e.metric).clone(),
+                t: e.t,
+                reason: e.reason,
+            })?;
 
     let change = value_to - value_from;
     let input_sum: f64 = (0..sub.len())
@@ -438,24 +452,12 @@ fn attribute_labelled(
         })
         .collect();
     keys.sort_unstable();
-    // Each id to its place in the report.
-    let mut place = vec![u32::MAX; n];
-    for (k, &key) in keys.iter().enumerate() {
-        place[key as u32 as usize] = k as u32;
-    }
-    let mut placed: Vec<Option<NodeId>> = vec![None; keys.len()];
-    for (i, id) in ids {
-        if let Some(slot) = placed.get_mut(place[i as usize] as usize) {
-            *slot = Some(id);
-        }
-    }
     let contributions: Vec<Contribution> = keys
         .into_iter()
-        .zip(placed)
-        .map(|(key, id)| {
+        .map(|key| {
             let i = key as u32;
             Contribution {
-                id: id.unwrap_or_else(|| program.id(i).clone()),
+                metric: i,
                 from: roll_from.value(i).ok(),
                 to: roll_to.value(i).ok(),
                 contribution: share_of[i as usize],
@@ -475,6 +477,7 @@ fn attribute_labelled(
         residual: change - input_sum,
         contributions,
         points,
+        ids: program.shared_ids(),
     })
 }
 

@@ -47,7 +47,7 @@ pub(crate) enum Op {
 /// A map's metrics compiled for evaluation.
 #[derive(Debug, Clone, Default)]
 pub struct Program {
-    pub(crate) ids: Vec<NodeId>,
+    pub(crate) ids: Arc<[NodeId]>,
     /// Where each metric's node is kept in the map compiled from, to read inputs without
     /// hashing ids.
     pub(crate) keys: Vec<NodeKey>,
@@ -88,8 +88,6 @@ pub struct Program {
     /// Each metric's place among the ids in sorted order, made on first need (reports that
     /// break ties by id sort on it instead of comparing strings).
     id_rank: std::sync::OnceLock<Vec<u32>>,
-    /// The metrics in the order their ids lie in memory, made on first need.
-    ids_in_memory: std::sync::OnceLock<Vec<u32>>,
     /// Every cycle of formula references found, as metric indices.
     cycles: Vec<Vec<u32>>,
 }
@@ -105,18 +103,20 @@ impl Program {
         let post_order = post_order(&dense);
         // Dense position → metric index (u32::MAX for other kinds).
         let mut metric_of = vec![u32::MAX; dense.ids.len()];
+        let mut ids = Vec::new();
         for &k in &post_order {
             let k = k as usize;
             let node = dense.nodes[k];
             if node.kind == NodeKind::Metric {
-                metric_of[k] = p.ids.len() as u32;
-                p.index.insert(dense.ids[k].clone(), p.ids.len() as u32);
-                p.ids.push(dense.ids[k].clone());
+                metric_of[k] = ids.len() as u32;
+                p.index.insert(dense.ids[k].clone(), ids.len() as u32);
+                ids.push(dense.ids[k].clone());
                 p.keys.push(dense.keys[k]);
                 p.targets.push(node.target);
                 p.controllable.push(node.controllable);
             }
         }
+        p.ids = ids.into();
         p.tree_parent = vec![u32::MAX; p.ids.len()];
         for (k, &m) in metric_of.iter().enumerate() {
             if m == u32::MAX {
@@ -518,36 +518,11 @@ impl Program {
         })
     }
 
-    /// Clones of the ids of the metrics `wanted` picks, each with its metric, in the order
-    /// the ids lie in memory.
-    ///
-    /// A reference count is bumped by an atomic add, which waits for every earlier memory
-    /// access to end: bumping 100k counts scattered through memory, or between stores to
-    /// scattered places, is 100k cache misses one after another (~10 ms). In the order of
-    /// [`Program::ids_in_memory`], into a list in that order, a block at a time with each
-    /// block's counts first read by plain loads (which overlap), it is a sweep through memory.
-    pub(crate) fn clone_ids(&self, wanted: impl Fn(u32) -> bool) -> Vec<(u32, NodeId)> {
-        const BLOCK: usize = 64;
-        let mut cloned = Vec::with_capacity(self.ids.len());
-        for block in self.ids_in_memory().chunks(BLOCK) {
-            for &i in block.iter().filter(|&&i| wanted(i)) {
-                std::hint::black_box(self.ids[i as usize].as_str().as_bytes().first().copied());
-            }
-            for &i in block.iter().filter(|&&i| wanted(i)) {
-                cloned.push((i, self.ids[i as usize].clone()));
-            }
-        }
-        cloned
-    }
-
-    /// The metrics in the order their ids lie in memory (by the address of each id's text),
-    /// sorted once, on first use.
-    fn ids_in_memory(&self) -> &[u32] {
-        self.ids_in_memory.get_or_init(|| {
-            let mut order: Vec<u32> = (0..self.ids.len() as u32).collect();
-            order.sort_unstable_by_key(|&i| self.ids[i as usize].as_str().as_ptr() as usize);
-            order
-        })
+    /// The ids of every metric, by index, shared (a report that names 100k metrics holds
+    /// this list, not a copy of each id: a copy bumps a reference count, an atomic add that
+    /// waits on a cache miss when the ids are scattered through memory).
+    pub(crate) fn shared_ids(&self) -> Arc<[NodeId]> {
+        Arc::clone(&self.ids)
     }
 
     /// Whether metric `i` is a lever: an input, or marked `controllable`.

@@ -122,10 +122,7 @@ impl WhyView {
         let (_, Ok(a)) = self.cached.as_ref()? else {
             return None;
         };
-        a.contributions
-            .iter()
-            .find(|c| c.id.as_str() == id)
-            .map(|c| c.contribution)
+        a.contribution(id).map(|c| c.contribution)
     }
 }
 
@@ -202,19 +199,20 @@ pub(crate) fn why_ui(ui: &mut egui::Ui, cx: &Viewer<'_>, view: &mut super::view:
                         .num_columns(4)
                         .show(ui, |ui| {
                             for c in &a.contributions {
-                                let node = map.node(c.id.as_str());
+                                let id = a.id(c);
+                                let node = map.node(id.as_str());
                                 let (d, u) = (
                                     node.and_then(|n| n.display).unwrap_or_default(),
                                     node.and_then(|n| n.unit.as_deref()),
                                 );
-                                let name = node.map_or(c.id.as_str(), |n| n.title.as_str());
+                                let name = node.map_or(id.as_str(), |n| n.title.as_str());
                                 let text = if c.input {
                                     RichText::new(name)
                                 } else {
                                     RichText::new(name).italics()
                                 };
                                 if ui.link(text).clicked() {
-                                    cx.commands.send(UiCommand::SelectAndCenter(c.id.clone()));
+                                    cx.commands.send(UiCommand::SelectAndCenter(id.clone()));
                                 }
                                 let shown = |v: Option<f64>| {
                                     v.map_or("none".to_owned(), |v| {
