@@ -40,7 +40,7 @@
 //!
 //! Pure and deterministic; does not touch files or the UI.
 
-use super::formula::{run_straight, straight_partials};
+use super::formula::{is_affine, run_straight, straight_partials};
 use super::leverage::{default_top, product_partials, under_top};
 use super::program::{Op, Program};
 use super::rollup::{EngineError, Inputs, Rollup};
@@ -546,6 +546,11 @@ struct Path<'p> {
     edge_arg: Vec<u32>,
     /// ∂(metric at p)/∂(its argument) for every edge, from the last forward sweep.
     partial: Vec<f64>,
+    /// Whether the straight-line formula at p is affine ([`is_affine`]): its partials, once
+    /// worked out, are the same at every point, and are not worked out again.
+    affine: Vec<bool>,
+    /// Whether the partials of p in `partial` are final (an affine formula's, once set).
+    fixed: Vec<bool>,
     value: Vec<f64>,
     tangent: Vec<f64>,
     adjoint: Vec<f64>,
@@ -601,6 +606,17 @@ impl<'p> Path<'p> {
             };
             partial[edges].fill(w);
         }
+        let affine: Vec<bool> = sub
+            .iter()
+            .zip(&free)
+            .map(|(&i, &free)| {
+                !free
+                    && matches!(program.ops[i as usize], Op::Expr(_))
+                    && program
+                        .code_range(i)
+                        .is_some_and(|r| is_affine(&program.code[r]))
+            })
+            .collect();
         Path {
             program,
             metric: sub.to_vec(),
@@ -611,6 +627,8 @@ impl<'p> Path<'p> {
             free,
             computed,
             partial,
+            fixed: vec![false; affine.len()],
+            affine,
             edge_start,
             edge_arg,
             value: vec![0.0; len],
@@ -794,11 +812,17 @@ impl<'p> Path<'p> {
                     self.value[args[best] as usize]
                 }
                 Op::Expr(tape) => {
-                    let straight = program
-                        .code_range(m)
-                        .and_then(|r| self.straight(r, edges.clone()));
+                    let code = program.code_range(m);
+                    let straight = if self.fixed[p] {
+                        code.and_then(|r| self.straight_value(r, edges.clone()))
+                    } else {
+                        code.and_then(|r| self.straight(r, edges.clone()))
+                    };
                     match straight {
-                        Some(v) => v,
+                        Some(v) => {
+                            self.fixed[p] = self.affine[p];
+                            v
+                        }
                         // Not straight-line, or no value or no finite partial here: the tape
                         // itself, which also says why.
                         None => {
@@ -851,6 +875,19 @@ impl<'p> Path<'p> {
         let partial = &mut self.partial[edges];
         let wide = straight_partials::<f64>(instrs, slots, &mut self.tape_adj, partial);
         (!wide && partial.iter().all(|d| d.is_finite())).then_some(v)
+    }
+
+    /// [`Path::straight`] of an affine formula whose partials are already in `partial`: its
+    /// value alone.
+    fn straight_value(
+        &mut self,
+        code: std::ops::Range<usize>,
+        edges: std::ops::Range<usize>,
+    ) -> Option<f64> {
+        let instrs = &self.program.code[code.clone()];
+        let slots = &mut self.slots[code];
+        let v = run_straight(instrs, &self.edge_arg[edges], &self.value, slots);
+        (!v.is_nan()).then_some(v)
     }
 
     fn gather(&mut self, edges: std::ops::Range<usize>) {

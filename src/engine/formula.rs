@@ -46,7 +46,7 @@ mod tests;
 pub use error::{EvalError, FormulaError};
 pub use eval::Scratch;
 pub(crate) use straight::Instr;
-pub(crate) use straight::{partials as straight_partials, run as run_straight};
+pub(crate) use straight::{is_affine, partials as straight_partials, run as run_straight};
 
 /// The function names of the language; they are reserved and cannot be used as ids.
 pub const FUNCTIONS: [&str; 7] = ["min", "max", "abs", "sqrt", "ln", "exp", "if"];

@@ -94,6 +94,57 @@ impl Tape {
     }
 }
 
+/// Whether `code` is affine in its variables: a constant plus constants times variables
+/// (`x * 0.5 + y - z / 4`), so its partials are the same numbers, bit for bit, wherever it is
+/// evaluated — each local derivative on the way is a constant slot's value, or 1, or −1.
+/// A product of two variables, a division by one, or a function of one is not.
+pub(crate) fn is_affine(code: &[Instr]) -> bool {
+    // What each slot is: a constant, affine, or neither.
+    #[derive(Clone, Copy, PartialEq)]
+    enum Shape {
+        Constant,
+        Affine,
+        Other,
+    }
+    let mut shapes: Vec<Shape> = Vec::with_capacity(code.len());
+    for instr in code {
+        let shape = |slot: u32| shapes.get(slot as usize).copied().unwrap_or(Shape::Other);
+        let both = |a: u32, b: u32| (shape(a), shape(b));
+        let s = match *instr {
+            Instr::Const(_) => Shape::Constant,
+            Instr::Var(_) => Shape::Affine,
+            Instr::Neg(a) => shape(a),
+            Instr::Sqrt(a) | Instr::Ln(a) | Instr::Exp(a) => match shape(a) {
+                Shape::Constant => Shape::Constant,
+                _ => Shape::Other,
+            },
+            Instr::Add(a, b) | Instr::Sub(a, b) => match both(a, b) {
+                (Shape::Other, _) | (_, Shape::Other) => Shape::Other,
+                (Shape::Constant, Shape::Constant) => Shape::Constant,
+                _ => Shape::Affine,
+            },
+            Instr::Mul(a, b) => match both(a, b) {
+                (Shape::Constant, Shape::Constant) => Shape::Constant,
+                (Shape::Constant, Shape::Affine) | (Shape::Affine, Shape::Constant) => {
+                    Shape::Affine
+                }
+                _ => Shape::Other,
+            },
+            Instr::Div(a, b) => match both(a, b) {
+                (Shape::Constant, Shape::Constant) => Shape::Constant,
+                (Shape::Affine, Shape::Constant) => Shape::Affine,
+                _ => Shape::Other,
+            },
+            Instr::Pow(a, b, _) => match both(a, b) {
+                (Shape::Constant, Shape::Constant) => Shape::Constant,
+                _ => Shape::Other,
+            },
+        };
+        shapes.push(s);
+    }
+    shapes.last().is_some_and(|&s| s != Shape::Other)
+}
+
 /// Runs straight-line `code` with argument `k` at `values[args[k]]`, each instruction's
 /// value into its slot. Returns the result, or NaN when any slot is not finite — exactly
 /// where [`Tape::eval`] returns an error (a NaN argument is "no value"; division by zero,

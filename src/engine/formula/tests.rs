@@ -1031,3 +1031,30 @@ fn conventions_minus_binds_looser_than_power_which_groups_right_and_plus_is_acce
     assert_eq!(eval("+-x ^ 2", 3.0), Ok(-9.0));
     assert_eq!(eval("\t x\n*\r\n2 ", 3.0), Ok(6.0));
 }
+
+#[test]
+fn affine_formulas_are_told_from_the_others() {
+    let affine = |src: &str| {
+        let code = Tape::parse(src).unwrap().straight_line().unwrap();
+        super::is_affine(&code)
+    };
+    for src in [
+        "x * 0.5 + y - z * 0.01",
+        "x / 4 - -y",
+        "sqrt(4) * x + 2 ^ 3",
+        "(x + y) * (1 + 1)",
+        "3",
+    ] {
+        assert!(affine(src), "{src} is affine");
+    }
+    for src in [
+        "x * y",
+        "2 / x",
+        "sqrt(x)",
+        "x ^ 2",
+        "exp(x) + y",
+        "(x + 1) * (y + 1)",
+    ] {
+        assert!(!affine(src), "{src} is not affine");
+    }
+}
