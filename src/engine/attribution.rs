@@ -370,8 +370,10 @@ fn attribute_labelled(
             }
         }
     }
-    let mut sub: Vec<u32> = (0..n as u32).filter(|&i| reached[i as usize]).collect();
-    sub.sort_unstable_by_key(|&i| program.rank[i as usize]);
+    // In evaluation order: the order filtered, not sorted.
+    let sub: Vec<u32> = (program.order.iter().copied())
+        .filter(|&i| reached[i as usize])
+        .collect();
 
     // Where every free metric starts and ends.
     let side = |inputs: &Inputs, rollup: &Rollup, i: u32| match inputs.values[i as usize] {
@@ -451,9 +453,7 @@ fn attribute_labelled(
             (u128::from(magnitude) << 64) | (u128::from(rank[i as usize]) << 32) | u128::from(i)
         })
         .collect();
-    keys.sort_unstable();
-    let contributions: Vec<Contribution> = keys
-        .into_iter()
+    let contributions: Vec<Contribution> = sorted(keys)
         .map(|key| {
             let i = key as u32;
             Contribution {
@@ -478,6 +478,26 @@ fn attribute_labelled(
         contributions,
         points,
         ids: program.shared_ids(),
+    })
+}
+
+/// `keys` in ascending order (all different, so any sort gives the same order): for many,
+/// the two halves sorted on two threads and merged as they are read.
+fn sorted(mut keys: Vec<u128>) -> impl Iterator<Item = u128> {
+    let half = if super::threads::parallel(keys.len()) {
+        keys.len() / 2
+    } else {
+        0
+    };
+    let (low, high) = keys.split_at_mut(half);
+    super::threads::join(half > 0, || low.sort_unstable(), || high.sort_unstable());
+    let (mut a, mut b) = (0, half);
+    std::iter::from_fn(move || {
+        let take_low = a < half && (b == keys.len() || keys[a] < keys[b]);
+        let k = if take_low { &mut a } else { &mut b };
+        let key = keys.get(*k).copied()?;
+        *k += 1;
+        Some(key)
     })
 }
 
@@ -948,5 +968,23 @@ impl<'p> Path<'p> {
         self.swept.clone_from(&self.partial);
         self.swept_slope = slope;
         slope
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Big enough for two threads: the halves merged give the order one sort gives.
+    #[test]
+    fn keys_sorted_in_two_halves_come_out_in_order() {
+        for n in [0, 1, 2, 3, 1_000, 40_001] {
+            // A scrambled set of different keys, some sharing their high bits.
+            let keys: Vec<u128> = (0..n as u128)
+                .map(|k| ((k * 7_919 % 1_009) << 64) | (k * 104_729 % 65_537) << 32 | k)
+                .collect();
+            let mut want = keys.clone();
+            want.sort_unstable();
+            let got: Vec<u128> = super::sorted(keys).collect();
+            assert_eq!(got, want, "{n} keys");
+        }
     }
 }
