@@ -446,7 +446,7 @@ fn attribute_labelled(
     // rank, then the index. Sorting 16-byte keys instead of whole contributions, and making
     // each contribution once in its final place, is most of what a report of 100k costs.
     let rank = program.id_rank();
-    let mut keys: Vec<u128> = (0..n as u32)
+    let keys: Vec<u128> = (0..n as u32)
         .filter(|&i| reported(i))
         .map(|i| {
             let magnitude = !share_of[i as usize].abs().to_bits();
