@@ -886,14 +886,10 @@ impl<'p> Path<'p> {
         code: std::ops::Range<usize>,
         edges: std::ops::Range<usize>,
     ) -> Option<f64> {
+        let v = self.straight_value(code.clone(), edges.clone())?;
         let instrs = &self.program.code[code.clone()];
-        let slots = &mut self.slots[code];
-        let v = run_straight(instrs, &self.edge_arg[edges.clone()], &self.value, slots);
-        if v.is_nan() {
-            return None;
-        }
         let partial = &mut self.partial[edges];
-        let wide = straight_partials::<f64>(instrs, slots, &mut self.tape_adj, partial);
+        let wide = straight_partials::<f64>(instrs, &self.slots[code], &mut self.tape_adj, partial);
         (!wide && partial.iter().all(|d| d.is_finite())).then_some(v)
     }
 
