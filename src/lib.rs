@@ -5,6 +5,8 @@
 //! - [`model`] (imports no other layer): the map — stable ids, nodes and their kinds, the
 //!   petgraph graph behind a typed API that keeps the invariants (one parent, no cycles,
 //!   unique well-formed ids).
+//! - `threads` (none): two pieces of work side by side, for the big passes of the layers
+//!   below, in fixed parts joined in a fixed order.
 //! - [`layout`] (none): tidy-tree layout over plain sizes and points; knows nothing of the map.
 //! - [`engine`] (model): formulas (parse, evaluate, differentiate, rename ids), roll-up,
 //!   scenarios, periods, status, leverage, attribution ("why it moved"), the OST roll-ups, and
@@ -41,5 +43,6 @@ pub mod interchange;
 pub mod layout;
 pub mod look;
 pub mod model;
+mod threads;
 #[cfg(feature = "app")]
 pub mod ui;

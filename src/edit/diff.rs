@@ -212,39 +212,6 @@ impl Change {
     }
 }
 
-/// Runs `a` on another thread while `b` runs on this one (both here, one after the other,
-/// if no thread can be started).
-pub(crate) fn in_parallel<A: Send, B>(
-    a: impl FnOnce() -> A + Send,
-    b: impl FnOnce() -> B,
-) -> (A, B) {
-    let slot = std::sync::Mutex::new(Some(a));
-    let run_a = || {
-        let f = slot.lock().ok().and_then(|mut f| f.take());
-        f.map(|f| f())
-    };
-    std::thread::scope(|scope| {
-        let handle = std::thread::Builder::new().spawn_scoped(scope, run_a);
-        let b = b();
-        let a = match handle {
-            Ok(handle) => match handle.join() {
-                Ok(a) => a,
-                Err(panic) => std::panic::resume_unwind(panic),
-            },
-            Err(_) => None,
-        };
-        // Not started on the other thread: run here.
-        let a = match a {
-            Some(a) => Some(a),
-            None => run_a(),
-        };
-        match a {
-            Some(a) => (a, b),
-            None => unreachable!("`a` runs exactly once"),
-        }
-    })
-}
-
 /// A map as flat arrays with its ids hashed, and each node's index among its siblings.
 pub(crate) struct Indexed<'a> {
     pub dense: Dense<'a>,
@@ -316,7 +283,7 @@ impl<'a> Indexed<'a> {
 /// then for each node of the new map in its order whether it was added, moved or reordered
 /// and its changed fields and history entries, then links (sorted), then scenarios.
 pub fn diff(old: &Map, new: &Map) -> Vec<Change> {
-    let (a, b) = in_parallel(|| Indexed::new(old), || Indexed::new(new));
+    let (a, b) = crate::threads::in_parallel(|| Indexed::new(old), || Indexed::new(new));
     let mut out = Vec::new();
     if old.title() != new.title() {
         out.push(Change::Title {

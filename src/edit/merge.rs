@@ -23,8 +23,9 @@ use std::collections::BTreeMap;
 
 use hashbrown::HashMap;
 
-use super::diff::{Indexed, in_parallel};
+use super::diff::Indexed;
 use crate::model::{Field, FieldValue, Map, Node, NodeId, Presentation, Scenario, same_node};
+use crate::threads::in_parallel;
 
 /// One side of a merge.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -138,10 +138,11 @@ pub(super) fn picture_compiled<'a>(
         card_sizes,
         forest,
         laid,
-    } = std::thread::scope(|scope| {
-        scope.spawn(|| figures.prepare_series(map));
-        size_and_lay_out(map, &roots, keep, &figures, m)
-    })?;
+    } = crate::threads::in_parallel(
+        || figures.prepare_series(map),
+        || size_and_lay_out(map, &roots, keep, &figures, m),
+    )
+    .1?;
     let b = laid.bounds;
     let (ox, oy) = (MARGIN - b.min.x, MARGIN - b.min.y);
     let rect = |i: usize| {

@@ -57,14 +57,10 @@ pub(super) fn write_svg(
     let set = m.set();
     let cards: Vec<&PlacedCard<'_>> = pic.cards.iter().filter(|c| keep(c)).collect();
     // The edges and links (a 100k-node map has 100k curves) are written beside the cards.
-    let (lines, parts) = std::thread::scope(|scope| {
-        let lines = scope.spawn(|| edges_and_links(pic));
-        let parts = write_cards(pic, &cards, m, embed);
-        let lines = lines
-            .join()
-            .unwrap_or_else(|p| std::panic::resume_unwind(p));
-        (lines, parts)
-    });
+    let (lines, parts) = crate::threads::in_parallel(
+        || edges_and_links(pic),
+        || write_cards(pic, &cards, m, embed),
+    );
     for w in &parts {
         m.absorb(&w.m);
     }

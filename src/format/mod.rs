@@ -453,19 +453,11 @@ pub fn save_problems(map: &Map) -> Vec<Problem> {
 /// way, a missing folder, a full disk).
 pub fn save(map: &Map, path: &Path) -> Result<(), FormatError> {
     // Checking and writing the text are independent; on two cores they overlap.
-    let (problems, text) = std::thread::scope(|scope| {
-        let writer = std::thread::Builder::new().spawn_scoped(scope, || write::to_string(map));
-        let problems = validate::map_problems(map);
-        let text = match writer {
-            Ok(handle) => handle.join().ok(),
-            Err(_) => None,
-        };
-        (problems, text)
-    });
+    let (text, problems) =
+        crate::threads::in_parallel(|| write::to_string(map), || validate::map_problems(map));
     if !problems.is_empty() {
         return Err(FormatError::Invalid(problems));
     }
-    let text = text.unwrap_or_else(|| write::to_string(map));
     save::write_atomic(path, text.as_bytes())
 }
 

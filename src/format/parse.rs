@@ -120,7 +120,7 @@ pub(crate) fn parse_fast_sharing<N: NodesList>(
     text: &str,
     sharing: Sharing<'_>,
 ) -> Option<(Parsed<N>, Vec<Span>)> {
-    let parallel = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+    let parallel = crate::threads::two_cores();
     let resume = split_point(text)
         .filter(|_| parallel && text.len() >= PARALLEL_MIN_BYTES)
         .map(|split| split + text[split..].len() - text[split..].trim_start().len());
@@ -168,8 +168,7 @@ fn parse_fast_joined<N: NodesList>(
 
 /// Parses with `ron`, in two halves on two threads when the text is big.
 pub(crate) fn parse_ron(text: &str) -> Result<Parsed, SpannedError> {
-    let parallel = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
-    if parallel
+    if crate::threads::two_cores()
         && text.len() >= PARALLEL_MIN_BYTES
         && let Some(parsed) = parse_halves(text)
     {
@@ -248,16 +247,7 @@ fn parse_halves(text: &str) -> Option<Parsed> {
             .ok()
             .map(Half::from)
     };
-    let (first, second) = std::thread::scope(|scope| {
-        let spawned = std::thread::Builder::new().spawn_scoped(scope, || parse_half(&tail));
-        match spawned {
-            Ok(handle) => {
-                let first = parse_half(&head);
-                (first, handle.join().ok().flatten())
-            }
-            Err(_) => (None, None),
-        }
-    });
+    let (second, first) = crate::threads::in_parallel(|| parse_half(&tail), || parse_half(&head));
     merge(first?, second?)
 }
 

@@ -43,25 +43,19 @@ pub(crate) fn to_string(map: &Map) -> String {
             }
         };
         let n = dense.ids.len();
-        let parallel = std::thread::available_parallelism().is_ok_and(|c| c.get() > 1);
         // A big map's second half is written on another core, then appended.
-        let second = (parallel && n >= PARALLEL_MIN_NODES)
-            .then(|| {
-                std::thread::scope(|scope| {
-                    let tail = std::thread::Builder::new().spawn_scoped(scope, || {
-                        let mut tail = String::with_capacity((n - n / 2) * 256);
-                        write_nodes(&mut tail, n / 2..n);
-                        tail
-                    });
-                    write_nodes(&mut out, 0..n / 2);
-                    tail.ok().and_then(|handle| handle.join().ok())
-                })
-            })
-            .flatten();
-        match second {
-            Some(tail) => out.push_str(&tail),
-            None if parallel && n >= PARALLEL_MIN_NODES => write_nodes(&mut out, n / 2..n),
-            None => write_nodes(&mut out, 0..n),
+        if n >= PARALLEL_MIN_NODES && crate::threads::two_cores() {
+            let (tail, ()) = crate::threads::in_parallel(
+                || {
+                    let mut tail = String::with_capacity((n - n / 2) * 256);
+                    write_nodes(&mut tail, n / 2..n);
+                    tail
+                },
+                || write_nodes(&mut out, 0..n / 2),
+            );
+            out.push_str(&tail);
+        } else {
+            write_nodes(&mut out, 0..n);
         }
         out.push_str("    ],\n");
     }
