@@ -63,3 +63,23 @@ pub(crate) fn join<A, B: Send>(
         (a, b())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{in_parallel, join};
+
+    #[test]
+    fn both_run_and_come_back_in_their_places() {
+        assert_eq!(in_parallel(|| 1, || "here"), (1, "here"));
+        for parallel in [false, true] {
+            let (a, b) = join(parallel, || vec![1, 2], || String::from("there"));
+            assert_eq!((a, b.as_str()), (vec![1, 2], "there"));
+        }
+    }
+
+    #[test]
+    #[should_panic(expected = "on the other thread")]
+    fn a_panic_on_the_other_thread_goes_on_to_the_caller() {
+        in_parallel(|| panic!("on the other thread"), || ());
+    }
+}
