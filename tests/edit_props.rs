@@ -247,7 +247,7 @@ fn to_command(map: &Map, op: &Op) -> Option<Command> {
             let id = pick(map, *n)?;
             let mut node = map.node(id.as_str())?.clone();
             node.value = Some(*v);
-            node.history.insert("2026-10".into(), *v / 3.0);
+            node.history.insert("2026-10", *v / 3.0);
             Command::SetNode {
                 id,
                 node: Box::new(node),

@@ -187,7 +187,7 @@ fn spec() -> impl Strategy<Value = Spec> {
                     node.direction = direction;
                     node.thresholds = thresholds;
                     node.controllable = controllable;
-                    node.history = history;
+                    node.history = history.into_iter().collect();
                 }
                 Spec {
                     parent,
@@ -420,7 +420,7 @@ fn changed(node: &Node, change: Change) -> Node {
         Change::Direction(v) => n.direction = v,
         Change::Thresholds(v) => n.thresholds = v,
         Change::Controllable(v) => n.controllable = v,
-        Change::History(v) => n.history = v,
+        Change::History(v) => n.history = v.into_iter().collect(),
         Change::Source(v) => n.source = v,
         Change::Owner(v) => n.owner = v,
         Change::Sizing(v) => n.sizing = v,

@@ -287,7 +287,7 @@ fn one_field_edit_is_one_line_diff() {
         |n| n.value = Some(101_000.5),
         |n| n.title = "Starting MRR (\"net\")\nsecond line".into(),
         |n| {
-            n.history.insert("2026-10".into(), 99_999.0);
+            n.history.insert("2026-10", 99_999.0);
         },
         |n| n.owner = Some("Finance — EMEA".into()),
     ];
@@ -323,7 +323,7 @@ fn every_field_round_trips() {
         alert: -f64::MIN_POSITIVE,
     });
     metric.controllable = true;
-    metric.history = BTreeMap::from([
+    metric.history = fulcrum::model::History::from([
         ("2026-W45".to_owned(), 1e21),
         ("\"odd\" key\n".to_owned(), 0.1 + 0.2),
     ]);

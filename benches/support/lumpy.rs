@@ -27,7 +27,7 @@ pub fn with_a_lumpy_period(mut map: Map) -> Result<Map, EditError> {
             continue;
         };
         let mut node = node.clone();
-        node.history.insert("2026-11".to_owned(), v * factor);
+        node.history.insert("2026-11", v * factor);
         steps.push(Command::SetNode {
             id,
             node: Box::new(node),

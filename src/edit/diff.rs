@@ -429,7 +429,7 @@ fn node_changes(id: &NodeId, old: &Node, new: &Node, out: &mut Vec<Change>) {
         for (period, (o, n)) in entry_changes(&old.history, &new.history) {
             out.push(Change::History {
                 id: id.clone(),
-                period: period.clone(),
+                period: period.to_owned(),
                 old: o,
                 new: n,
             });
@@ -440,17 +440,62 @@ fn node_changes(id: &NodeId, old: &Node, new: &Node, out: &mut Vec<Change>) {
 /// A key whose value differs, with the old and the new value.
 type EntryChange<'k, K> = (&'k K, (Option<f64>, Option<f64>));
 
+/// Numbers by sorted keys, as diff and merge compare them: a scenario's overrides by id, a
+/// metric's history by period.
+pub(crate) trait Entries: Clone {
+    /// What the numbers are kept by.
+    type Key: Ord + ?Sized;
+    /// The keys in order.
+    fn entry_keys(&self) -> impl Iterator<Item = &Self::Key>;
+    /// The number kept by `key`.
+    fn entry(&self, key: &Self::Key) -> Option<f64>;
+    /// Keeps `value` by `key`, or removes `key` for `None`.
+    fn set_entry(&mut self, key: &Self::Key, value: Option<f64>);
+}
+
+impl Entries for BTreeMap<NodeId, f64> {
+    type Key = NodeId;
+    fn entry_keys(&self) -> impl Iterator<Item = &NodeId> {
+        self.keys()
+    }
+    fn entry(&self, key: &NodeId) -> Option<f64> {
+        self.get(key).copied()
+    }
+    fn set_entry(&mut self, key: &NodeId, value: Option<f64>) {
+        match value {
+            Some(v) => self.insert(key.clone(), v),
+            None => self.remove(key),
+        };
+    }
+}
+
+impl Entries for crate::model::History {
+    type Key = str;
+    fn entry_keys(&self) -> impl Iterator<Item = &str> {
+        self.keys()
+    }
+    fn entry(&self, key: &str) -> Option<f64> {
+        self.get(key).copied()
+    }
+    fn set_entry(&mut self, key: &str, value: Option<f64>) {
+        match value {
+            Some(v) => self.insert(key, v),
+            None => self.remove(key),
+        };
+    }
+}
+
 /// The entries of two sorted maps of numbers that differ (by bits), in key order.
-pub(crate) fn entry_changes<'k, K: Ord>(
-    old: &'k BTreeMap<K, f64>,
-    new: &'k BTreeMap<K, f64>,
-) -> Vec<EntryChange<'k, K>> {
-    let mut keys: Vec<&K> = old.keys().chain(new.keys()).collect();
+pub(crate) fn entry_changes<'k, E: Entries>(
+    old: &'k E,
+    new: &'k E,
+) -> Vec<EntryChange<'k, E::Key>> {
+    let mut keys: Vec<&E::Key> = old.entry_keys().chain(new.entry_keys()).collect();
     keys.sort();
     keys.dedup();
     keys.into_iter()
         .filter_map(|k| {
-            let (o, n) = (old.get(k).copied(), new.get(k).copied());
+            let (o, n) = (old.entry(k), new.entry(k));
             (o.map(f64::to_bits) != n.map(f64::to_bits)).then_some((k, (o, n)))
         })
         .collect()
@@ -587,7 +632,7 @@ mod tests {
             .cloned()
             .unwrap_or_else(|| Node::new(NodeKind::Note, ""));
         b.owner = Some("Ann".into());
-        b.history.insert("2026-10".into(), 1.0);
+        b.history.insert("2026-10", 1.0);
         let _ = new.replace_node("b", b);
         let _ = new.add_link(Link {
             from: id("b"),

@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 
 use hashbrown::HashMap;
 
-use super::diff::Indexed;
+use super::diff::{Entries, Indexed};
 use crate::model::{Field, FieldValue, Map, Node, NodeId, Presentation, Scenario, same_node};
 use crate::threads::in_parallel;
 
@@ -716,14 +716,14 @@ fn merge_fields<'a>(
         }
     }
     if !Field::History.same(ours, theirs) {
-        let empty = BTreeMap::new();
+        let empty = crate::model::History::new();
         let (ho, ht) = merge_entries(
             base.map_or(&empty, |b| &b.history),
             base.is_some(),
             &ours.history,
             &theirs.history,
-            |period: &String, reason, (vb, vo, vt)| Conflict {
-                subject: Subject::History(id.clone(), period.clone()),
+            |period: &str, reason, (vb, vo, vt)| Conflict {
+                subject: Subject::History(id.clone(), period.to_owned()),
                 reason,
                 base: number_version(vb),
                 ours: number_version(vo),
@@ -746,37 +746,30 @@ fn merge_fields<'a>(
 /// Merges maps of numbers by key (history entries, overrides): each way's result, equal
 /// unless a key conflicts. Values compare by bits. Without a base (`has_base` false), a key
 /// on which the sides differ is a conflict (reason `Added`).
-fn merge_entries<K: Ord + Clone>(
-    base: &BTreeMap<K, f64>,
+fn merge_entries<E: Entries>(
+    base: &E,
     has_base: bool,
-    ours: &BTreeMap<K, f64>,
-    theirs: &BTreeMap<K, f64>,
-    conflict: impl Fn(&K, Reason, (Option<f64>, Option<f64>, Option<f64>)) -> Conflict,
+    ours: &E,
+    theirs: &E,
+    conflict: impl Fn(&E::Key, Reason, (Option<f64>, Option<f64>, Option<f64>)) -> Conflict,
     conflicts: &mut Vec<Conflict>,
-) -> (BTreeMap<K, f64>, BTreeMap<K, f64>) {
-    let bits = |v: Option<&f64>| v.map(|v| v.to_bits());
+) -> (E, E) {
+    let bits = |v: Option<f64>| v.map(f64::to_bits);
     let mut ours_way = ours.clone();
     let mut theirs_way = ours.clone();
-    let mut keys: Vec<&K> = ours
-        .keys()
-        .chain(theirs.keys())
-        .chain(base.keys())
+    let mut keys: Vec<&E::Key> = ours
+        .entry_keys()
+        .chain(theirs.entry_keys())
+        .chain(base.entry_keys())
         .collect();
     keys.sort();
     keys.dedup();
     for key in keys {
-        let (vb, vo, vt) = (base.get(key), ours.get(key), theirs.get(key));
+        let (vb, vo, vt) = (base.entry(key), ours.entry(key), theirs.entry(key));
         if bits(vo) == bits(vt) {
             continue;
         }
-        let set = |map: &mut BTreeMap<K, f64>, v: Option<&f64>| match v {
-            Some(v) => {
-                map.insert(key.clone(), *v);
-            }
-            None => {
-                map.remove(key);
-            }
-        };
+        let set = |map: &mut E, v: Option<f64>| map.set_entry(key, v);
         if has_base && bits(vb) == bits(vo) {
             set(&mut ours_way, vt);
             set(&mut theirs_way, vt);
@@ -788,11 +781,7 @@ fn merge_entries<K: Ord + Clone>(
             } else {
                 Reason::Added
             };
-            conflicts.push(conflict(
-                key,
-                reason,
-                (vb.copied(), vo.copied(), vt.copied()),
-            ));
+            conflicts.push(conflict(key, reason, (vb, vo, vt)));
             set(&mut theirs_way, vt);
         }
     }

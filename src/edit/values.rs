@@ -584,21 +584,21 @@ pub fn plan_import(map: &Map, rows: &[ValueRow]) -> ImportPlan {
                 }),
             }
             if node.history.get(&row.period) != Some(&row.value) {
-                new.history.insert(row.period.clone(), row.value);
+                new.history.insert(&row.period, row.value);
                 touched = true;
             }
         }
         // The value follows the newest period when the rows brought it.
         let newest = new.history.iter().next_back();
         if let Some((period, &value)) = newest
-            && by_id[id].iter().any(|r| &r.period == period)
+            && by_id[id].iter().any(|r| r.period == period)
             && node.value != Some(value)
         {
             plan.values.push(ValueChange {
                 id: id.clone(),
                 old: node.value,
                 new: value,
-                period: period.clone(),
+                period: period.to_owned(),
             });
             new.value = Some(value);
             touched = true;

@@ -90,7 +90,7 @@ impl Analysis {
     pub fn periods(map: &Map) -> Vec<String> {
         let mut periods: Vec<String> = map
             .iter()
-            .flat_map(|(_, n)| n.history.keys().cloned())
+            .flat_map(|(_, n)| n.history.keys().map(str::to_owned))
             .collect();
         periods.sort();
         periods.dedup();

@@ -163,7 +163,7 @@ impl Program {
             };
             for (values, period) in out.iter_mut().zip(periods) {
                 values[k] = match period {
-                    Some(p) => node.history.get(*p).copied(),
+                    Some(p) => node.history.get(p).copied(),
                     None => node.value,
                 };
             }

@@ -27,8 +27,8 @@ fn metric(map: &mut Map, id: &str, parent: Option<&str>, formula: Option<&str>, 
     });
     node.value = v;
     if let Some(v) = v {
-        node.history.insert("P".to_owned(), v * 0.5);
-        node.history.insert("Q".to_owned(), v * 1.25);
+        node.history.insert("P", v * 0.5);
+        node.history.insert("Q", v * 1.25);
     }
     map.insert(NodeId::new(id).unwrap(), node, parent, usize::MAX)
         .unwrap();

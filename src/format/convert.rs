@@ -5,13 +5,13 @@
 //! Knows nothing of the tree (ids, parents and links are `validate`'s) and never panics on
 //! what a file holds: whatever cannot be converted becomes a [`Finding`] and a default.
 
-use std::collections::btree_map::Entry;
 use std::fmt;
+use std::sync::Arc;
 
 use serde::de::value::MapAccessDeserializer;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
-use crate::model::{Field, FieldValue, Map, Node, NodeKind, Sizing, Status, clip};
+use crate::model::{Field, FieldValue, History, Map, Node, NodeKind, Sizing, Status, clip};
 
 use super::error::{Problem, Severity};
 use super::file::{EvidenceField, FileNode, FileSizing};
@@ -32,7 +32,8 @@ pub(crate) struct Placement {
 #[derive(Debug, Default)]
 pub(crate) struct Converted {
     pub placements: Vec<Placement>,
-    pub nodes: Vec<Node>,
+    /// Shared as the map keeps them, so a node is not moved again once read.
+    pub nodes: Vec<Arc<Node>>,
     pub findings: Vec<Finding>,
 }
 
@@ -49,7 +50,7 @@ impl Converted {
         let index = self.nodes.len();
         let (placement, node) = convert(index, file_node, &mut self.findings);
         self.placements.push(placement);
-        self.nodes.push(node);
+        self.nodes.push(Arc::new(node));
     }
 
     /// Appends nodes converted separately (the second half of a file), renumbering them.
@@ -149,7 +150,7 @@ impl<'de> Deserialize<'de> for SharedNodes {
                             });
                             out.converted
                                 .nodes
-                                .push(Node::new(NodeKind::Note, String::new()));
+                                .push(Arc::new(Node::new(NodeKind::Note, String::new())));
                         }
                     }
                 }
@@ -190,7 +191,7 @@ impl SharedNodes {
         } = self;
         for (index, start) in earlier {
             let id = super::fast::written_id(earlier_text, start)?;
-            let (node, parent) = map.node_and_parent(id)?;
+            let (node, parent) = map.shared_node_and_parent(id)?;
             converted.placements[index] = Placement {
                 id: Some(id.to_owned()),
                 parent: parent.map(|p| p.as_str().to_owned()),
@@ -198,7 +199,7 @@ impl SharedNodes {
                 kind_known: true,
                 targeted: node.targeted,
             };
-            converted.nodes[index] = node.clone();
+            converted.nodes[index] = Arc::clone(node);
         }
         Some(converted)
     }
@@ -309,7 +310,7 @@ pub(crate) fn node_findings(id: Who<'_>, node: &Node) -> Vec<NodeFinding> {
                     if !v.is_finite() {
                         let what = format!("`{name}` for {:?}", clip(period));
                         let message = non_finite_message(id, &what, v);
-                        error(name, Some(SubRef::Name(period.clone())), message);
+                        error(name, Some(SubRef::Name(period.to_owned())), message);
                     }
                 }
             }
@@ -446,6 +447,33 @@ fn narrow(
     }
 }
 
+/// A node's `history` as written: taken as it is when its periods are in order (as Fulcrum
+/// writes them), else sorted, with a period written twice reported (its last value kept).
+fn read_history(
+    index: usize,
+    sid: &impl std::fmt::Display,
+    pairs: Vec<(String, f64)>,
+    findings: &mut Vec<Finding>,
+) -> History {
+    let pairs = match History::from_sorted(pairs) {
+        Ok(history) => return history,
+        Err(pairs) => pairs,
+    };
+    let mut history = History::new();
+    for (n, (period, v)) in pairs.into_iter().enumerate() {
+        if history.insert(&period, v).is_some() {
+            findings.push(Finding::error(
+                Place::node_sub(index, "history", SubRef::Nth(n)),
+                format!(
+                    "{sid}: the period {:?} appears twice in `history`",
+                    clip(&period)
+                ),
+            ));
+        }
+    }
+    history
+}
+
 /// Converts one file node into model data, reporting what cannot be converted.
 fn convert(index: usize, file: FileNode, findings: &mut Vec<Finding>) -> (Placement, Node) {
     let FileNode {
@@ -516,23 +544,7 @@ fn convert(index: usize, file: FileNode, findings: &mut Vec<Finding>) -> (Placem
     node.thresholds = thresholds;
     node.controllable = controllable.unwrap_or(false);
     if let Some(pairs) = history {
-        for (n, (period, v)) in pairs.0.into_iter().enumerate() {
-            match node.history.entry(period) {
-                Entry::Vacant(slot) => {
-                    slot.insert(v);
-                }
-                Entry::Occupied(mut slot) => {
-                    findings.push(Finding::error(
-                        Place::node_sub(index, "history", SubRef::Nth(n)),
-                        format!(
-                            "{sid}: the period {:?} appears twice in `history`",
-                            clip(slot.key())
-                        ),
-                    ));
-                    slot.insert(v);
-                }
-            }
-        }
+        node.history = read_history(index, &sid, pairs.0, findings);
     }
     node.source = source;
     node.owner = owner;

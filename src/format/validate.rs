@@ -8,6 +8,7 @@
 //! of any depth is fine. Never reads or writes files, never panics on what a file holds.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use hashbrown::HashMap;
 
@@ -364,7 +365,7 @@ fn shape_warnings(
 fn insert_nodes(
     map: &mut Map,
     placements: &[Placement],
-    nodes: Vec<Node>,
+    nodes: Vec<Arc<Node>>,
     valid: &[bool],
     parent_of: &[Option<usize>],
     on_cycle: &[bool],
@@ -376,7 +377,7 @@ fn insert_nodes(
             .filter(|_| !on_cycle[i])
             .map(|p| raw_id(&placements[p]))
     };
-    let mut insert = |map: &mut Map, i: usize, node: Node| {
+    let mut insert = |map: &mut Map, i: usize, node: Arc<Node>| {
         let Ok(id) = NodeId::new(raw_id(&placements[i])) else {
             return;
         };
@@ -401,7 +402,7 @@ fn insert_nodes(
             _ => roots.push(i),
         }
     }
-    let mut data: Vec<Option<Node>> = nodes.into_iter().map(Some).collect();
+    let mut data: Vec<Option<Arc<Node>>> = nodes.into_iter().map(Some).collect();
     let mut stack: Vec<usize> = roots.iter().rev().copied().collect();
     while let Some(i) = stack.pop() {
         if let Some(node) = data[i].take() {

@@ -8,13 +8,12 @@
 //! This module knows nothing of files beyond the names, and nothing of undo or the UI.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use super::{
-    Category, Direction, Display, Evidence, Formula, Node, NodeKind, Orientation, Sizing, Status,
-    Thresholds,
+    Category, Direction, Display, Evidence, Formula, History, Node, NodeKind, Orientation, Sizing,
+    Status, Thresholds,
 };
 
 /// One field of a [`Node`]. [`Field::ALL`] lists them in canonical file order.
@@ -109,7 +108,7 @@ pub enum FieldValue<'a> {
     /// `thresholds`.
     Thresholds(Thresholds),
     /// `history` (never empty: an empty history is `Absent`).
-    History(Cow<'a, BTreeMap<String, f64>>),
+    History(Cow<'a, History>),
     /// `sizing`.
     Sizing(Sizing),
     /// `evidence` entries (never empty: no entries is `Absent`).
@@ -615,7 +614,7 @@ mod tests {
             alert: 0.5,
         });
         n.controllable = true;
-        n.history.insert("2026-09".into(), 1.0);
+        n.history.insert("2026-09", 1.0);
         n.source = Some("src".into());
         n.owner = Some("me".into());
         n.sizing = Some(Sizing {
@@ -726,7 +725,7 @@ mod tests {
         negative.value = Some(-0.0);
         assert!(!same_node(&zero, &negative));
         let mut history = full.clone();
-        history.history.insert("2026-09".into(), 1.0 + f64::EPSILON);
+        history.history.insert("2026-09", 1.0 + f64::EPSILON);
         assert!(!same_node(&full, &history));
         let mut thresholds = full;
         thresholds.thresholds = Some(Thresholds {

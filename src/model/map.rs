@@ -7,6 +7,7 @@
 //! and records the inverse; this module itself knows nothing of undo, files or the UI.
 
 use std::hash::BuildHasher;
+use std::sync::Arc;
 
 use hashbrown::{DefaultHashBuilder, HashTable};
 
@@ -31,11 +32,15 @@ enum Edge {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct NodeKey(NodeIndex);
 
-/// One node in the graph with its place in the tree.
+/// One node in the graph with its place in the tree. The node's data is shared, not held
+/// inline: a loaded node is made once and never moved again (into the map, between the
+/// halves of a big file, as the graph grows), the graph's own table stays small to walk, and
+/// versions of one map (a diff's sides, a merge's three) and a map's copies hold one node
+/// where it is the same. A change replaces the node, never writes into a shared one.
 #[derive(Clone, Debug)]
 struct Slot {
     id: NodeId,
-    node: Node,
+    node: Arc<Node>,
     parent: Option<NodeIndex>,
     children: Vec<NodeIndex>,
 }
@@ -222,7 +227,7 @@ impl Map {
     pub fn node(&self, id: &str) -> Option<&Node> {
         self.index
             .get(&self.graph, id)
-            .map(|&ix| &self.slot(ix).node)
+            .map(|&ix| &*self.slot(ix).node)
     }
 
     /// The node kept at `key` if it still has the id `id`, else the node with that id found
@@ -243,6 +248,13 @@ impl Map {
 
     /// The node with this id and its parent (`None` for a root), found once.
     pub fn node_and_parent(&self, id: &str) -> Option<(&Node, Option<&NodeId>)> {
+        let slot = self.slot(*self.index.get(&self.graph, id)?);
+        Some((&slot.node, slot.parent.map(|p| &self.slot(p).id)))
+    }
+
+    /// [`Map::node_and_parent`] with the node as this map shares it, for another map to hold
+    /// the same node without copying it.
+    pub fn shared_node_and_parent(&self, id: &str) -> Option<(&Arc<Node>, Option<&NodeId>)> {
         let slot = self.slot(*self.index.get(&self.graph, id)?);
         Some((&slot.node, slot.parent.map(|p| &self.slot(p).id)))
     }
@@ -379,7 +391,7 @@ impl Map {
         Dense {
             keys: order.iter().map(|&ix| NodeKey(ix)).collect(),
             ids: order.iter().map(|&ix| &self.slot(ix).id).collect(),
-            nodes: order.iter().map(|&ix| &self.slot(ix).node).collect(),
+            nodes: order.iter().map(|&ix| &*self.slot(ix).node).collect(),
             parent,
             child_start,
             child_list,
@@ -397,7 +409,7 @@ impl Map {
     pub fn insert(
         &mut self,
         id: NodeId,
-        node: Node,
+        node: impl Into<Arc<Node>>,
         parent: Option<&str>,
         index: usize,
     ) -> Result<(), ModelError> {
@@ -407,7 +419,7 @@ impl Map {
         let parent_ix = parent.map(|p| self.idx(p)).transpose()?;
         let ix = self.graph.add_node(Slot {
             id,
-            node,
+            node: node.into(),
             parent: parent_ix,
             children: Vec::new(),
         });
@@ -445,7 +457,7 @@ impl Map {
         };
         Ok(RemovedNode {
             id: slot.id,
-            node: slot.node,
+            node: Arc::unwrap_or_clone(slot.node),
             parent: parent_id,
             index,
             links,
@@ -504,7 +516,8 @@ impl Map {
     /// Replaces a node's data, returning the old data.
     pub fn replace_node(&mut self, id: &str, node: Node) -> Result<Node, ModelError> {
         let ix = self.idx(id)?;
-        Ok(std::mem::replace(&mut self.graph[ix].node, node))
+        let old = std::mem::replace(&mut self.graph[ix].node, Arc::new(node));
+        Ok(Arc::unwrap_or_clone(old))
     }
 
     /// Changes a node's id in the index, its links and the scenarios' overrides. Formulas are

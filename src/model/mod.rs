@@ -5,6 +5,7 @@
 
 mod clip;
 mod field;
+mod history;
 mod id;
 mod map;
 mod node;
@@ -13,6 +14,7 @@ pub mod synthetic;
 
 pub use clip::{CLIP_AFTER_CHARS, CLIP_KEEP_CHARS, clip};
 pub use field::{Field, FieldError, FieldValue, holds_both_evidence, same_node};
+pub use history::History;
 pub use id::{MAX_ID_LEN, NodeId, RESERVED, id_problem};
 pub use map::{Dense, Map, ModelError, NodeKey, RemovedNode};
 pub use node::{

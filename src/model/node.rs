@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::NodeId;
+use super::{History, NodeId};
 
 /// What a node is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -324,7 +324,7 @@ pub struct Node {
     /// Metric: whether the team can pull this lever directly (ranked as a lever).
     pub controllable: bool,
     /// Metric: past values by period label (`2026-09`), sorted by label.
-    pub history: BTreeMap<String, f64>,
+    pub history: History,
     /// Metric: where the number comes from.
     pub source: Option<String>,
     /// Who owns the node.
@@ -379,7 +379,7 @@ impl Node {
             direction: None,
             thresholds: None,
             controllable: false,
-            history: BTreeMap::new(),
+            history: History::new(),
             source: None,
             owner: None,
             sizing: None,

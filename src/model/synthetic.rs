@@ -57,8 +57,7 @@ pub fn driver_tree(n: usize, seed: u64) -> Map {
             let v = 10.0 + (rng.unit() * 1000.0).round();
             node.value = Some(v);
             for (p, period) in ["2026-08", "2026-09", "2026-10"].iter().enumerate() {
-                node.history
-                    .insert((*period).to_owned(), v * (0.9 + 0.05 * p as f64));
+                node.history.insert(period, v * (0.9 + 0.05 * p as f64));
             }
         } else {
             node.formula = Some(match rng.below(4) {

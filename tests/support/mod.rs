@@ -5,7 +5,6 @@
 #![allow(dead_code)]
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 
 use fulcrum::model::{
     Category, Direction, Display, Evidence, Field, FieldValue, Formula, NodeKind, Orientation,
@@ -88,7 +87,7 @@ pub fn field_value(field: Field, seed: u64, ids: &[&str]) -> FieldValue<'static>
         }),
         Field::Controllable | Field::Targeted => FieldValue::Bool(r.below(2) == 0),
         Field::History => {
-            let mut history = BTreeMap::new();
+            let mut history = fulcrum::model::History::new();
             for _ in 0..r.below(3) + 1 {
                 history.insert(format!("2026-{:02}", r.below(12) + 1), r.number());
             }

@@ -458,7 +458,11 @@ fn parse_field(field: Field, raw: &str) -> Result<FieldValue<'static>, String> {
         Field::Display => V::Display(ron_value::<Display>(raw)?),
         Field::Direction => V::Direction(ron_value::<Direction>(raw)?),
         Field::Thresholds => V::Thresholds(ron_value::<Thresholds>(raw)?),
-        Field::History => V::History(Cow::Owned(ron_value::<BTreeMap<String, f64>>(raw)?)),
+        Field::History => V::History(Cow::Owned(
+            ron_value::<BTreeMap<String, f64>>(raw)?
+                .into_iter()
+                .collect(),
+        )),
         Field::Sizing => V::Sizing(ron_value::<Sizing>(raw)?),
         Field::Evidence => V::Evidence(Cow::Owned(ron_value::<Vec<Evidence>>(raw)?)),
         Field::Status => V::Status(ron_value::<Status>(raw)?),

@@ -265,7 +265,7 @@ fn history_ui(ui: &mut egui::Ui, drafts: &mut Drafts, e: &mut Edits) {
         .node
         .history
         .iter()
-        .map(|(p, v)| (p.clone(), *v))
+        .map(|(p, v)| (p.to_owned(), *v))
         .collect();
     egui::Grid::new("history")
         .num_columns(3)
