@@ -9,6 +9,7 @@
 //! Only reads maps; knows nothing of files or the UI.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use hashbrown::HashMap;
 
@@ -257,7 +258,7 @@ impl<'a> Indexed<'a> {
         self.dense.ids[k as usize]
     }
 
-    pub fn node(&self, k: u32) -> &'a Node {
+    pub fn node(&self, k: u32) -> &'a Arc<Node> {
         self.dense.nodes[k as usize]
     }
 
@@ -297,7 +298,7 @@ pub fn diff(old: &Map, new: &Map) -> Vec<Change> {
                 id: a.id(k).clone(),
                 parent: a.parent(k).cloned(),
                 index: a.position[k as usize] as usize,
-                node: Box::new(a.node(k).clone()),
+                node: Box::new(Node::clone(a.node(k))),
             });
         }
     }
@@ -309,7 +310,7 @@ pub fn diff(old: &Map, new: &Map) -> Vec<Change> {
                 id: id.clone(),
                 parent: b.parent(kb).cloned(),
                 index: b.position[kb as usize] as usize,
-                node: Box::new(b.node(kb).clone()),
+                node: Box::new(Node::clone(b.node(kb))),
             });
             continue;
         };

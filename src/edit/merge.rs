@@ -18,8 +18,8 @@
 
 mod resolve;
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use hashbrown::HashMap;
 
@@ -270,6 +270,35 @@ fn way_of(side: Side) -> usize {
     }
 }
 
+/// A node's data one way of the merge: one version's node as its map shares it (the
+/// merged map holds the same node, not a copy), or a node merged from both sides' fields.
+#[derive(Clone, Debug)]
+pub(super) enum Data<'a> {
+    Shared(&'a Arc<Node>),
+    Merged(Arc<Node>),
+}
+
+impl Data<'_> {
+    /// The node, shared.
+    pub(super) fn shared(&self) -> Arc<Node> {
+        match self {
+            Data::Shared(node) => Arc::clone(node),
+            Data::Merged(node) => Arc::clone(node),
+        }
+    }
+}
+
+impl std::ops::Deref for Data<'_> {
+    type Target = Node;
+
+    fn deref(&self) -> &Node {
+        match self {
+            Data::Shared(node) => node,
+            Data::Merged(node) => node,
+        }
+    }
+}
+
 /// What the three versions say about each node, before either side is preferred: every id
 /// of the three maps numbered (`g`), the data and parent each way, and the conflicts found
 /// between the versions themselves.
@@ -290,7 +319,7 @@ pub(super) struct Plan<'a> {
     parent: Vec<[Option<u32>; 2]>,
     /// Per g, each way: the node's data when it is there (the field-by-field merge where
     /// both sides have it, else the side that has it).
-    data: Vec<[Option<Cow<'a, Node>>; 2]>,
+    data: Vec<[Option<Data<'a>>; 2]>,
     /// Per map (ours, theirs; base unused): whether the node at each dense position was
     /// reordered among the same siblings as in base.
     reordered: [Vec<bool>; 3],
@@ -401,7 +430,7 @@ impl<'a> Plan<'a> {
     }
 
     /// Node `g` in map `m`.
-    fn node_in(&self, m: usize, g: u32) -> Option<&'a Node> {
+    fn node_in(&self, m: usize, g: u32) -> Option<&'a Arc<Node>> {
         let k = self.at[g as usize][m];
         (k != NONE).then(|| self.ix[m].node(k))
     }
@@ -445,13 +474,13 @@ impl<'a> Plan<'a> {
         let n = self.len();
         let mut present = vec![[false; 2]; n];
         let mut parent = vec![[None; 2]; n];
-        let mut data: Vec<[Option<Cow<'a, Node>>; 2]> = Vec::with_capacity(n);
+        let mut data: Vec<[Option<Data<'a>>; 2]> = Vec::with_capacity(n);
         let mut conflicts = Vec::new();
         for g in 0..n as u32 {
             let nodes = [BASE, OURS, THEIRS].map(|m| self.node_in(m, g));
             let parents = [BASE, OURS, THEIRS].map(|m| self.parent_in(m, g));
             let id = self.ids[g as usize];
-            let mut ways: [Option<Cow<'a, Node>>; 2] = [None, None];
+            let mut ways: [Option<Data<'a>>; 2] = [None, None];
             match nodes {
                 [b, Some(o), Some(t)] => {
                     let (ours_way, theirs_way) = merge_fields(id, b, o, t, &mut conflicts);
@@ -485,19 +514,19 @@ impl<'a> Plan<'a> {
                         let way = m - 1;
                         present[g as usize][way] = true;
                         parent[g as usize][way] = parents[m].flatten();
-                        ways[way] = Some(Cow::Borrowed(kept));
+                        ways[way] = Some(Data::Shared(kept));
                         conflicts.push(self.presence_conflict(g, id));
                     }
                 }
                 [None, Some(o), None] => {
                     present[g as usize] = [true, true];
                     parent[g as usize] = [parents[OURS].flatten(); 2];
-                    ways = [Some(Cow::Borrowed(o)), Some(Cow::Borrowed(o))];
+                    ways = [Some(Data::Shared(o)), Some(Data::Shared(o))];
                 }
                 [None, None, Some(t)] => {
                     present[g as usize] = [true, true];
                     parent[g as usize] = [parents[THEIRS].flatten(); 2];
-                    ways = [Some(Cow::Borrowed(t)), Some(Cow::Borrowed(t))];
+                    ways = [Some(Data::Shared(t)), Some(Data::Shared(t))];
                 }
                 _ => {} // Deleted on both sides (or in no map at all).
             }
@@ -662,20 +691,20 @@ fn three_way<B: PartialEq<T>, T: PartialEq + Copy>(base: Option<B>, ours: T, the
 /// added, where every field on which they differ is a conflict.
 fn merge_fields<'a>(
     id: &NodeId,
-    base: Option<&'a Node>,
-    ours: &'a Node,
-    theirs: &'a Node,
+    base: Option<&'a Arc<Node>>,
+    ours: &'a Arc<Node>,
+    theirs: &'a Arc<Node>,
     conflicts: &mut Vec<Conflict>,
-) -> (Cow<'a, Node>, Cow<'a, Node>) {
+) -> (Data<'a>, Data<'a>) {
     if same_node(ours, theirs) {
-        return (Cow::Borrowed(ours), Cow::Borrowed(ours));
+        return (Data::Shared(ours), Data::Shared(ours));
     }
     if let Some(b) = base {
         if same_node(b, ours) {
-            return (Cow::Borrowed(theirs), Cow::Borrowed(theirs));
+            return (Data::Shared(theirs), Data::Shared(theirs));
         }
         if same_node(b, theirs) {
-            return (Cow::Borrowed(ours), Cow::Borrowed(ours));
+            return (Data::Shared(ours), Data::Shared(ours));
         }
     }
     let reason = if base.is_some() {
@@ -683,7 +712,7 @@ fn merge_fields<'a>(
     } else {
         Reason::Added
     };
-    let mut ours_way = ours.clone();
+    let mut ours_way = Node::clone(ours);
     let mut theirs_way: Option<Node> = None;
     for field in Field::ALL {
         if field == Field::History {
@@ -739,8 +768,9 @@ fn merge_fields<'a>(
         }
         ours_way.history = ho;
     }
-    let theirs_way = theirs_way.map_or_else(|| Cow::Owned(ours_way.clone()), Cow::Owned);
-    (Cow::Owned(ours_way), theirs_way)
+    let ours_way = Arc::new(ours_way);
+    let theirs_way = theirs_way.map_or_else(|| Arc::clone(&ours_way), Arc::new);
+    (Data::Merged(ours_way), Data::Merged(theirs_way))
 }
 
 /// Merges maps of numbers by key (history entries, overrides): each way's result, equal

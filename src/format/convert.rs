@@ -136,6 +136,9 @@ impl<'de> Deserialize<'de> for SharedNodes {
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<SharedNodes, A::Error> {
                 let mut out = SharedNodes::default();
                 out.converted.reserve(seq.size_hint());
+                // What stands in for a node taken from the earlier version until `fill`:
+                // one node for all of them, not one each.
+                let stand_in = Arc::new(Node::new(NodeKind::Note, String::new()));
                 while let Some(node) = seq.next_element::<SharedNode>()? {
                     match node {
                         SharedNode::Read(file_node) => out.converted.push_read(*file_node),
@@ -148,9 +151,7 @@ impl<'de> Deserialize<'de> for SharedNodes {
                                 kind_known: true,
                                 targeted: false,
                             });
-                            out.converted
-                                .nodes
-                                .push(Arc::new(Node::new(NodeKind::Note, String::new())));
+                            out.converted.nodes.push(Arc::clone(&stand_in));
                         }
                     }
                 }

@@ -391,7 +391,7 @@ impl Map {
         Dense {
             keys: order.iter().map(|&ix| NodeKey(ix)).collect(),
             ids: order.iter().map(|&ix| &self.slot(ix).id).collect(),
-            nodes: order.iter().map(|&ix| &*self.slot(ix).node).collect(),
+            nodes: order.iter().map(|&ix| &self.slot(ix).node).collect(),
             parent,
             child_start,
             child_list,
@@ -401,7 +401,10 @@ impl Map {
     /// Every node with its id, in depth-first order.
     pub fn iter(&self) -> impl Iterator<Item = (&NodeId, &Node)> + '_ {
         let dense = self.dense();
-        dense.ids.into_iter().zip(dense.nodes)
+        dense
+            .ids
+            .into_iter()
+            .zip(dense.nodes.into_iter().map(|n| &**n))
     }
 
     /// Adds a node under `parent` (a new root when `None`) at `index` among its siblings
@@ -723,8 +726,8 @@ pub struct Dense<'a> {
     pub keys: Vec<NodeKey>,
     /// Ids by position.
     pub ids: Vec<&'a NodeId>,
-    /// Nodes by position.
-    pub nodes: Vec<&'a Node>,
+    /// Nodes by position, as the map shares them (another map can hold the same node).
+    pub nodes: Vec<&'a Arc<Node>>,
     /// Parent position of each node.
     pub parent: Vec<Option<u32>>,
     /// Children of node k: `child_list[child_start[k]..child_start[k + 1]]`, in order.

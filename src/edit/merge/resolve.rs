@@ -12,14 +12,15 @@
 //! Each of these is recorded as a conflict. Then sibling order is merged by the fewest moves
 //! and the map built. Iterative throughout.
 
-use std::borrow::Cow;
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use hashbrown::{HashMap, HashSet};
 
 use super::super::order::{Placer, longest_increasing, merge_order};
 use super::{
-    BASE, Conflict, Found, NONE, OURS, Plan, Reason, Side, Subject, THEIRS, Version, map_of, way_of,
+    BASE, Conflict, Data, Found, NONE, OURS, Plan, Reason, Side, Subject, THEIRS, Version, map_of,
+    way_of,
 };
 use crate::engine::Program;
 use crate::model::{Field, Link, Map, Node, NodeId, Scenario};
@@ -38,7 +39,7 @@ struct Run<'p, 'a> {
     present: Vec<bool>,
     parent: Vec<Option<u32>>,
     /// Data that differs from the plan's for this way (restored nodes, reverted formulas).
-    local: HashMap<u32, Cow<'a, Node>>,
+    local: HashMap<u32, Data<'a>>,
     /// The links of the three-way merge of the link sets.
     links: Vec<Link>,
     /// Whether this way took a decision that the other way takes differently without a
@@ -102,10 +103,14 @@ impl<'a> Run<'_, 'a> {
 
     /// Node `g`'s data this way, when it is there.
     fn node(&self, g: u32) -> Option<&Node> {
+        self.data(g).map(|d| &**d)
+    }
+
+    /// [`Run::node`], as the merged map will hold it.
+    fn data(&self, g: u32) -> Option<&Data<'a>> {
         self.local
             .get(&g)
-            .map(|n| n.as_ref())
-            .or_else(|| self.plan.data[g as usize][self.way()].as_deref())
+            .or_else(|| self.plan.data[g as usize][self.way()].as_ref())
     }
 
     fn conflict(&self, subject: Subject, reason: Reason, versions: [Version; 3]) -> Conflict {
@@ -131,7 +136,7 @@ impl<'a> Run<'_, 'a> {
         };
         self.present[g as usize] = true;
         self.parent[g as usize] = plan.parent_in(self.s, g).flatten();
-        self.local.insert(g, Cow::Borrowed(node));
+        self.local.insert(g, Data::Shared(node));
         let id = plan.ids[g as usize];
         found.add(plan.presence_conflict(g, id), Subject::Node(id.clone()));
     }
@@ -340,7 +345,7 @@ impl<'a> Run<'_, 'a> {
                 if current.formula != preferred.formula {
                     let mut node = current.clone();
                     node.formula.clone_from(&preferred.formula);
-                    self.local.insert(g, Cow::Owned(node));
+                    self.local.insert(g, Data::Merged(Arc::new(node)));
                     let versions = self.versions(|m| {
                         plan.node_in(m, g).map_or(Version::Absent, |n| {
                             Version::Field(Field::Formula.get(n).into_owned())
@@ -405,11 +410,11 @@ impl<'a> Run<'_, 'a> {
         loop {
             while let Some(g) = stack.pop() {
                 let parent = self.parent[g as usize].map(|p| plan.ids[p as usize].as_str());
-                if let Some(node) = self.node(g) {
+                if let Some(node) = self.data(g) {
                     // Ids are unique and parents come first: the insert cannot fail.
                     let _ = map.insert(
                         plan.ids[g as usize].clone(),
-                        node.clone(),
+                        node.shared(),
                         parent,
                         usize::MAX,
                     );
