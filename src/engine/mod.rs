@@ -86,30 +86,55 @@ impl Analysis {
         Some(self.actual.as_ref().unwrap_or(&self.rollup).value(i))
     }
 
-    /// Every period label that any metric's history uses, sorted.
+    /// Every period label that any metric's history uses, sorted. (Each label is copied
+    /// once: a map of 100k metrics holds the same few labels 100k times over.)
     pub fn periods(map: &Map) -> Vec<String> {
-        let mut periods: Vec<String> = map
-            .iter()
-            .flat_map(|(_, n)| n.history.keys().map(str::to_owned))
-            .collect();
-        periods.sort();
-        periods.dedup();
-        periods
+        let mut seen: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
+        for (_, node) in map.iter() {
+            seen.extend(node.history.keys());
+        }
+        seen.into_iter().map(str::to_owned).collect()
     }
 
     /// The computed value of every metric for every period in `periods` (for sparklines):
     /// `series[metric][k]` is the value in `periods[k]`, `None` where there is none.
-    pub fn series(&self, map: &Map, periods: &[String]) -> Vec<Vec<Option<f64>>> {
-        let mut series = vec![Vec::with_capacity(periods.len()); self.program.len()];
-        for p in periods {
+    pub fn series(&self, map: &Map, periods: &[String]) -> Series {
+        let width = periods.len();
+        let mut values = vec![None; self.program.len() * width];
+        for (k, p) in periods.iter().enumerate() {
             let Ok(inputs) = self.program.inputs(map, None, Some(p)) else {
                 continue;
             };
             let rollup = self.program.evaluate(inputs);
-            for (i, s) in series.iter_mut().enumerate() {
-                s.push(rollup.value(i as u32).ok());
+            for (i, v) in values.iter_mut().skip(k).step_by(width).enumerate() {
+                *v = rollup.value(i as u32).ok();
             }
         }
-        series
+        Series { width, values }
+    }
+}
+
+/// Every metric's computed value in each of some periods, in one block (not a list per
+/// metric): `series[metric][k]` is its value in the k-th period, `None` where there is none.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Series {
+    width: usize,
+    values: Vec<Option<f64>>,
+}
+
+impl Series {
+    /// The values of metric `i`, one per period (empty for an unknown metric).
+    pub fn row(&self, i: usize) -> &[Option<f64>] {
+        self.values
+            .get(i * self.width..(i + 1) * self.width)
+            .unwrap_or_default()
+    }
+}
+
+impl std::ops::Index<usize> for Series {
+    type Output = [Option<f64>];
+
+    fn index(&self, i: usize) -> &[Option<f64>] {
+        self.row(i)
     }
 }

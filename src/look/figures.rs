@@ -22,7 +22,7 @@ use crate::model::{Map, NodeId};
 const MAX_SPARK_POINTS: usize = 24;
 
 /// Every period, sorted, and each metric's value in each (`[metric][period]`).
-type Series = (Vec<String>, Vec<Vec<Option<f64>>>);
+type Series = (Vec<String>, engine::Series);
 
 /// Leverage of every metric under the top, dense by the program's metric index.
 pub(crate) struct Dense {
@@ -401,7 +401,7 @@ impl Figures {
         Some(self.series.get_or_init(|| {
             let periods = Analysis::periods(map);
             let values = if periods.is_empty() {
-                Vec::new()
+                engine::Series::default()
             } else {
                 analysis.series(map, &periods)
             };
@@ -413,7 +413,7 @@ impl Figures {
     fn row(&self, map: &Map, id: &str) -> Option<(&[String], &[Option<f64>])> {
         let i = self.analysis.as_ref()?.program.metric(id)?;
         let (periods, values) = self.series(map)?;
-        Some((periods, values.get(i as usize)?))
+        Some((periods, values.row(i as usize)))
     }
 
     /// A metric's computed value in each period that has one, oldest first.
