@@ -81,19 +81,24 @@ pub struct FontSet {
     pub regular: Face,
     /// The main face, strong (semibold or bold).
     pub strong: Face,
-    /// Faces for characters the main face lacks, in the order they are tried.
-    pub fallbacks: Vec<Face>,
+    /// Faces for characters the main face lacks, in the order they are tried: looked for
+    /// in `db` only when first asked ([`FontSet::fallbacks`]), so a picture whose text the
+    /// main face draws whole never opens them (several megabytes of CJK and symbol faces).
+    fallbacks: OnceLock<Vec<Face>>,
+    db: Option<Arc<fontdb::Database>>,
 }
 
 impl FontSet {
-    /// The faces installed on this machine (looked up once, then kept). `None` when no
-    /// sans-serif face is installed at all.
+    /// The faces installed on this machine (looked up once, then kept; the fallbacks when
+    /// first needed). `None` when no sans-serif face is installed at all.
     pub fn system() -> Option<&'static FontSet> {
         static SET: OnceLock<Option<FontSet>> = OnceLock::new();
         SET.get_or_init(|| {
             let mut db = fontdb::Database::new();
             db.load_system_fonts();
-            Self::from_db(&db)
+            let mut set = Self::main_of(&db)?;
+            set.db = Some(Arc::new(db));
+            Some(set)
         })
         .as_ref()
     }
@@ -101,6 +106,27 @@ impl FontSet {
     /// The faces of a font database: the first of [`MAIN_FAMILIES`] it has (else its
     /// generic sans-serif), and fallbacks for what that face lacks.
     pub fn from_db(db: &fontdb::Database) -> Option<FontSet> {
+        let set = Self::main_of(db)?;
+        let _ = set.fallbacks.set(fallbacks(db, &set.regular));
+        Some(set)
+    }
+
+    /// The fallbacks, found now if they were not yet.
+    pub fn fallbacks(&self) -> &[Face] {
+        self.fallbacks.get_or_init(|| {
+            self.db
+                .as_ref()
+                .map_or_else(Vec::new, |db| fallbacks(db, &self.regular))
+        })
+    }
+
+    /// The fallbacks if they were found already.
+    fn fallbacks_found(&self) -> &[Face] {
+        self.fallbacks.get().map_or(&[], Vec::as_slice)
+    }
+
+    /// The main faces of a font database, the fallbacks not looked for.
+    fn main_of(db: &fontdb::Database) -> Option<FontSet> {
         let face_of = |families: &[fontdb::Family<'_>], weight: fontdb::Weight| {
             let id = db.query(&fontdb::Query {
                 families,
@@ -120,30 +146,38 @@ impl FontSet {
         let family = main.family.clone();
         let strong = face_of(&[fontdb::Family::Name(&family)], fontdb::Weight::SEMIBOLD)
             .unwrap_or_else(|| main.clone());
-        let mut set = FontSet {
+        Some(FontSet {
             regular: main,
             strong,
-            fallbacks: Vec::new(),
-        };
-        set.fallbacks = fallbacks(db, &set);
-        Some(set)
+            fallbacks: OnceLock::new(),
+            db: None,
+        })
     }
 
-    /// Every face: main regular, main strong, then the fallbacks.
+    /// Every face: main regular, main strong, then the fallbacks (found now if they were
+    /// not yet).
     pub fn faces(&self) -> impl Iterator<Item = &Face> {
         [&self.regular, &self.strong]
             .into_iter()
-            .chain(self.fallbacks.iter())
+            .chain(self.fallbacks().iter())
+    }
+
+    /// [`FontSet::faces`] as far as they were found: a fallback not looked for yet drew
+    /// nothing.
+    pub fn faces_found(&self) -> impl Iterator<Item = &Face> {
+        [&self.regular, &self.strong]
+            .into_iter()
+            .chain(self.fallbacks_found().iter())
     }
 
     /// Which face draws `c` in the regular or strong weight: 0 regular, 1 strong, 2.. the
     /// fallbacks; `None` when no face has it.
     pub fn face_for(&self, c: char, strong: bool) -> Option<usize> {
-        let main = usize::from(strong);
-        if self.faces().nth(main).is_some_and(|f| f.covers(c)) {
-            return Some(main);
+        let main = if strong { &self.strong } else { &self.regular };
+        if main.covers(c) {
+            return Some(usize::from(strong));
         }
-        self.fallbacks
+        self.fallbacks()
             .iter()
             .position(|f| f.covers(c))
             .map(|k| k + 2)
@@ -166,7 +200,7 @@ fn load(db: &fontdb::Database, id: fontdb::ID) -> Option<Face> {
 
 /// For each probe the faces so far lack, a face that covers it: a preferred family first,
 /// then any installed face (colour-only emoji fonts skipped: they have no outlines).
-fn fallbacks(db: &fontdb::Database, set: &FontSet) -> Vec<Face> {
+fn fallbacks(db: &fontdb::Database, regular: &Face) -> Vec<Face> {
     let mut ids: Vec<fontdb::ID> = Vec::new();
     for name in FALLBACK_FAMILIES {
         ids.extend(
@@ -198,8 +232,7 @@ fn fallbacks(db: &fontdb::Database, set: &FontSet) -> Vec<Face> {
         })
     };
     let mut chosen: Vec<Face> = Vec::new();
-    let mut covered = set
-        .regular
+    let mut covered = regular
         .parse()
         .map_or(0, |f| probe_mask(|c| f.glyph_index(c).is_some()));
     for (k, &c) in PROBES.iter().enumerate() {
@@ -242,10 +275,12 @@ const TABLE_CHARS: usize = 256;
 /// and records which characters of which face were drawn, for embedding.
 pub struct FontMeasure<'a> {
     set: &'a FontSet,
+    /// The main faces parsed, then the fallbacks once a character needs them.
     faces: Vec<Option<ttf_parser::Face<'a>>>,
     /// `(c, strong)` → the face that draws `c`, for `c` below [`TABLE_CHARS`]; index
-    /// `c * 2 + strong`.
-    table: Vec<Option<Glyph>>,
+    /// `c * 2 + strong`; `None` until looked up (a character the main face lacks and no
+    /// text asked for yet).
+    table: Vec<Option<Option<Glyph>>>,
     /// The same for every other character, filled as they are met.
     cache: hashbrown::HashMap<(char, bool), Option<Glyph>>,
     /// The characters drawn with each face: a bit per code point (a 100k-card export marks
@@ -261,7 +296,10 @@ pub struct FontMeasure<'a> {
 impl<'a> FontMeasure<'a> {
     /// A measure over `set`.
     pub fn new(set: &'a FontSet) -> Self {
-        let faces: Vec<Option<ttf_parser::Face<'a>>> = set.faces().map(Face::parse).collect();
+        let faces: Vec<Option<ttf_parser::Face<'a>>> = [&set.regular, &set.strong]
+            .into_iter()
+            .map(Face::parse)
+            .collect();
         let metrics = |f: &Option<ttf_parser::Face<'_>>| {
             f.as_ref().map_or((1.2, 0.95), |f| {
                 let upem = f32::from(f.units_per_em());
@@ -275,23 +313,45 @@ impl<'a> FontMeasure<'a> {
         };
         let (l0, a0) = metrics(&faces[0]);
         let (l1, a1) = metrics(&faces[1]);
-        let n = faces.len();
-        let table = (0..TABLE_CHARS * 2)
-            .map(|k| {
-                let c = char::from_u32((k / 2) as u32).unwrap_or('\0');
-                find(&faces, c, k % 2 == 1)
-            })
-            .collect();
-        Self {
+        let mut m = Self {
             set,
             faces,
-            table,
+            table: Vec::new(),
             cache: hashbrown::HashMap::new(),
-            used: vec![Vec::new(); n],
+            used: vec![Vec::new(); 2],
             ascii: [0; 2],
             line: [l0, l1],
             ascent: [a0, a1],
+        };
+        // What the main faces draw, and every printable ASCII character (text is drawn
+        // from the table without a lookup), fallbacks found for them if need be.
+        m.table = (0..TABLE_CHARS * 2)
+            .map(|k| {
+                let c = char::from_u32((k / 2) as u32).unwrap_or('\0');
+                let strong = k % 2 == 1;
+                let main = find(&m.faces[..2], c, strong);
+                match main {
+                    Some(_) => Some(main),
+                    None if (' '..='~').contains(&c) => Some(m.find(c, strong)),
+                    None => None,
+                }
+            })
+            .collect();
+        m
+    }
+
+    /// The face that draws `c`: the main one of the weight, else the fallbacks (parsed now
+    /// if they were not yet).
+    fn find(&mut self, c: char, strong: bool) -> Option<Glyph> {
+        if let Some(hit) = find(&self.faces[..2], c, strong) {
+            return Some(hit);
         }
+        if self.faces.len() == 2 && !self.set.fallbacks().is_empty() {
+            let set: &'a FontSet = self.set;
+            self.faces.extend(set.fallbacks().iter().map(Face::parse));
+            self.used.resize(self.faces.len(), Vec::new());
+        }
+        find(&self.faces, c, strong)
     }
 
     /// A measure over the same set with nothing recorded yet, for another thread: the faces
@@ -333,6 +393,12 @@ impl<'a> FontMeasure<'a> {
             for b in text.bytes() {
                 *bits |= 1 << b;
             }
+            // A drawn control character's face is looked up now, as `used` reads the table.
+            if text.bytes().any(|b| b.is_ascii_control()) {
+                for c in text.chars().filter(char::is_ascii_control) {
+                    self.lookup(c, strong);
+                }
+            }
         } else {
             for c in text.chars() {
                 self.use_char(c, strong);
@@ -346,7 +412,11 @@ impl<'a> FontMeasure<'a> {
         for (strong, &ascii) in self.ascii.iter().enumerate() {
             for c in 0..128usize {
                 let drawn = ascii & (1 << c) != 0;
-                if drawn && self.table[c * 2 + strong].is_some_and(|g| g.0 == k) {
+                if drawn
+                    && self.table[c * 2 + strong]
+                        .flatten()
+                        .is_some_and(|g| g.0 == k)
+                {
                     if bits.len() <= c / 64 {
                         bits.resize(c / 64 + 1, 0);
                     }
@@ -371,6 +441,9 @@ impl<'a> FontMeasure<'a> {
     pub fn absorb(&mut self, other: &FontMeasure<'_>) {
         self.ascii[0] |= other.ascii[0];
         self.ascii[1] |= other.ascii[1];
+        if self.used.len() < other.used.len() {
+            self.used.resize(other.used.len(), Vec::new());
+        }
         for (mine, theirs) in self.used.iter_mut().zip(&other.used) {
             if mine.len() < theirs.len() {
                 mine.resize(theirs.len(), 0);
@@ -387,13 +460,21 @@ impl<'a> FontMeasure<'a> {
     }
 
     fn lookup(&mut self, c: char, strong: bool) -> Option<Glyph> {
-        if let Some(hit) = self.table.get(c as usize * 2 + usize::from(strong)) {
-            return *hit;
+        let k = c as usize * 2 + usize::from(strong);
+        if let Some(&entry) = self.table.get(k) {
+            return match entry {
+                Some(hit) => hit,
+                None => {
+                    let hit = self.find(c, strong);
+                    self.table[k] = Some(hit);
+                    hit
+                }
+            };
         }
         if let Some(hit) = self.cache.get(&(c, strong)) {
             return *hit;
         }
-        let hit = find(&self.faces, c, strong);
+        let hit = self.find(c, strong);
         self.cache.insert((c, strong), hit);
         hit
     }
@@ -438,12 +519,52 @@ impl Measure for FontMeasure<'_> {
             sum += if b.is_ascii_control() {
                 0.0
             } else {
-                self.table[usize::from(b) * 2 + usize::from(strong)].map_or(0.5, |(_, _, a)| a)
+                // Printable ASCII is always in the table.
+                self.table[usize::from(b) * 2 + usize::from(strong)]
+                    .flatten()
+                    .map_or(0.5, |(_, _, a)| a)
             };
         }
         sum
     }
     fn line_height(&mut self, strong: bool) -> f32 {
         self.line[usize::from(strong)]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A set over this machine's faces of its own (not the process-wide one, which other
+    /// tests have asked for fallbacks already).
+    fn own_system_set() -> FontSet {
+        let mut db = fontdb::Database::new();
+        db.load_system_fonts();
+        let mut set = FontSet::main_of(&db).expect("a font is installed (see .ci/run)");
+        set.db = Some(Arc::new(db));
+        set
+    }
+
+    #[test]
+    fn fallbacks_are_looked_for_only_when_a_character_needs_them() {
+        let set = own_system_set();
+        let mut m = FontMeasure::new(&set);
+        m.use_text("Net revenue retention", true);
+        assert!(m.advances("NRR 107% ▲", false) > 0.0);
+        assert!(set.fallbacks.get().is_none(), "no fallback was needed yet");
+        m.use_text("売上", false);
+        let japanese = m
+            .lookup('売', false)
+            .expect("a CJK fallback is installed (see .ci/run)");
+        assert!(japanese.0 >= 2, "drawn with a fallback, not the main face");
+        assert!(set.fallbacks.get().is_some());
+        assert_eq!(m.used(japanese.0), vec!['上', '売']);
+        // The same faces, in the same order, as a set found all at once.
+        let mut db = fontdb::Database::new();
+        db.load_system_fonts();
+        let whole = FontSet::from_db(&db).expect("a font is installed");
+        let families = |s: &FontSet| s.faces().map(|f| f.family.clone()).collect::<Vec<_>>();
+        assert_eq!(families(&set), families(&whole));
     }
 }

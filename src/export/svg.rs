@@ -80,8 +80,8 @@ pub(super) fn write_svg(
     let _ = writeln!(
         head,
         "text {{ font-family: {}; white-space: pre; }}\n.s {{ font-family: {}; font-weight: {}; }}",
-        families(set, false),
-        families(set, true),
+        families(m, false),
+        families(m, true),
         weight(&set.strong)
     );
     for w in &parts {
@@ -190,11 +190,15 @@ fn write_cards<'f>(
     })
 }
 
-/// The font families of the regular or strong text, the fallbacks after the main face.
-fn families(set: &FontSet, strong: bool) -> String {
+/// The font families of the regular or strong text: the main face, then the fallbacks that
+/// drew some character of the picture.
+fn families(m: &FontMeasure<'_>, strong: bool) -> String {
+    let set = m.set();
     let main = if strong { &set.strong } else { &set.regular };
     let mut list = vec![format!("'{}'", main.family)];
-    list.extend(set.fallbacks.iter().map(|f| format!("'{}'", f.family)));
+    let drew = |&(k, _): &(usize, &super::fonts::Face)| !m.used(k).is_empty();
+    let fallbacks = set.faces_found().enumerate().skip(2).filter(drew);
+    list.extend(fallbacks.map(|(_, f)| format!("'{}'", f.family)));
     list.push("sans-serif".to_owned());
     list.join(", ")
 }
@@ -209,7 +213,7 @@ fn weight(face: &super::fonts::Face) -> u16 {
 fn font_faces(out: &mut Out, m: &FontMeasure<'_>) {
     let set: &FontSet = m.set();
     let mut seen: Vec<(String, u16)> = Vec::new();
-    for (k, face) in set.faces().enumerate() {
+    for (k, face) in set.faces_found().enumerate() {
         let chars = m.used(k);
         if chars.is_empty() {
             continue;

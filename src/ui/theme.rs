@@ -152,7 +152,7 @@ pub fn font_definitions(set: Option<&FontSet>) -> FontDefinitions {
             name
         };
         let fallbacks: Vec<String> = set
-            .fallbacks
+            .fallbacks()
             .iter()
             .enumerate()
             .map(|(k, f)| add(format!("fallback-{k}"), f))
