@@ -432,3 +432,27 @@ proptest! {
         check_like(&base, &text);
     }
 }
+
+/// A later version holds the earlier version's very node wherever its bytes are the same
+/// (shared, not copied: a diff or merge of 100k nodes would otherwise build every node
+/// again), and a node of its own where they differ.
+#[test]
+fn a_later_version_shares_the_nodes_nobody_changed() {
+    let base = format::to_string(&synthetic::driver_tree(200, 3));
+    let at = base.find("title: \"Metric 7\"").unwrap() + "title: \"".len();
+    let mut text = base.clone();
+    text.replace_range(at..at, "Renamed ");
+    let (map, kept) = format::parse_map_kept(base).unwrap();
+    let kept = kept.unwrap();
+    let like = format::parse_map_like(&text, &kept.earlier(&map)).unwrap();
+    let (mut shared, mut own) = (0, 0);
+    for (id, node) in like.iter() {
+        if std::ptr::eq(node, map.node(id.as_str()).unwrap()) {
+            shared += 1;
+        } else {
+            own += 1;
+            assert_eq!(node.title, "Renamed Metric 7");
+        }
+    }
+    assert_eq!((shared, own), (map.len() - 1, 1));
+}

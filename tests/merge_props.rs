@@ -191,3 +191,41 @@ proptest! {
         }
     }
 }
+
+/// The merge's result holds the very node a version holds wherever that node is taken as it
+/// is (no copy of an unchanged 100k-node map), and a new node only where fields of both
+/// sides were merged.
+#[test]
+fn the_merged_map_shares_the_nodes_taken_as_they_are() {
+    let base = synthetic::driver_tree(300, 5);
+    let (mut ours, mut theirs) = (base.clone(), base.clone());
+    let retitle = |map: &mut Map, id: &str, title: &str| {
+        let mut node = map.node(id).unwrap().clone();
+        node.title = title.to_owned();
+        map.replace_node(id, node).unwrap();
+    };
+    let set_value = |map: &mut Map, id: &str| {
+        let mut node = map.node(id).unwrap().clone();
+        node.target = Some(5.0);
+        map.replace_node(id, node).unwrap();
+    };
+    retitle(&mut ours, "m3", "Ours' title");
+    set_value(&mut theirs, "m4");
+    // Both sides change one node, in different fields: merged field by field.
+    retitle(&mut ours, "m5", "Ours' m5");
+    set_value(&mut theirs, "m5");
+    let merged = merge(&base, &ours, &theirs);
+    assert!(merged.is_clean());
+    let same = |a: &Map, id: &str| std::ptr::eq(merged.map.node(id).unwrap(), a.node(id).unwrap());
+    assert!(same(&ours, "m3"), "ours' edit taken as ours holds it");
+    assert!(same(&theirs, "m4"), "theirs' edit taken as theirs holds it");
+    assert!(!same(&ours, "m5") && !same(&theirs, "m5"));
+    assert_eq!(merged.map.node("m5").unwrap().title, "Ours' m5");
+    assert_eq!(merged.map.node("m5").unwrap().target, Some(5.0));
+    for (id, _) in base
+        .iter()
+        .filter(|(id, _)| !["m3", "m4", "m5"].contains(&id.as_str()))
+    {
+        assert!(same(&ours, id.as_str()), "{id} is shared");
+    }
+}
