@@ -453,7 +453,7 @@ fn narrow(
 fn read_history(
     index: usize,
     sid: &impl std::fmt::Display,
-    pairs: Vec<(String, f64)>,
+    pairs: Vec<(smol_str::SmolStr, f64)>,
     findings: &mut Vec<Finding>,
 ) -> History {
     let pairs = match History::from_sorted(pairs) {

@@ -57,7 +57,7 @@ pub(crate) struct FileNode {
     pub direction: Option<Direction>,
     pub thresholds: Option<Thresholds>,
     pub controllable: Option<bool>,
-    pub history: Option<Pairs>,
+    pub history: Option<Pairs<smol_str::SmolStr>>,
     pub source: Option<String>,
     pub owner: Option<String>,
     pub sizing: Option<FileSizing>,
@@ -186,26 +186,28 @@ impl<'de> Deserialize<'de> for EvidenceField {
 }
 
 /// A RON map (`{"2026-09": 96000.0}`) kept as pairs in file order, so a key written twice is a
-/// problem `validate` can report instead of one value silently replacing the other.
+/// problem `validate` can report instead of one value silently replacing the other. A
+/// history's labels are read as `SmolStr`s (held inline, as `History` keeps them: no string
+/// allocated per period), a scenario's ids as strings.
 #[derive(Debug, Default)]
-pub(crate) struct Pairs(pub Vec<(String, f64)>);
+pub(crate) struct Pairs<K = String>(pub Vec<(K, f64)>);
 
-impl<'de> Deserialize<'de> for Pairs {
+impl<'de, K: Deserialize<'de>> Deserialize<'de> for Pairs<K> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct PairsVisitor;
-        impl<'de> Visitor<'de> for PairsVisitor {
-            type Value = Pairs;
+        struct PairsVisitor<K>(std::marker::PhantomData<K>);
+        impl<'de, K: Deserialize<'de>> Visitor<'de> for PairsVisitor<K> {
+            type Value = Pairs<K>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a map of text to numbers, such as {\"2026-09\": 96000.0}")
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Pairs, A::Error> {
-                let mut pairs = Vec::new();
-                while let Some(pair) = map.next_entry::<String, f64>()? {
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Pairs<K>, A::Error> {
+                let mut pairs = Vec::with_capacity(map.size_hint().unwrap_or(0).min(64));
+                while let Some(pair) = map.next_entry::<K, f64>()? {
                     pairs.push(pair);
                 }
                 Ok(Pairs(pairs))
             }
         }
-        deserializer.deserialize_map(PairsVisitor)
+        deserializer.deserialize_map(PairsVisitor(std::marker::PhantomData))
     }
 }

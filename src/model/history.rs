@@ -86,12 +86,11 @@ impl History {
     /// The history of `pairs` in the order given, which must be sorted by label without a
     /// label twice (checked; the pairs are given back when not): the file reader's way in,
     /// with no search.
-    pub fn from_sorted(pairs: Vec<(String, f64)>) -> Result<Self, Vec<(String, f64)>> {
+    pub(crate) fn from_sorted(pairs: Vec<(SmolStr, f64)>) -> Result<Self, Vec<(SmolStr, f64)>> {
         if !pairs.windows(2).all(|w| w[0].0 < w[1].0) {
             return Err(pairs);
         }
-        let entries = pairs.into_iter().map(|(p, v)| (SmolStr::from(p), v));
-        Ok(Self(entries.collect()))
+        Ok(Self(pairs))
     }
 }
 
@@ -186,7 +185,11 @@ mod tests {
 
     #[test]
     fn taken_as_given_only_when_sorted_without_repeats() {
-        let pairs = |ps: &[&str]| ps.iter().map(|p| (p.to_string(), 1.0)).collect::<Vec<_>>();
+        let pairs = |ps: &[&str]| {
+            ps.iter()
+                .map(|p| (SmolStr::new(p), 1.0))
+                .collect::<Vec<_>>()
+        };
         assert!(History::from_sorted(pairs(&["a", "b", "c"])).is_ok());
         assert!(History::from_sorted(pairs(&["a", "c", "b"])).is_err());
         assert!(History::from_sorted(pairs(&["a", "a"])).is_err());
