@@ -168,3 +168,38 @@ fn a_map_with_the_longest_name_saves() {
     );
     assert_eq!(names(dir.path()).len(), 1);
 }
+
+/// A history of 100k periods written newest first, with one period twice: read in one sort
+/// (an insert per period would take time quadratic in its length), every period kept in
+/// order, and the repeat named at its place.
+#[test]
+fn a_long_history_written_newest_first_is_read_and_its_repeat_named() {
+    let mut pairs: Vec<String> = (0..100_000)
+        .rev()
+        .map(|k| format!("\"p{k:06}\": {k}.0"))
+        .collect();
+    pairs.push("\"p000007\": 1.5".to_owned());
+    let text = format!(
+        "Map(format: 1, nodes: [(id: \"m\", kind: Metric, title: \"M\", value: 1.0, history: {{{}}})])",
+        pairs.join(", ")
+    );
+    let Err(FormatError::Invalid(problems)) = format::parse_str(&text) else {
+        panic!("the repeated period is an error");
+    };
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].message.contains("\"p000007\" appears twice"),
+        "{problems:?}"
+    );
+    let fine = text.replace(", \"p000007\": 1.5", "");
+    let map = format::parse_str(&fine).unwrap().map;
+    let history = &map.node("m").unwrap().history;
+    assert_eq!(history.len(), 100_000);
+    assert!(
+        history
+            .keys()
+            .zip(history.keys().skip(1))
+            .all(|(a, b)| a < b)
+    );
+    assert_eq!(history.get("p000007"), Some(&7.0));
+}

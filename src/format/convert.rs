@@ -460,17 +460,15 @@ fn read_history(
         Ok(history) => return history,
         Err(pairs) => pairs,
     };
-    let mut history = History::new();
-    for (n, (period, v)) in pairs.into_iter().enumerate() {
-        if history.insert(&period, v).is_some() {
-            findings.push(Finding::error(
-                Place::node_sub(index, "history", SubRef::Nth(n)),
-                format!(
-                    "{sid}: the period {:?} appears twice in `history`",
-                    clip(&period)
-                ),
-            ));
-        }
+    let (history, repeats) = History::from_unsorted(pairs);
+    for (n, period) in repeats {
+        findings.push(Finding::error(
+            Place::node_sub(index, "history", SubRef::Nth(n)),
+            format!(
+                "{sid}: the period {:?} appears twice in `history`",
+                clip(&period)
+            ),
+        ));
     }
     history
 }

@@ -92,6 +92,29 @@ impl History {
         }
         Ok(Self(pairs))
     }
+
+    /// The history of `pairs` in any order, in one sort (not an insert each: a long history
+    /// written newest first would take time quadratic in its length). A label given more than
+    /// once keeps its last value; every later occurrence comes back with its place in `pairs`,
+    /// in order.
+    pub(crate) fn from_unsorted(pairs: Vec<(SmolStr, f64)>) -> (Self, Vec<(usize, SmolStr)>) {
+        let mut placed: Vec<(usize, (SmolStr, f64))> = pairs.into_iter().enumerate().collect();
+        // Stable: equal labels stay in the order given.
+        placed.sort_by(|a, b| a.1.0.cmp(&b.1.0));
+        let mut entries: Vec<(SmolStr, f64)> = Vec::with_capacity(placed.len());
+        let mut repeats = Vec::new();
+        for (n, (label, value)) in placed {
+            match entries.last_mut() {
+                Some(last) if last.0 == label => {
+                    last.1 = value;
+                    repeats.push((n, label));
+                }
+                _ => entries.push((label, value)),
+            }
+        }
+        repeats.sort_by_key(|&(n, _)| n);
+        (Self(entries), repeats)
+    }
 }
 
 /// The entries of a [`History`], oldest label first.
@@ -130,9 +153,11 @@ impl<'a> IntoIterator for &'a History {
 /// Collects pairs in any order; a label given twice keeps its last value (as a map does).
 impl<P: AsRef<str>> FromIterator<(P, f64)> for History {
     fn from_iter<I: IntoIterator<Item = (P, f64)>>(pairs: I) -> Self {
-        let mut history = History::new();
-        history.extend(pairs);
-        history
+        let pairs = pairs
+            .into_iter()
+            .map(|(p, v)| (SmolStr::new(p), v))
+            .collect();
+        Self::from_unsorted(pairs).0
     }
 }
 
@@ -181,6 +206,39 @@ mod tests {
     fn collected_in_any_order_the_last_value_of_a_label_wins() {
         let h: History = [("b", 1.0), ("a", 2.0), ("b", 3.0)].into();
         assert_eq!(h.iter().collect::<Vec<_>>(), [("a", &2.0), ("b", &3.0)]);
+    }
+
+    #[test]
+    fn sorted_in_one_go_with_each_repeat_named_by_its_place() {
+        let pairs = [
+            ("c", 1.0),
+            ("a", 2.0),
+            ("c", 3.0),
+            ("b", 4.0),
+            ("a", 5.0),
+            ("c", 6.0),
+        ];
+        let pairs = pairs.map(|(p, v)| (SmolStr::new(p), v)).to_vec();
+        let (h, repeats) = History::from_unsorted(pairs);
+        assert_eq!(
+            h.iter().collect::<Vec<_>>(),
+            [("a", &5.0), ("b", &4.0), ("c", &6.0)]
+        );
+        let at: Vec<(usize, &str)> = repeats.iter().map(|(n, p)| (*n, p.as_str())).collect();
+        assert_eq!(at, [(2, "c"), (4, "a"), (5, "c")]);
+        // A long history written newest first: one sort, not an insert per period.
+        let newest_first: History = (0..200_000)
+            .rev()
+            .map(|k| (format!("p{k:06}"), k as f64))
+            .collect();
+        assert_eq!(newest_first.len(), 200_000);
+        assert_eq!(newest_first.iter().next(), Some(("p000000", &0.0)));
+        assert!(
+            newest_first
+                .keys()
+                .zip(newest_first.keys().skip(1))
+                .all(|(a, b)| a < b)
+        );
     }
 
     #[test]
